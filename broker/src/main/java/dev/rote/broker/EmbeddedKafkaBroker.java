@@ -1,0 +1,182 @@
+package dev.rote.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (combined broker and controller) running inside this
+ * JVM and listening on 127.0.0.1. The demo, {@code ./rote broker} and the integration tests all use
+ * it; everything else in Rote works the same against an external cluster.
+ *
+ * <p>With a data directory that already holds a formatted log, the broker restarts on it and the
+ * topics keep their records; with none, it uses a temporary directory deleted on {@link #close()}.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+  private final KafkaRaftServer server;
+  private final Path dataDir;
+  private final boolean deleteOnClose;
+  private final int port;
+  private boolean closed;
+
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port) {
+    this.server = server;
+    this.dataDir = dataDir;
+    this.deleteOnClose = deleteOnClose;
+    this.port = port;
+  }
+
+  /** Starts a broker on a free port with a temporary data directory. */
+  public static EmbeddedKafkaBroker start() {
+    return start(0, null);
+  }
+
+  /**
+   * Starts a broker.
+   *
+   * @param port client port on 127.0.0.1; 0 picks a free one
+   * @param dataDir log directory, kept after close; {@code null} for a temporary one
+   * @throws IllegalStateException when the broker cannot start (port taken, directory unusable)
+   */
+  public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+    }
+    boolean temporary = dataDir == null;
+    try {
+      Path dir = temporary ? Files.createTempDirectory("rote-kafka-") : dataDir.toAbsolutePath();
+      Files.createDirectories(dir);
+      int clientPort = port == 0 ? freePort() : port;
+      int controllerPort = freePort();
+      Properties props = config(clientPort, controllerPort, dir);
+      if (!Files.exists(dir.resolve("meta.properties"))) {
+        format(props, dir);
+      }
+      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      server.startup();
+      log.info("Kafka broker listening on 127.0.0.1:{} (data in {})", clientPort, dir);
+      return new EmbeddedKafkaBroker(server, dir, temporary, clientPort);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot start the embedded Kafka broker on port " + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code bootstrap.servers} value that reaches this broker. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Stops the broker and waits for it; deletes a temporary data directory. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.shutdown();
+    server.awaitShutdown();
+    if (deleteOnClose) {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private static Properties config(int clientPort, int controllerPort, Path dir) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", dir.toString());
+    // A single node: every internal topic has one replica, or groups and transactions hang.
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "4");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "false");
+    p.put("message.max.bytes", Integer.toString(64 * 1024 * 1024));
+    p.put("replica.fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
+    p.put("num.partitions", "1");
+    return p;
+  }
+
+  private static void format(Properties props, Path dir) throws IOException {
+    Path cfg = dir.resolve("rote-format.properties");
+    try (var out = Files.newOutputStream(cfg)) {
+      props.store(out, "written by Rote to format the embedded broker's log directory");
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc;
+    try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+      rc = StorageTool.execute(
+          new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()}, ps);
+    } finally {
+      Files.deleteIfExists(cfg);
+    }
+    if (rc != 0) {
+      throw new IOException("formatting " + dir + " failed: " + buf.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("could not delete {}: {}", Objects.toString(dir), e.getMessage());
+    }
+  }
+}
