@@ -1,0 +1,92 @@
+package dev.rote.cli;
+
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.TopicProvisioner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Option;
+
+/** How a command reaches Kafka: {@code --bootstrap-servers} and a client properties file. */
+final class KafkaOptions {
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers (default: from --kafka-config, else "
+          + KafkaSettings.DEFAULT_BOOTSTRAP + ").")
+  String bootstrapServers;
+
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client properties passed through unchanged (security settings included).")
+  Path kafkaConfig;
+
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "6",
+      description = "Partitions of topics Rote creates (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "30d",
+      description = "How long run data stays replayable when Rote creates the topics, e.g. 7d, 12h, "
+          + "forever (default: ${DEFAULT-VALUE}).")
+  String retention;
+
+  KafkaSettings settings() {
+    return KafkaSettings.load(bootstrapServers, kafkaConfig);
+  }
+
+  static Duration parseRetention(String text) {
+    String t = text.trim().toLowerCase();
+    if (t.equals("forever") || t.equals("-1")) {
+      return null;
+    }
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      long n = Long.parseLong(t.substring(0, t.length() - 1));
+      return switch (t.charAt(t.length() - 1)) {
+        case 'd' -> Duration.ofDays(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 's' -> Duration.ofSeconds(n);
+        default -> throw new NumberFormatException();
+      };
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException(
+          "--retention must look like 30d, 12h, 90m, 3600s, 500ms or forever, was '" + text + "'");
+    }
+  }
+
+  /**
+   * Checks that the cluster answers and creates Rote's missing topics.
+   *
+   * @throws IllegalStateException naming the bootstrap servers when the cluster does not answer
+   */
+  KafkaSettings connect(Duration timeout) {
+    KafkaSettings kafka = settings();
+    Duration keep = parseRetention(retention);
+    Map<String, Object> props = kafka.with(Map.of(
+        AdminClientConfig.CLIENT_ID_CONFIG, "rote-admin",
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
+    try (Admin admin = Admin.create(props)) {
+      admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      List<String> created = new TopicProvisioner(partitions, keep).ensureTopics(admin, timeout);
+      if (!created.isEmpty()) {
+        org.slf4j.LoggerFactory.getLogger(KafkaOptions.class).info("created topics {}", created);
+      }
+      return kafka;
+    } catch (TimeoutException | ExecutionException e) {
+      throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers()
+          + " (--bootstrap-servers): " + (e.getCause() == null ? "no answer within " + timeout.toSeconds()
+          + " s" : e.getCause().getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to Kafka", e);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.rote.cli;
+
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.SignalAction;
+import dev.rote.contract.v1.StopSignal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "stop", mixinStandardHelpOptions = true,
+    description = "Send a stop signal to a run by hand; its trainer stops at the next step boundary.")
+final class StopCommand implements Callable<Integer> {
+
+  @Mixin KafkaOptions kafka;
+
+  @Parameters(paramLabel = "RUN_ID", description = "The run to stop.")
+  String runId;
+
+  @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "stopped by hand",
+      description = "Reason recorded with the signal (default: ${DEFAULT-VALUE}).")
+  String reason;
+
+  @Option(names = "--restore-step", paramLabel = "STEP",
+      description = "Ask the trainer to restore the checkpoint closest to this step.")
+  Long restoreStep;
+
+  @Override
+  public Integer call() throws Exception {
+    KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
+    StopSignal.Builder s = StopSignal.newBuilder()
+        .setSignalId(UUID.randomUUID().toString())
+        .setRunId(runId)
+        .setRule("manual")
+        .setReason(reason)
+        .setAction(SignalAction.SIGNAL_ACTION_STOP)
+        .setIssuedTimeMs(System.currentTimeMillis());
+    if (restoreStep != null) {
+      s.setRestoreStep(restoreStep);
+    }
+    send(settings, s.build());
+    System.out.printf("stop signal %s sent to run %s%n", s.getSignalId(), runId);
+    return 0;
+  }
+
+  static void send(KafkaSettings settings, StopSignal signal) throws Exception {
+    Map<String, Object> props = settings.with(Map.of(
+        ProducerConfig.CLIENT_ID_CONFIG, "rote-stop",
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
+    try (var producer = new KafkaProducer<>(props, Topics.CONTROL.keySerde().serializer(),
+        Topics.CONTROL.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(Topics.CONTROL.name(), signal.getRunId(), signal))
+          .get(30, TimeUnit.SECONDS);
+    }
+  }
+}

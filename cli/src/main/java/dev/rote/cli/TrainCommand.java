@@ -1,0 +1,84 @@
+package dev.rote.cli;
+
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.v1.StopSignal;
+import dev.rote.trainer.RoteTelemetry;
+import dev.rote.trainer.data.IdxDataset;
+import dev.rote.trainer.reference.ReferenceTrainer;
+import dev.rote.trainer.reference.TrainOptions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the reference MLP on an IDX dataset, publishing telemetry to Kafka and "
+        + "obeying stop signals for its run.")
+final class TrainCommand implements Callable<Integer> {
+
+  @Mixin KafkaOptions kafka;
+  @Mixin TrainerOptions trainer;
+
+  @picocli.CommandLine.Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
+      description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Override
+  public Integer call() {
+    Prepared run = prepare(trainer);
+    KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
+    try (MetricsEndpoint metrics = new MetricsEndpoint("trainer", metricsPort)) {
+      ReferenceTrainer.Result r = train(run, settings, metrics.registry(), System.out);
+      return r.status() == dev.rote.contract.v1.RunStatus.RUN_STATUS_FAILED ? 1 : 0;
+    }
+  }
+
+  /** A validated trainer ready to run: options, data and noisy labels. */
+  record Prepared(TrainerOptions cli, TrainOptions options, IdxDataset data, ReferenceTrainer trainer) {}
+
+  /** Validates the options and loads the data, before anything connects anywhere. */
+  static Prepared prepare(TrainerOptions trainer) {
+    TrainOptions options = trainer.toOptions();
+    IdxDataset data = IdxDataset.load(options.data(), 10);
+    if (options.trainSize() > 0) {
+      data = data.subsetTrain(options.trainSize());
+    }
+    return new Prepared(trainer, options, data, new ReferenceTrainer(options, data));
+  }
+
+  /** Loads the data, trains with live progress on {@code out}, and prints a summary. */
+  static ReferenceTrainer.Result train(
+      Prepared run, KafkaSettings settings, io.micrometer.core.instrument.MeterRegistry metrics, PrintStream out) {
+    TrainOptions options = run.options();
+    IdxDataset data = run.data();
+    ReferenceTrainer rt = run.trainer();
+    TrainerOptions trainer = run.cli();
+    out.printf("run %s: %s%n", options.telemetry().runId(), trainer.describe());
+    out.printf("label noise: %d of %d training labels changed%n", rt.labels().flippedCount(), data.trainSize());
+    long t0 = System.nanoTime();
+    try (RoteTelemetry telemetry = RoteTelemetry.start(options.telemetry(), settings, metrics)) {
+      ReferenceTrainer.Result r = rt.run(telemetry, new ReferenceTrainer.Progress() {
+        @Override
+        public void onEpoch(ReferenceTrainer.EpochReport e) {
+          out.printf("epoch %3d/%d  step %6d  loss %.4f  test acc %.4f  test loss %.4f  "
+                  + "telemetry sent %d dropped %d%n",
+              e.epoch(), e.epochs(), e.step(), e.trainLoss(), e.testAccuracy(), e.testLoss(),
+              e.telemetrySent(), e.telemetryDropped());
+        }
+
+        @Override
+        public void onStop(StopSignal s, long step) {
+          out.printf("stop signal %s (rule %s: %s) received; stopping after step %d%n",
+              s.getSignalId(), s.getRule(), s.getReason(), step);
+        }
+      });
+      out.printf("run %s %s after %d steps (%d epochs, %.0f s): final test acc %.4f, best %.4f%n",
+          options.telemetry().runId(), Console.status(r.status()), r.steps(), r.epochsCompleted(),
+          (System.nanoTime() - t0) / 1e9, r.finalTestAccuracy(), r.bestTestAccuracy());
+      return r;
+    } finally {
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.rote.cli;
+
+import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.trainer.RoteTelemetryListener;
+import dev.rote.trainer.SingleBackwardPass;
+import dev.rote.trainer.TelemetryConfig;
+import dev.rote.trainer.TelemetrySink;
+import dev.rote.trainer.data.IdxDataset;
+import dev.rote.trainer.internal.KafkaTelemetrySink;
+import dev.rote.trainer.reference.ReferenceTrainer;
+import dev.rote.trainer.reference.TrainOptions;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Trainer step time with and without instrumentation, in one JVM: every variant trains its own copy
+ * of the same network on the same batches, in blocks of steps interleaved round by round in a
+ * shuffled order, so drift of the machine hits all variants alike.
+ */
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+    description = "Benchmark trainer step time: plain, Rote at default sampling, Rote at full "
+        + "telemetry, DL4J StatsListener at frequency 1 and 10.")
+final class TrainerBench implements Callable<Integer> {
+
+  @Mixin TrainerOptions trainer;
+
+  @Option(names = "--rounds", defaultValue = "12", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--block", defaultValue = "100",
+      description = "Steps per variant per round; a multiple of every sampling period (default: ${DEFAULT-VALUE}).")
+  int block;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Rounds discarded first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+      description = "Publish to this cluster; default: an embedded broker in this JVM.")
+  String bootstrapServers;
+
+  private interface Variant {
+    String name();
+
+    void step(DataSet batch, long[] ids);
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    TrainOptions options = trainer.toOptions();
+    IdxDataset data = IdxDataset.load(options.data(), 10);
+    if (options.trainSize() > 0) {
+      data = data.subsetTrain(options.trainSize());
+    }
+    ReferenceTrainer rt = new ReferenceTrainer(options, data);
+    List<DataSet> batches = batches(data, rt, options.batchSize(), 40);
+    EmbeddedKafkaBroker broker = bootstrapServers == null ? EmbeddedKafkaBroker.start() : null;
+    List<TelemetrySink> sinks = new ArrayList<>();
+    try {
+      KafkaOptions k = new KafkaOptions();
+      k.bootstrapServers = broker != null ? broker.bootstrapServers() : bootstrapServers;
+      k.partitions = 1;
+      k.retention = "1h";
+      KafkaSettings kafka = k.connect(Duration.ofSeconds(30));
+      INDArray probe = batches.get(0).getFeatures();
+
+      List<Variant> variants = new ArrayList<>();
+      variants.add(plain("plain", rt.buildNetwork()));
+      variants.add(rote("rote-default", rt, TelemetryConfig.defaults("bench-default"), kafka, sinks, probe));
+      TelemetryConfig full = TelemetryConfig.defaults("bench-full")
+          .withSampling(1, 1, 1, TelemetryConfig.DEFAULT_PROBE_EVERY);
+      variants.add(rote("rote-full", rt, full, kafka, sinks, probe));
+      variants.add(stats("statslistener-1", rt.buildNetwork(), 1));
+      variants.add(stats("statslistener-10", rt.buildNetwork(), 10));
+
+      out.printf("network %s, batch %d, %d rounds x %d steps per variant (+%d warm-up rounds), "
+          + "OMP_NUM_THREADS=%s%n", Arrays.toString(options.hidden()), options.batchSize(), rounds, block,
+          warmup, System.getenv("OMP_NUM_THREADS"));
+      double[][] ms = new double[variants.size()][rounds];
+      Random order = new Random(1);
+      int[] cursor = new int[variants.size()];
+      for (int r = -warmup; r < rounds; r++) {
+        List<Integer> idx = new ArrayList<>();
+        for (int v = 0; v < variants.size(); v++) {
+          idx.add(v);
+        }
+        Collections.shuffle(idx, order);
+        for (int v : idx) {
+          long t0 = System.nanoTime();
+          for (int s = 0; s < block; s++) {
+            int b = cursor[v]++ % batches.size();
+            variants.get(v).step(batches.get(b), ids(b, options.batchSize()));
+          }
+          double perStep = (System.nanoTime() - t0) / 1e6 / block;
+          if (r >= 0) {
+            ms[v][r] = perStep;
+          }
+        }
+        out.printf("round %d/%d done%n", r + 1 + warmup, rounds + warmup);
+      }
+      out.println();
+      out.println("| variant | median step (ms) | ratio of medians | median paired ratio |");
+      out.println("|---|---|---|---|");
+      double base = median(ms[0]);
+      for (int v = 0; v < variants.size(); v++) {
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          ratios[r] = ms[v][r] / ms[0][r];
+        }
+        out.printf("| %s | %.2f | %.3f | %.3f |%n", variants.get(v).name(), median(ms[v]),
+            median(ms[v]) / base, median(ratios));
+      }
+      for (TelemetrySink s : sinks) {
+        s.close(Duration.ofSeconds(10));
+      }
+      out.printf("%ntelemetry: %s%n", sinks.stream()
+          .map(s -> s.sent() + " sent / " + s.dropped() + " dropped").toList());
+      return 0;
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+
+  private static Variant plain(String name, MultiLayerNetwork net) {
+    return new Variant() {
+      public String name() {
+        return name;
+      }
+
+      public void step(DataSet batch, long[] ids) {
+        net.fit(batch);
+      }
+    };
+  }
+
+  private static Variant rote(String name, ReferenceTrainer rt, TelemetryConfig config, KafkaSettings kafka,
+      List<TelemetrySink> sinks, INDArray probe) {
+    MultiLayerNetwork net = rt.buildNetwork();
+    TelemetrySink sink = new KafkaTelemetrySink(kafka, "bench-" + name, config.maxBufferedBytes());
+    sinks.add(sink);
+    RoteTelemetryListener listener = new RoteTelemetryListener(config, sink);
+    long[] probeIds = new long[(int) probe.rows()];
+    Arrays.setAll(probeIds, i -> i);
+    listener.setProbeSet(probe, probeIds, new int[probeIds.length]);
+    net.addListeners(listener);
+    return new Variant() {
+      public String name() {
+        return name;
+      }
+
+      public void step(DataSet batch, long[] ids) {
+        listener.beginBatch(ids, null);
+        if (SingleBackwardPass.wanted(net, listener)) {
+          SingleBackwardPass.fit(net, batch.getFeatures(), batch.getLabels(), listener);
+        } else {
+          net.fit(batch);
+        }
+      }
+    };
+  }
+
+  private static Variant stats(String name, MultiLayerNetwork net, int frequency) {
+    net.addListeners(new StatsListener(new InMemoryStatsStorage(), frequency));
+    return plain(name, net);
+  }
+
+  private static List<DataSet> batches(IdxDataset data, ReferenceTrainer rt, int size, int count) {
+    List<DataSet> out = new ArrayList<>();
+    int[] labels = rt.labels().labels();
+    for (int b = 0; b < count; b++) {
+      int[] idx = new int[size];
+      for (int i = 0; i < size; i++) {
+        idx[i] = (b * size + i) % data.trainSize();
+      }
+      float[] x = new float[size * data.inputSize()];
+      data.fillFeatures(true, idx, x);
+      float[] y = new float[size * data.numClasses()];
+      for (int i = 0; i < size; i++) {
+        y[i * data.numClasses() + labels[idx[i]]] = 1f;
+      }
+      out.add(new DataSet(org.nd4j.linalg.factory.Nd4j.create(x, new long[] {size, data.inputSize()}, 'c'),
+          org.nd4j.linalg.factory.Nd4j.create(y, new long[] {size, data.numClasses()}, 'c')));
+    }
+    return out;
+  }
+
+  private static long[] ids(int batch, int size) {
+    long[] ids = new long[size];
+    for (int i = 0; i < size; i++) {
+      ids[i] = (long) batch * size + i;
+    }
+    return ids;
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.rote.cli;
+
+import dev.rote.trainer.TelemetryConfig;
+import dev.rote.trainer.reference.TrainOptions;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Option;
+
+/** Options of the reference trainer, shared by {@code train} and {@code demo}. */
+final class TrainerOptions {
+
+  static final String DEFAULT_DATA = "/usr/share/datasets/fashion-mnist";
+
+  @Option(names = "--data", paramLabel = "DIR", defaultValue = DEFAULT_DATA,
+      description = "Dataset in the MNIST IDX layout (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--label-noise", paramLabel = "FRACTION", defaultValue = "0",
+      description = "Fraction of training labels replaced by a different class, uniformly (default: ${DEFAULT-VALUE}).")
+  double labelNoise;
+
+  @Option(names = "--noise-seed", paramLabel = "N", defaultValue = "1",
+      description = "Seed of the label noise (default: ${DEFAULT-VALUE}).")
+  long noiseSeed;
+
+  @Option(names = "--random-labels",
+      description = "Replace every training label by a uniformly random class.")
+  boolean randomLabels;
+
+  @Option(names = "--train-size", paramLabel = "N", defaultValue = "5000",
+      description = "Train on the first N training examples; 0 for all (default: ${DEFAULT-VALUE}).")
+  int trainSize;
+
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "40",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+      description = "Examples per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--hidden", paramLabel = "W,W,...", defaultValue = "512,512", split = ",",
+      description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
+  int[] hidden;
+
+  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.001",
+      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+      description = "Seed of initialization and shuffling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "Run id (default: generated from the time).")
+  String runId;
+
+  @Option(names = "--probe-per-class", paramLabel = "M", defaultValue = "32",
+      description = "Probe examples per class (default: ${DEFAULT-VALUE}).")
+  int probePerClass;
+
+  @Option(names = "--summary-every", paramLabel = "N",
+      defaultValue = "" + TelemetryConfig.DEFAULT_SUMMARY_EVERY,
+      description = "Publish a batch summary every N steps (default: ${DEFAULT-VALUE}).")
+  int summaryEvery;
+
+  @Option(names = "--layer-stats-every", paramLabel = "N",
+      defaultValue = "" + TelemetryConfig.DEFAULT_LAYER_STATS_EVERY,
+      description = "Add per-layer norms every N steps (default: ${DEFAULT-VALUE}).")
+  int layerStatsEvery;
+
+  @Option(names = "--sensitivity-every", paramLabel = "N",
+      defaultValue = "" + TelemetryConfig.DEFAULT_SENSITIVITY_EVERY,
+      description = "Add per-example loss sensitivities every N steps (default: ${DEFAULT-VALUE}).")
+  int sensitivityEvery;
+
+  @Option(names = "--probe-every", paramLabel = "N",
+      defaultValue = "" + TelemetryConfig.DEFAULT_PROBE_EVERY,
+      description = "Publish probe activations every N steps (default: ${DEFAULT-VALUE}).")
+  int probeEvery;
+
+  String runId() {
+    if (runId == null) {
+      runId = "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+          + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    }
+    return runId;
+  }
+
+  TrainOptions toOptions() {
+    TelemetryConfig telemetry = TelemetryConfig.defaults(runId())
+        .withSampling(summaryEvery, layerStatsEvery, sensitivityEvery, probeEvery);
+    return new TrainOptions(data, labelNoise, noiseSeed, randomLabels, trainSize, epochs, batchSize,
+        hidden, learningRate, seed, probePerClass, telemetry);
+  }
+
+  String describe() {
+    String noise = randomLabels ? "random labels" : "label noise " + labelNoise;
+    return data + ", " + (trainSize == 0 ? "all" : trainSize) + " training examples, " + noise
+        + ", MLP " + Arrays.toString(hidden) + ", " + epochs + " epochs";
+  }
+}

@@ -1,0 +1,160 @@
+package dev.rote.trainer;
+
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.SignalAction;
+import dev.rote.contract.v1.StopSignal;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the control topic for stop signals addressed to one run, on its own thread. Training
+ * asks {@link #stopSignal()} at each step boundary; nothing here ever blocks the training thread,
+ * and a broker outage only delays signals.
+ *
+ * <p>Reads every partition of {@code rote.control} without a consumer group, from the run's start
+ * time on, with {@code isolation.level=read_committed} so signals of aborted transactions never
+ * count.
+ */
+public final class StopControl implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(StopControl.class);
+
+  private final String runId;
+  private final long fromTimeMs;
+  private final KafkaConsumer<String, StopSignal> consumer;
+  private final AtomicReference<StopSignal> signal = new AtomicReference<>();
+  private final List<Consumer<StopSignal>> callbacks = new CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /**
+   * @param fromTimeMs signals published before this wall-clock time are ignored
+   */
+  public StopControl(KafkaSettings kafka, String runId, long fromTimeMs) {
+    this.runId = runId;
+    this.fromTimeMs = fromTimeMs;
+    Map<String, Object> defaults = new HashMap<>();
+    defaults.put(ConsumerConfig.CLIENT_ID_CONFIG, "rote-trainer-control-" + runId);
+    defaults.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    defaults.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    defaults.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    Map<String, Object> props = kafka.with(defaults);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    this.consumer = new KafkaConsumer<>(props, Topics.CONTROL.keySerde().deserializer(),
+        Topics.CONTROL.valueSerde().deserializer());
+    this.thread = new Thread(this::run, "rote-stop-control-" + runId);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The stop signal received for this run, if any. */
+  public Optional<StopSignal> stopSignal() {
+    return Optional.ofNullable(signal.get());
+  }
+
+  /** Calls {@code callback} on the control thread when the first stop signal arrives. */
+  public void onStop(Consumer<StopSignal> callback) {
+    callbacks.add(callback);
+    StopSignal s = signal.get();
+    if (s != null) {
+      callback.accept(s);
+    }
+  }
+
+  private void run() {
+    try {
+      while (running && !assign()) {
+        Thread.sleep(500);
+      }
+      while (running) {
+        try {
+          for (ConsumerRecord<String, StopSignal> r : consumer.poll(Duration.ofMillis(200))) {
+            handle(r);
+          }
+        } catch (RecordDeserializationException e) {
+          log.warn("skipping unreadable control record at {} offset {}: {}",
+              e.topicPartition(), e.offset(), e.getMessage());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    } catch (WakeupException | InterruptedException e) {
+      // closing
+    } catch (RuntimeException e) {
+      if (running) {
+        log.error("control consumer for run {} failed; stop signals will not be received", runId, e);
+      }
+    } finally {
+      consumer.close(Duration.ofSeconds(1));
+    }
+  }
+
+  private boolean assign() {
+    List<PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(Topics.CONTROL.name(), Duration.ofSeconds(5));
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.debug("control topic not reachable yet: {}", e.getMessage());
+      return false;
+    }
+    if (infos == null || infos.isEmpty()) {
+      return false;
+    }
+    List<TopicPartition> parts = infos.stream()
+        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    consumer.assign(parts);
+    Map<TopicPartition, Long> query = new HashMap<>();
+    parts.forEach(p -> query.put(p, fromTimeMs));
+    Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+    for (TopicPartition p : parts) {
+      OffsetAndTimestamp o = offsets.get(p);
+      if (o != null) {
+        consumer.seek(p, o.offset());
+      } else {
+        consumer.seekToEnd(List.of(p));
+      }
+    }
+    return true;
+  }
+
+  private void handle(ConsumerRecord<String, StopSignal> r) {
+    StopSignal s = r.value();
+    if (s == null || !runId.equals(r.key()) || !runId.equals(s.getRunId())
+        || s.getAction() != SignalAction.SIGNAL_ACTION_STOP) {
+      return;
+    }
+    if (signal.compareAndSet(null, s)) {
+      log.info("run {}: stop signal {} from rule {}: {}", runId, s.getSignalId(), s.getRule(), s.getReason());
+      callbacks.forEach(c -> c.accept(s));
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

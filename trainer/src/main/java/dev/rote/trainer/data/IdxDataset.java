@@ -1,0 +1,162 @@
+package dev.rote.trainer.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A classification dataset in the MNIST IDX layout: a directory holding
+ * {@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]},
+ * {@code t10k-images-idx3-ubyte[.gz]} and {@code t10k-labels-idx1-ubyte[.gz]}. Pixels are kept as
+ * bytes and scaled to [0, 1] floats on demand.
+ */
+public final class IdxDataset {
+
+  private final String name;
+  private final int numClasses;
+  private final int rows;
+  private final int cols;
+  private final byte[] trainPixels;
+  private final int[] trainLabels;
+  private final byte[] testPixels;
+  private final int[] testLabels;
+
+  private IdxDataset(String name, int numClasses, int rows, int cols, byte[] trainPixels, int[] trainLabels,
+      byte[] testPixels, int[] testLabels) {
+    this.name = name;
+    this.numClasses = numClasses;
+    this.rows = rows;
+    this.cols = cols;
+    this.trainPixels = trainPixels;
+    this.trainLabels = trainLabels;
+    this.testPixels = testPixels;
+    this.testLabels = testLabels;
+  }
+
+  /**
+   * Loads and validates a dataset directory.
+   *
+   * @throws DatasetException naming the directory or file at fault
+   */
+  public static IdxDataset load(Path dir, int numClasses) {
+    if (!Files.isDirectory(dir)) {
+      throw new DatasetException("dataset directory " + dir + " (--data) does not exist or is not a directory");
+    }
+    if (!Files.isReadable(dir)) {
+      throw new DatasetException("dataset directory " + dir + " (--data) is not readable");
+    }
+    String[] names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte"};
+    Path[] files = new Path[names.length];
+    List<String> missing = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      Path gz = dir.resolve(names[i] + ".gz");
+      Path plain = dir.resolve(names[i]);
+      files[i] = Files.isRegularFile(gz) ? gz : Files.isRegularFile(plain) ? plain : null;
+      if (files[i] == null) {
+        missing.add(names[i] + ".gz");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new DatasetException("dataset directory " + dir + " (--data) lacks " + String.join(", ", missing));
+    }
+    IdxReader.Images train = IdxReader.readImages(files[0]);
+    int[] trainLabels = IdxReader.readLabels(files[1]);
+    IdxReader.Images test = IdxReader.readImages(files[2]);
+    int[] testLabels = IdxReader.readLabels(files[3]);
+    checkCounts(files[0], train.count(), files[1], trainLabels.length);
+    checkCounts(files[2], test.count(), files[3], testLabels.length);
+    checkLabels(files[1], trainLabels, numClasses);
+    checkLabels(files[3], testLabels, numClasses);
+    if (train.rows() != test.rows() || train.cols() != test.cols()) {
+      throw new DatasetException(files[0] + " holds " + train.rows() + "x" + train.cols() + " images but "
+          + files[2] + " holds " + test.rows() + "x" + test.cols());
+    }
+    return new IdxDataset(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(),
+        numClasses, train.rows(), train.cols(), train.pixels(), trainLabels, test.pixels(), testLabels);
+  }
+
+  /** The same dataset with only the first {@code n} training examples. */
+  public IdxDataset subsetTrain(int n) {
+    if (n < 1 || n > trainLabels.length) {
+      throw new DatasetException("--train-size must be in [1, " + trainLabels.length + "], was " + n);
+    }
+    return new IdxDataset(name, numClasses, rows, cols, Arrays.copyOf(trainPixels, n * inputSize()),
+        Arrays.copyOf(trainLabels, n), testPixels, testLabels);
+  }
+
+  /**
+   * Writes the features of the given examples, scaled to [0, 1], into {@code out} row-major
+   * ({@code indices.length x inputSize()}).
+   */
+  public void fillFeatures(boolean train, int[] indices, float[] out) {
+    byte[] pixels = train ? trainPixels : testPixels;
+    int d = inputSize();
+    if (out.length < indices.length * d) {
+      throw new IllegalArgumentException("out holds " + out.length + " floats, needs " + indices.length * d);
+    }
+    for (int r = 0; r < indices.length; r++) {
+      int src = indices[r] * d;
+      int dst = r * d;
+      for (int j = 0; j < d; j++) {
+        out[dst + j] = (pixels[src + j] & 0xff) * (1f / 255f);
+      }
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public int cols() {
+    return cols;
+  }
+
+  public int inputSize() {
+    return rows * cols;
+  }
+
+  public int trainSize() {
+    return trainLabels.length;
+  }
+
+  public int testSize() {
+    return testLabels.length;
+  }
+
+  /** Training labels as stored (before any noise); a copy. */
+  public int[] trainLabels() {
+    return trainLabels.clone();
+  }
+
+  /** Test labels; a copy. */
+  public int[] testLabels() {
+    return testLabels.clone();
+  }
+
+  private static void checkCounts(Path images, int imageCount, Path labels, int labelCount) {
+    if (imageCount != labelCount) {
+      throw new DatasetException(images + " holds " + imageCount + " images but " + labels + " holds "
+          + labelCount + " labels");
+    }
+  }
+
+  private static void checkLabels(Path file, int[] labels, int numClasses) {
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] >= numClasses) {
+        throw new DatasetException(file + ": label " + labels[i] + " at index " + i
+            + " is out of range [0, " + numClasses + ")");
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.rote.trainer.internal;
+
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topic;
+import dev.rote.contract.Topics;
+import dev.rote.trainer.TelemetrySink;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asynchronous, idempotent, compressed Kafka producer behind a bounded buffer. The training thread
+ * only enqueues; a sender thread builds, serializes and sends. When the buffer (queue plus records
+ * the producer has not yet acknowledged) would pass its bound, new records are dropped and counted.
+ */
+public final class KafkaTelemetrySink implements TelemetrySink {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaTelemetrySink.class);
+  private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private record Outgoing(String topic, byte[] key, long size, Supplier<byte[]> value) {}
+
+  private static final Outgoing END = new Outgoing("", new byte[0], 0, () -> null);
+
+  private final Producer<byte[], byte[]> producer;
+  private final BlockingQueue<Outgoing> queue = new ArrayBlockingQueue<>(65_536);
+  private final long maxBufferedBytes;
+  private final AtomicLong buffered = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedSinceLog = new AtomicLong();
+  private volatile long lastDropLog;
+  private volatile boolean closing;
+  private final Thread sender;
+
+  /**
+   * @param kafka the user's client properties, passed through; Rote adds producer defaults where
+   *     they are unset
+   * @param clientId {@code client.id} unless the user set one
+   */
+  public KafkaTelemetrySink(KafkaSettings kafka, String clientId, long maxBufferedBytes) {
+    this(new KafkaProducer<>(producerConfig(kafka, clientId, maxBufferedBytes),
+        new ByteArraySerializer(), new ByteArraySerializer()), maxBufferedBytes);
+  }
+
+  KafkaTelemetrySink(Producer<byte[], byte[]> producer, long maxBufferedBytes) {
+    this.producer = producer;
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.sender = new Thread(this::sendLoop, "rote-telemetry-sender");
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  /** Producer defaults: idempotent, acks=all, zstd, large records, bounded blocking. */
+  public static Map<String, Object> producerConfig(KafkaSettings kafka, String clientId, long maxBufferedBytes) {
+    return kafka.with(Map.ofEntries(
+        Map.entry(ProducerConfig.CLIENT_ID_CONFIG, clientId),
+        Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
+        Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
+        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
+        Map.entry(ProducerConfig.LINGER_MS_CONFIG, "5"),
+        Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024)),
+        Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES)),
+        Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(maxBufferedBytes + Topics.MAX_MESSAGE_BYTES)),
+        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"),
+        Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"),
+        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000")));
+  }
+
+  @Override
+  public <V> boolean offer(Topic<String, V> topic, String key, long sizeHint, Supplier<V> value) {
+    long size = Math.max(64, sizeHint);
+    if (closing || buffered.addAndGet(size) > maxBufferedBytes) {
+      if (!closing) {
+        buffered.addAndGet(-size);
+      }
+      drop(1, "buffer full");
+      return false;
+    }
+    byte[] keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
+    Supplier<byte[]> bytes = () -> topic.valueSerde().serializer().serialize(topic.name(), value.get());
+    if (!queue.offer(new Outgoing(topic.name(), keyBytes, size, bytes))) {
+      buffered.addAndGet(-size);
+      drop(1, "queue full");
+      return false;
+    }
+    return true;
+  }
+
+  private void sendLoop() {
+    while (true) {
+      Outgoing o;
+      try {
+        o = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (o == END) {
+        return;
+      }
+      try {
+        byte[] value = o.value().get();
+        producer.send(new ProducerRecord<>(o.topic(), o.key(), value), (md, ex) -> {
+          buffered.addAndGet(-o.size());
+          if (ex == null) {
+            sent.incrementAndGet();
+          } else {
+            drop(1, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+          }
+        });
+      } catch (RuntimeException e) {
+        // send() itself failed (metadata timeout, interrupted at close, record too large).
+        buffered.addAndGet(-o.size());
+        drop(1, e.getClass().getSimpleName() + ": " + e.getMessage());
+        if (Thread.currentThread().isInterrupted()) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void drop(long n, String reason) {
+    dropped.addAndGet(n);
+    long pending = droppedSinceLog.addAndGet(n);
+    long now = System.nanoTime();
+    if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS) {
+      lastDropLog = now;
+      droppedSinceLog.addAndGet(-pending);
+      log.warn("dropped {} telemetry record(s) ({} in total); training goes on. Last reason: {}",
+          pending, dropped.get(), reason);
+    }
+  }
+
+  @Override
+  public long sent() {
+    return sent.get();
+  }
+
+  @Override
+  public long dropped() {
+    return dropped.get();
+  }
+
+  @Override
+  public long bufferedBytes() {
+    return Math.max(0, buffered.get());
+  }
+
+  @Override
+  public synchronized void close(Duration timeout) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      if (!queue.offer(END, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        sender.interrupt();
+      }
+      sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      if (sender.isAlive()) {
+        sender.interrupt();
+        sender.join(1000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    long left = Math.max(0, deadline - System.nanoTime());
+    producer.close(Duration.ofNanos(left));
+    int stranded = 0;
+    for (Outgoing o; (o = queue.poll()) != null; ) {
+      if (o != END) {
+        stranded++;
+      }
+    }
+    if (stranded > 0) {
+      drop(stranded, "still buffered at close");
+    }
+    if (dropped.get() > 0) {
+      log.warn("telemetry closed: {} record(s) sent, {} dropped", sent.get(), dropped.get());
+    }
+  }
+}

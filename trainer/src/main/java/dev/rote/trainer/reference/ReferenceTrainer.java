@@ -1,0 +1,295 @@
+package dev.rote.trainer.reference;
+
+import dev.rote.contract.v1.DatasetInfo;
+import dev.rote.contract.v1.LabelNoiseMode;
+import dev.rote.contract.v1.ProbeSet;
+import dev.rote.contract.v1.RunMetadata;
+import dev.rote.contract.v1.RunStatus;
+import dev.rote.contract.v1.StopSignal;
+import dev.rote.trainer.ModelSummaries;
+import dev.rote.trainer.RoteTelemetry;
+import dev.rote.trainer.RoteTelemetryListener;
+import dev.rote.trainer.SingleBackwardPass;
+import dev.rote.trainer.data.IdxDataset;
+import dev.rote.trainer.data.LabelNoise;
+import dev.rote.trainer.data.NoisyLabels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The reference trainer behind {@code ./rote train}: an MLP on an IDX dataset with optional label
+ * noise, instrumented with Rote's listener, evaluated on the clean test set after each epoch, and
+ * stopped at the next step boundary when a stop signal for its run arrives.
+ */
+public final class ReferenceTrainer {
+
+  /** What the trainer reports as it goes; all methods optional. */
+  public interface Progress {
+    default void onEpoch(EpochReport report) {}
+
+    default void onStop(StopSignal signal, long step) {}
+  }
+
+  /** End-of-epoch numbers. */
+  public record EpochReport(
+      int epoch, int epochs, long step, double trainLoss, double testAccuracy, double testLoss,
+      long telemetrySent, long telemetryDropped) {}
+
+  /** How the run ended. */
+  public record Result(
+      RunStatus status, long steps, int epochsCompleted, double finalTestAccuracy,
+      double bestTestAccuracy, Optional<StopSignal> stop) {}
+
+  private static final int EVAL_CHUNK = 1000;
+
+  private final TrainOptions options;
+  private final IdxDataset data;
+  private final NoisyLabels labels;
+
+  /**
+   * @param data the dataset, already cut to {@code --train-size}
+   */
+  public ReferenceTrainer(TrainOptions options, IdxDataset data) {
+    this.options = options;
+    this.data = data;
+    int[] clean = data.trainLabels();
+    if (options.randomLabels()) {
+      labels = LabelNoise.random(clean, data.numClasses(), options.noiseSeed());
+    } else if (options.labelNoise() > 0) {
+      labels = LabelNoise.symmetric(clean, data.numClasses(), options.labelNoise(), options.noiseSeed());
+    } else {
+      labels = LabelNoise.none(clean);
+    }
+  }
+
+  public NoisyLabels labels() {
+    return labels;
+  }
+
+  /** Builds the MLP of the options for the dataset. */
+  public MultiLayerNetwork buildNetwork() {
+    var list = new NeuralNetConfiguration.Builder()
+        .seed(options.seed())
+        .dataType(DataType.FLOAT)
+        .updater(new Adam(options.learningRate()))
+        .weightInit(WeightInit.RELU)
+        .list();
+    long in = data.inputSize();
+    int[] hidden = options.hidden();
+    for (int i = 0; i < hidden.length; i++) {
+      list.layer(new DenseLayer.Builder().name("hidden" + i).nIn(in).nOut(hidden[i])
+          .activation(Activation.RELU).build());
+      in = hidden[i];
+    }
+    list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("output")
+        .nIn(in).nOut(data.numClasses()).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER)
+        .build());
+    MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+    net.init();
+    return net;
+  }
+
+  /** Trains to the end or until a stop signal arrives. */
+  public Result run(RoteTelemetry telemetry, Progress progress) {
+    MultiLayerNetwork net = buildNetwork();
+    RoteTelemetryListener listener = telemetry.listener();
+    net.addListeners(listener);
+    int[] probe = probeExamples();
+    listener.setProbeSet(features(true, probe), toLongs(probe), select(labels.labels(), probe));
+    telemetry.publishRun(metadata(net, probe));
+
+    int n = data.trainSize();
+    int[] order = new int[n];
+    Arrays.setAll(order, i -> i);
+    double best = Double.NaN;
+    double last = Double.NaN;
+    int epochsDone = 0;
+    Optional<StopSignal> stop = Optional.empty();
+    try {
+      for (int epoch = 0; epoch < options.epochs() && stop.isEmpty(); epoch++) {
+        shuffle(order, new SplittableRandom(options.seed() * 1_000_003L + epoch));
+        double lossSum = 0;
+        int steps = 0;
+        for (int from = 0; from < n; from += options.batchSize()) {
+          stop = telemetry.stopSignal();
+          if (stop.isPresent()) {
+            progress.onStop(stop.get(), listener.lastStep());
+            break;
+          }
+          int[] batch = Arrays.copyOfRange(order, from, Math.min(n, from + options.batchSize()));
+          INDArray x = features(true, batch);
+          INDArray y = oneHot(select(labels.labels(), batch));
+          listener.beginBatch(toLongs(batch), select(labels.flipped(), batch));
+          if (SingleBackwardPass.wanted(net, listener)) {
+            SingleBackwardPass.fit(net, x, y, listener);
+          } else {
+            net.fit(x, y);
+          }
+          lossSum += net.score();
+          steps++;
+        }
+        if (stop.isPresent() && steps == 0) {
+          break;
+        }
+        net.incrementEpochCount();
+        epochsDone = epoch + 1;
+        double[] eval = evaluate(net);
+        last = eval[0];
+        best = Double.isNaN(best) ? last : Math.max(best, last);
+        telemetry.publishEvaluation(listener.lastStep(), epoch, "test", eval[0], eval[1], data.testSize());
+        progress.onEpoch(new EpochReport(epochsDone, options.epochs(), listener.lastStep(),
+            steps == 0 ? Double.NaN : lossSum / steps, eval[0], eval[1],
+            telemetry.sink().sent(), telemetry.sink().dropped()));
+      }
+    } catch (RuntimeException e) {
+      telemetry.finish(RunStatus.RUN_STATUS_FAILED, e.toString(), null);
+      throw e;
+    }
+    RunStatus status = stop.isPresent() ? RunStatus.RUN_STATUS_STOPPED : RunStatus.RUN_STATUS_COMPLETED;
+    telemetry.finish(status, stop.map(s -> s.getRule() + ": " + s.getReason()).orElse(""), null);
+    return new Result(status, listener.lastStep(), epochsDone, last, best, stop);
+  }
+
+  /** Test-set accuracy and mean cross-entropy loss. */
+  double[] evaluate(MultiLayerNetwork net) {
+    int n = data.testSize();
+    int k = data.numClasses();
+    int[] y = data.testLabels();
+    long correct = 0;
+    double loss = 0;
+    for (int from = 0; from < n; from += EVAL_CHUNK) {
+      int[] idx = new int[Math.min(EVAL_CHUNK, n - from)];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = from + i;
+      }
+      float[] p = net.output(features(false, idx), false).castTo(DataType.FLOAT).dup('c').data().asFloat();
+      for (int i = 0; i < idx.length; i++) {
+        int best = 0;
+        for (int c = 1; c < k; c++) {
+          if (p[i * k + c] > p[i * k + best]) {
+            best = c;
+          }
+        }
+        int label = y[idx[i]];
+        correct += best == label ? 1 : 0;
+        loss -= Math.log(Math.max(p[i * k + label], 1e-12f));
+      }
+    }
+    return new double[] {(double) correct / n, loss / n};
+  }
+
+  /** The first {@code probePerClass} training examples of each class, by training label. */
+  int[] probeExamples() {
+    int k = data.numClasses();
+    int m = options.probePerClass();
+    int[] count = new int[k];
+    List<List<Integer>> byClass = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      byClass.add(new ArrayList<>());
+    }
+    int[] y = labels.labels();
+    for (int i = 0; i < y.length; i++) {
+      if (count[y[i]] < m) {
+        byClass.get(y[i]).add(i);
+        count[y[i]]++;
+      }
+    }
+    return byClass.stream().flatMap(List::stream).mapToInt(Integer::intValue).toArray();
+  }
+
+  private RunMetadata.Builder metadata(MultiLayerNetwork net, int[] probe) {
+    LabelNoiseMode mode = options.randomLabels() ? LabelNoiseMode.LABEL_NOISE_MODE_RANDOM
+        : options.labelNoise() > 0 ? LabelNoiseMode.LABEL_NOISE_MODE_SYMMETRIC
+        : LabelNoiseMode.LABEL_NOISE_MODE_NONE;
+    ProbeSet.Builder ps = ProbeSet.newBuilder().setExamplesPerClass(options.probePerClass());
+    for (int c = 0; c < data.numClasses(); c++) {
+      ps.addClasses(c);
+    }
+    for (int i : probe) {
+      ps.addExampleIds(i).addLabels(labels.labels()[i]);
+    }
+    return RunMetadata.newBuilder()
+        .setModel(ModelSummaries.of(net))
+        .setDataset(DatasetInfo.newBuilder()
+            .setName(data.name())
+            .setSource(options.data().toAbsolutePath().toString())
+            .setTrainSize(data.trainSize())
+            .setTestSize(data.testSize())
+            .setNumClasses(data.numClasses())
+            .setInputSize(data.inputSize()))
+        .putHyperparameters("optimizer", "adam")
+        .putHyperparameters("learning_rate", Double.toString(options.learningRate()))
+        .putHyperparameters("batch_size", Integer.toString(options.batchSize()))
+        .putHyperparameters("epochs", Integer.toString(options.epochs()))
+        .putHyperparameters("hidden", Arrays.toString(options.hidden()))
+        .putHyperparameters("seed", Long.toString(options.seed()))
+        .setLabelNoise(dev.rote.contract.v1.LabelNoise.newBuilder()
+            .setMode(mode)
+            .setFraction(options.randomLabels() ? 1.0 : options.labelNoise())
+            .setSeed(options.noiseSeed())
+            .setFlippedCount(labels.flippedCount()))
+        .setProbeSet(ps);
+  }
+
+  private INDArray features(boolean train, int[] idx) {
+    float[] buf = new float[idx.length * data.inputSize()];
+    data.fillFeatures(train, idx, buf);
+    return Nd4j.create(buf, new long[] {idx.length, data.inputSize()}, 'c');
+  }
+
+  private INDArray oneHot(int[] y) {
+    int k = data.numClasses();
+    float[] buf = new float[y.length * k];
+    for (int i = 0; i < y.length; i++) {
+      buf[i * k + y[i]] = 1f;
+    }
+    return Nd4j.create(buf, new long[] {y.length, k}, 'c');
+  }
+
+  private static void shuffle(int[] a, SplittableRandom rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  private static int[] select(int[] values, int[] idx) {
+    int[] out = new int[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = values[idx[i]];
+    }
+    return out;
+  }
+
+  private static boolean[] select(boolean[] values, int[] idx) {
+    boolean[] out = new boolean[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = values[idx[i]];
+    }
+    return out;
+  }
+
+  private static long[] toLongs(int[] idx) {
+    long[] out = new long[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = idx[i];
+    }
+    return out;
+  }
+}
