@@ -5,6 +5,9 @@ import dev.rote.trainer.internal.Captures;
 import dev.rote.trainer.internal.Captures.BatchCapture;
 import dev.rote.trainer.internal.Captures.LayerCapture;
 import dev.rote.trainer.internal.Captures.ProbeCapture;
+import dev.rote.trainer.internal.OutputHead;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import java.util.List;
 import java.util.Objects;
 import org.deeplearning4j.nn.api.Layer;
@@ -56,6 +59,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
   private double[] gradientNorms;
   private INDArray inputGradient;
   private boolean warnedUnsupported;
+  private int batchRows;
   private volatile long lastStep;
 
   public RoteTelemetryListener(TelemetryConfig config, TelemetrySink sink) {
@@ -161,10 +165,10 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
         }
       }
       Double lr = net.getLearningRate(0);
-      BatchCapture capture = batch.learningRate(lr == null ? Double.NaN : lr).build();
+      BatchCapture.Builder capture = batch.learningRate(lr == null ? Double.NaN : lr);
       String runId = config.runId();
-      sink.offer(Topics.TELEMETRY, runId, capture.sizeHint(),
-          () -> Captures.toTelemetry(runId, done, epoch, timeMs, capture));
+      sink.offer(Topics.TELEMETRY, runId, BatchCapture.sizeHint(batchRows, net.getnLayers()),
+          () -> Captures.toTelemetry(runId, done, epoch, timeMs, capture.build()));
     }
     if (probeFeatures != null && config.isProbeStep(done)) {
       ProbeCapture probes = captureProbes(net);
@@ -191,21 +195,36 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
         log.warn("per-example telemetry needs a dense output layer on 2-d activations; "
             + "publishing batch-level values only");
       }
+      batchRows = 0;
       return new BatchCapture.Builder(null, null, null, null, null);
     }
     BaseOutputLayer conf = (BaseOutputLayer) out.conf().getLayer();
-    INDArray z = lastHidden.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
-    INDArray perExample = conf.getLossFn().computeScoreArray(labels, z, conf.getActivationFn(), null);
-    int rows = (int) z.rows();
-    int classes = (int) z.columns();
-    float[] logits = z.castTo(DataType.FLOAT).data().asFloat();
-    float[] targets = labels.castTo(DataType.FLOAT).dup('c').data().asFloat();
-    float[] loss = perExample.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    int rows = (int) lastHidden.rows();
+    int classes = (int) labels.columns();
+    batchRows = rows;
+    int[] targets = Captures.argMaxRows(floats(labels), rows, classes);
     long[] ids = batchIds != null && batchIds.length == rows ? batchIds : null;
     boolean[] noisy = batchNoisy != null && batchNoisy.length == rows ? batchNoisy : null;
-    return new BatchCapture.Builder(
-        ids, Captures.argMaxRows(targets, rows, classes), Captures.argMaxRows(logits, rows, classes),
-        loss, noisy);
+    INDArray w = out.getParam("W");
+    INDArray b = out.getParam("b");
+    if (conf.getLossFn() instanceof LossMCXENT mcxent && mcxent.getWeights() == null
+        && conf.getActivationFn() instanceof ActivationSoftmax) {
+      // Softmax cross-entropy: copy three arrays now, compute on the sender thread.
+      OutputHead head = new OutputHead(floats(lastHidden), rows, (int) lastHidden.columns(), floats(w),
+          floats(b), classes);
+      return new BatchCapture.Builder(ids, targets, head, noisy);
+    }
+    INDArray z = lastHidden.mmul(w).addiRowVector(b);
+    INDArray perExample = conf.getLossFn().computeScoreArray(labels, z, conf.getActivationFn(), null);
+    return new BatchCapture.Builder(ids, targets, Captures.argMaxRows(floats(z), rows, classes),
+        floats(perExample), noisy);
+  }
+
+  /** A row-major float copy of any array. */
+  private static float[] floats(INDArray a) {
+    boolean plain = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView()
+        && a.data().length() == a.length();
+    return (plain ? a : a.castTo(DataType.FLOAT).dup('c')).data().asFloat();
   }
 
   private LayerCapture[] layerStats(MultiLayerNetwork net) {
@@ -250,7 +269,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
           a = a.reshape('c', a.size(0), a.length() / a.size(0));
         }
         layers[i] = new Captures.MatrixCapture(i, layerName(net, i), (int) a.rows(), (int) a.columns(),
-            a.castTo(DataType.FLOAT).dup('c').data().asFloat());
+            floats(a));
       }
       return new ProbeCapture(probeIds, probeLabels, layers);
     } finally {

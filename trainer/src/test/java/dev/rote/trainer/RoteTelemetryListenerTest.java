@@ -93,6 +93,27 @@ class RoteTelemetryListenerTest {
     assertThat(net.score()).isCloseTo(s.getLoss(), org.assertj.core.api.Assertions.within(1e-5));
   }
 
+  @Test
+  void shouldReportPerExampleLossesAndPredictionsOfTheWeightsBeforeTheUpdate() {
+    MultiLayerNetwork net = TestNetworks.mlp(DataType.FLOAT, 6, 5, 3);
+    InMemoryTelemetrySink sink = new InMemoryTelemetrySink();
+    net.addListeners(new RoteTelemetryListener(TelemetryConfig.defaults("r3"), sink));
+    INDArray x = TestNetworks.features(DataType.FLOAT, LABELS.length, 6, 5);
+    INDArray y = TestNetworks.oneHot(DataType.FLOAT, LABELS, 3);
+    net.fit(x, y);
+    MultiLayerNetwork before = net.clone();
+    net.fit(x, y);
+
+    BatchSummary s = sink.values(Topics.TELEMETRY, Telemetry.class).get(1).getBatch();
+    INDArray expectedLoss = before.scoreExamples(new org.nd4j.linalg.dataset.DataSet(x, y), false);
+    INDArray expectedPred = before.output(x, false).argMax(1);
+    for (int i = 0; i < LABELS.length; i++) {
+      assertThat((double) s.getExamples().getLoss(i))
+          .isCloseTo(expectedLoss.getDouble(i), org.assertj.core.api.Assertions.within(1e-5));
+      assertThat(s.getExamples().getPredicted(i)).isEqualTo(expectedPred.getInt(i));
+    }
+  }
+
   private static Float[] toBoxed(float[] a) {
     Float[] b = new Float[a.length];
     for (int i = 0; i < a.length; i++) {

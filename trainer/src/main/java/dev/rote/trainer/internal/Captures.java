@@ -47,17 +47,23 @@ public final class Captures {
       float[] sensitivity,
       boolean[] noisy) {
 
-    public long sizeHint() {
-      return 64L + 64L * (layers == null ? 0 : layers.length) + 26L * batchSize;
+    /** Approximate serialized size of a batch summary. */
+    public static long sizeHint(int batchSize, int layers) {
+      return 64L + 64L * layers + 26L * batchSize;
     }
 
-    /** Collects a batch capture over the hooks of one step. */
+    /**
+     * Collects a batch capture over the hooks of one step. Predictions and losses come either
+     * computed already or from an {@link OutputHead}, evaluated lazily (on the sender thread,
+     * unless {@link #meanLoss()} is asked for first).
+     */
     public static final class Builder {
       private final long[] ids;
       private final int[] labels;
-      private final int[] predicted;
-      private final float[] losses;
       private final boolean[] noisy;
+      private OutputHead head;
+      private int[] predicted;
+      private float[] losses;
       private LayerCapture[] layers;
       private float[] sensitivity;
       private double learningRate = Double.NaN;
@@ -68,6 +74,11 @@ public final class Captures {
         this.predicted = predicted;
         this.losses = losses;
         this.noisy = noisy;
+      }
+
+      public Builder(long[] ids, int[] labels, OutputHead head, boolean[] noisy) {
+        this(ids, labels, null, null, noisy);
+        this.head = head;
       }
 
       public Builder layers(LayerCapture[] l) {
@@ -85,7 +96,16 @@ public final class Captures {
         return this;
       }
 
+      private synchronized void evaluate() {
+        if (head != null && predicted == null) {
+          predicted = new int[labels.length];
+          losses = new float[labels.length];
+          head.compute(labels, predicted, losses);
+        }
+      }
+
       public double meanLoss() {
+        evaluate();
         if (losses == null || losses.length == 0) {
           return Double.NaN;
         }
@@ -96,7 +116,9 @@ public final class Captures {
         return sum / losses.length;
       }
 
+      /** The finished capture; call on the thread that may pay for evaluating the output head. */
       public BatchCapture build() {
+        evaluate();
         int n = labels == null ? 0 : labels.length;
         int correct = 0;
         for (int i = 0; i < n; i++) {
