@@ -53,6 +53,10 @@ final class TrainerBench implements Callable<Integer> {
       description = "Publish to this cluster; default: an embedded broker in this JVM.")
   String bootstrapServers;
 
+  @Option(names = "--only", split = ",", paramLabel = "VARIANT",
+      description = "Run only these variants (and plain).")
+  List<String> only;
+
   private interface Variant {
     String name();
 
@@ -81,12 +85,23 @@ final class TrainerBench implements Callable<Integer> {
 
       List<Variant> variants = new ArrayList<>();
       variants.add(plain("plain", rt.buildNetwork()));
-      variants.add(rote("rote-default", rt, TelemetryConfig.defaults("bench-default"), kafka, sinks, probe));
+      variants.add(rote("rote-default", rt, TelemetryConfig.defaults("bench-default"),
+          new KafkaTelemetrySink(kafka, "bench-default", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
+      variants.add(rote("rote-default-capture-only", rt, TelemetryConfig.defaults("bench-capture"),
+          new DiscardingSink(), sinks, probe));
       TelemetryConfig full = TelemetryConfig.defaults("bench-full")
           .withSampling(1, 1, 1, TelemetryConfig.DEFAULT_PROBE_EVERY);
-      variants.add(rote("rote-full", rt, full, kafka, sinks, probe));
+      variants.add(rote("rote-full", rt, full,
+          new KafkaTelemetrySink(kafka, "bench-full", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
       variants.add(stats("statslistener-1", rt.buildNetwork(), 1));
       variants.add(stats("statslistener-10", rt.buildNetwork(), 10));
+      variants.add(rote("diag-sensitivity-every-step", rt,
+          TelemetryConfig.defaults("bench-diag-s").withSampling(1, 10, 1, 100), new DiscardingSink(), sinks, probe));
+      variants.add(rote("diag-layer-stats-every-step", rt,
+          TelemetryConfig.defaults("bench-diag-l").withSampling(1, 1, 10, 100), new DiscardingSink(), sinks, probe));
+      if (only != null) {
+        variants.removeIf(v -> !v.name().equals("plain") && !only.contains(v.name()));
+      }
 
       out.printf("network %s, batch %d, %d rounds x %d steps per variant (+%d warm-up rounds), "
           + "OMP_NUM_THREADS=%s%n", Arrays.toString(options.hidden()), options.batchSize(), rounds, block,
@@ -150,10 +165,21 @@ final class TrainerBench implements Callable<Integer> {
     };
   }
 
-  private static Variant rote(String name, ReferenceTrainer rt, TelemetryConfig config, KafkaSettings kafka,
+  /** Accepts every record and builds none: isolates what the training thread itself pays. */
+  private static final class DiscardingSink implements TelemetrySink {
+    @Override
+    public <V> boolean offer(dev.rote.contract.Topic<String, V> topic, String key, long sizeHint,
+        java.util.function.Supplier<V> value) {
+      return true;
+    }
+
+    @Override
+    public void close(Duration timeout) {}
+  }
+
+  private static Variant rote(String name, ReferenceTrainer rt, TelemetryConfig config, TelemetrySink sink,
       List<TelemetrySink> sinks, INDArray probe) {
     MultiLayerNetwork net = rt.buildNetwork();
-    TelemetrySink sink = new KafkaTelemetrySink(kafka, "bench-" + name, config.maxBufferedBytes());
     sinks.add(sink);
     RoteTelemetryListener listener = new RoteTelemetryListener(config, sink);
     long[] probeIds = new long[(int) probe.rows()];

@@ -141,8 +141,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     MultiLayerNetwork net = (MultiLayerNetwork) model;
     gradientNorms = new double[net.getnLayers()];
     for (int i = 0; i < gradientNorms.length; i++) {
-      INDArray g = net.getLayer(i).getGradientsViewArray();
-      gradientNorms[i] = g == null ? 0 : g.norm2Number().doubleValue();
+      gradientNorms[i] = norm2(net.getLayer(i).getGradientsViewArray());
     }
   }
 
@@ -231,14 +230,26 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     LayerCapture[] stats = new LayerCapture[gradientNorms.length];
     for (int i = 0; i < stats.length; i++) {
       Layer layer = net.getLayer(i);
-      INDArray params = layer.params();
-      INDArray update = layer.getGradientsViewArray();
-      double paramNorm = params == null || params.isEmpty() ? 0 : params.norm2Number().doubleValue();
-      double updateNorm = update == null || update.isEmpty() ? 0 : update.norm2Number().doubleValue();
+      double paramNorm = norm2(layer.params());
+      double updateNorm = norm2(layer.getGradientsViewArray());
       stats[i] = new LayerCapture(i, layerName(net, i), paramNorm, gradientNorms[i],
           paramNorm == 0 ? 0 : updateNorm / paramNorm);
     }
     return stats;
+  }
+
+  /**
+   * L2 norm of a layer's flat parameter or gradient view. A BLAS dot product of the contiguous view
+   * with itself costs a fraction of ND4J's generic norm2 reduction.
+   */
+  private static double norm2(INDArray v) {
+    if (v == null || v.isEmpty()) {
+      return 0;
+    }
+    if (v.isVector() && v.elementWiseStride() == 1) {
+      return Math.sqrt(Math.max(0, Nd4j.getBlasWrapper().dot(v, v)));
+    }
+    return v.norm2Number().doubleValue();
   }
 
   /** dL/dx by a second backward pass, after the update: the plain-fit fallback. */
