@@ -101,7 +101,7 @@ public final class IdxDataset {
       int src = indices[r] * d;
       int dst = r * d;
       for (int j = 0; j < d; j++) {
-        out[dst + j] = (pixels[src + j] & 0xff) * (1f / 255f);
+        out[dst + j] = (pixels[src + j] & 0xff) / 255f;
       }
     }
   }

@@ -1,0 +1,82 @@
+package dev.rote.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoteCliTest {
+
+  record Run(int code, String out, String err) {}
+
+  static synchronized Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Rote.execute(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void shouldPrintUsageForAnUnknownOption() {
+    Run r = run("train", "--frobnicate");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option: '--frobnicate'").contains("Usage: rote train");
+  }
+
+  @Test
+  void shouldNameTheMissingDatasetDirectoryBeforeConnecting(@TempDir Path dir) {
+    Run r = run("train", "--data", dir.resolve("missing").toString(), "--bootstrap-servers", "127.0.0.1:1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("missing").contains("--data").doesNotContain("cannot reach Kafka");
+  }
+
+  @Test
+  void shouldNameAWrongMagicNumber(@TempDir Path dir) throws Exception {
+    for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+      try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve(f)))) {
+        out.write(new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+      }
+    }
+    Run r = run("train", "--data", dir.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("train-images-idx3-ubyte.gz").contains("wrong IDX magic number 0x00000801");
+  }
+
+  @Test
+  void shouldRejectANoiseFractionOutsideTheUnitInterval() {
+    Run r = run("train", "--label-noise", "-0.1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--label-noise must be in [0, 1], was -0.1");
+  }
+
+  @Test
+  void shouldFailClearlyWhenTheBrokerIsUnreachable() {
+    Run r = run("runs", "--bootstrap-servers", "127.0.0.1:1");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("cannot reach Kafka at 127.0.0.1:1 (--bootstrap-servers)");
+  }
+
+  @Test
+  void shouldParseRetentions() {
+    assertThat(KafkaOptions.parseRetention("7d")).hasDays(7);
+    assertThat(KafkaOptions.parseRetention("12h")).hasHours(12);
+    assertThat(KafkaOptions.parseRetention("forever")).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> KafkaOptions.parseRetention("7 weeks"))
+        .hasMessageContaining("--retention");
+  }
+}
