@@ -1,5 +1,7 @@
 package dev.rote.cli;
 
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerService;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import java.time.Duration;
@@ -27,6 +29,16 @@ final class DemoCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
+  private static java.nio.file.Path stateDir() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rote-demo-streams-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Override
   public Integer call() {
     if (!trainer.randomLabels && !spec.commandLine().getParseResult().hasMatchedOption("--label-noise")) {
@@ -41,7 +53,16 @@ final class DemoCommand implements Callable<Integer> {
       k.partitions = 6;
       k.retention = "30d";
       KafkaSettings settings = k.connect(Duration.ofSeconds(30));
-      TrainCommand.train(run, settings, metrics.registry(), System.out);
+      try (AnalyzerService analyzer = new AnalyzerService(settings, AnalyzerConfig.defaults(), metrics.registry(),
+              stateDir(), 1);
+          IndicatorWatch watch = new IndicatorWatch(settings, run.options().telemetry().runId())) {
+        analyzer.start(Duration.ofSeconds(60));
+        System.out.println("analyzer running");
+        TrainCommand.train(run, settings, metrics.registry(), System.out, watch::summary);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
     }
     return 0;
   }

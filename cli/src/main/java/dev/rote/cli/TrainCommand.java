@@ -29,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
     Prepared run = prepare(trainer);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     try (MetricsEndpoint metrics = new MetricsEndpoint("trainer", metricsPort)) {
-      ReferenceTrainer.Result r = train(run, settings, metrics.registry(), System.out);
+      ReferenceTrainer.Result r = train(run, settings, metrics.registry(), System.out, null);
       return r.status() == dev.rote.contract.v1.RunStatus.RUN_STATUS_FAILED ? 1 : 0;
     }
   }
@@ -49,7 +49,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Loads the data, trains with live progress on {@code out}, and prints a summary. */
   static ReferenceTrainer.Result train(
-      Prepared run, KafkaSettings settings, io.micrometer.core.instrument.MeterRegistry metrics, PrintStream out) {
+      Prepared run, KafkaSettings settings, io.micrometer.core.instrument.MeterRegistry metrics, PrintStream out,
+      java.util.function.Supplier<String> indicators) {
     TrainOptions options = run.options();
     IdxDataset data = run.data();
     ReferenceTrainer rt = run.trainer();
@@ -65,6 +66,9 @@ final class TrainCommand implements Callable<Integer> {
                   + "telemetry sent %d dropped %d%n",
               e.epoch(), e.epochs(), e.step(), e.trainLoss(), e.testAccuracy(), e.testLoss(),
               e.telemetrySent(), e.telemetryDropped());
+          if (indicators != null) {
+            out.printf("           %s%n", indicators.get());
+          }
         }
 
         @Override

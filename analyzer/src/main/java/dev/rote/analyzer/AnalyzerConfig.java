@@ -1,0 +1,78 @@
+package dev.rote.analyzer;
+
+import java.util.Arrays;
+
+/**
+ * What the analyzer computes and how.
+ *
+ * @param applicationId Kafka Streams application id; instances with the same id share the work
+ * @param windowSteps steps in the rolling window of batch-derived indicators; 0 for one epoch's
+ *     worth of steps, learned from the epoch numbers of the telemetry
+ * @param emitEvery emit batch-derived indicators when at least this many steps passed since the last
+ *     emission
+ * @param nmfRanks ranks of the NMF sweep
+ * @param nmfMaxIterations iteration cap of each factorization
+ * @param nmfTolerance relative improvement of the error below which a factorization stops
+ * @param maxExampleId largest example id accepted (bounds per-run state)
+ * @param maxMatrixElements largest probe matrix accepted, in floats
+ */
+public record AnalyzerConfig(
+    String applicationId,
+    int windowSteps,
+    int emitEvery,
+    int[] nmfRanks,
+    int nmfMaxIterations,
+    double nmfTolerance,
+    long maxExampleId,
+    long maxMatrixElements) {
+
+  public static final String DEFAULT_APPLICATION_ID = "rote-analyzer";
+
+  public AnalyzerConfig {
+    if (applicationId == null || applicationId.isBlank()) {
+      throw new IllegalArgumentException("applicationId must not be blank");
+    }
+    if (windowSteps < 0) {
+      throw new IllegalArgumentException("windowSteps must be >= 0, was " + windowSteps);
+    }
+    if (emitEvery < 1) {
+      throw new IllegalArgumentException("emitEvery must be >= 1, was " + emitEvery);
+    }
+    if (nmfRanks == null || nmfRanks.length == 0 || Arrays.stream(nmfRanks).anyMatch(k -> k < 1)) {
+      throw new IllegalArgumentException("nmfRanks must list positive ranks, was " + Arrays.toString(nmfRanks));
+    }
+    nmfRanks = nmfRanks.clone();
+    if (nmfMaxIterations < 1) {
+      throw new IllegalArgumentException("nmfMaxIterations must be >= 1, was " + nmfMaxIterations);
+    }
+    if (!(nmfTolerance >= 0)) {
+      throw new IllegalArgumentException("nmfTolerance must be >= 0, was " + nmfTolerance);
+    }
+    if (maxExampleId < 1 || maxExampleId > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("maxExampleId must be in [1, 2^31 - 9], was " + maxExampleId);
+    }
+    if (maxMatrixElements < 1) {
+      throw new IllegalArgumentException("maxMatrixElements must be >= 1, was " + maxMatrixElements);
+    }
+  }
+
+  public static AnalyzerConfig defaults() {
+    return new AnalyzerConfig(DEFAULT_APPLICATION_ID, 0, 10, new int[] {1, 2, 4, 8, 16}, 200, 1e-4,
+        10_000_000L, 16L * 1024 * 1024);
+  }
+
+  public AnalyzerConfig withApplicationId(String id) {
+    return new AnalyzerConfig(id, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
+        maxExampleId, maxMatrixElements);
+  }
+
+  public AnalyzerConfig withWindow(int steps, int every) {
+    return new AnalyzerConfig(applicationId, steps, every, nmfRanks, nmfMaxIterations, nmfTolerance,
+        maxExampleId, maxMatrixElements);
+  }
+
+  @Override
+  public int[] nmfRanks() {
+    return nmfRanks.clone();
+  }
+}

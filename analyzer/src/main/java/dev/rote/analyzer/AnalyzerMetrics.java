@@ -1,0 +1,84 @@
+package dev.rote.analyzer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The analyzer's meters. In Prometheus: {@code rote_analyzer_records_processed_total{type}},
+ * {@code rote_analyzer_records_deadlettered_total{reason}},
+ * {@code rote_analyzer_processing_latency_seconds} (trainer publish → indicator emitted) and
+ * {@code rote_analyzer_indicator{run,indicator,layer,class}}, the latest value of every indicator.
+ */
+public final class AnalyzerMetrics implements MeterBinder {
+
+  public static final String PROCESSED = "rote.analyzer.records.processed";
+  public static final String DEAD_LETTERED = "rote.analyzer.records.deadlettered";
+  public static final String LATENCY = "rote.analyzer.processing.latency";
+  public static final String INDICATOR = "rote.analyzer.indicator";
+
+  private MeterRegistry registry = new SimpleMeterRegistry();
+  private Timer latency;
+  private final Map<String, Counter> processed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+  private final Map<Tags, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+  public AnalyzerMetrics() {
+    bindTo(registry);
+  }
+
+  @Override
+  public synchronized void bindTo(MeterRegistry r) {
+    this.registry = r;
+    processed.clear();
+    deadLettered.clear();
+    gauges.clear();
+    latency = Timer.builder(LATENCY)
+        .description("Time from the trainer publishing telemetry to the analyzer emitting its indicators")
+        .publishPercentileHistogram()
+        .publishPercentiles(0.5, 0.99)
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(r);
+  }
+
+  public void processed(String type) {
+    processed.computeIfAbsent(type, t -> Counter.builder(PROCESSED)
+        .description("Telemetry records processed").baseUnit("records").tag("type", t).register(registry))
+        .increment();
+  }
+
+  public void deadLettered(String reason) {
+    deadLettered.computeIfAbsent(reason, t -> Counter.builder(DEAD_LETTERED)
+        .description("Telemetry records sent to the dead-letter topic").baseUnit("records").tag("reason", t)
+        .register(registry)).increment();
+  }
+
+  public void latency(long millis) {
+    latency.record(Duration.ofMillis(Math.max(0, millis)));
+  }
+
+  public long deadLetteredCount() {
+    return (long) deadLettered.values().stream().mapToDouble(Counter::count).sum();
+  }
+
+  /** Records the latest value of an indicator. */
+  public void indicator(String run, String name, Integer layer, Integer label, double value) {
+    Tags tags = Tags.of("run", run, "indicator", name, "layer", layer == null ? "all" : layer.toString(),
+        "class", label == null ? "all" : label.toString());
+    gauges.computeIfAbsent(tags, t -> {
+      AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+      Gauge.builder(INDICATOR, bits, b -> Double.longBitsToDouble(b.get()))
+          .description("Latest value of a memorization indicator").tags(t).register(registry);
+      return bits;
+    }).set(Double.doubleToLongBits(value));
+  }
+}

@@ -1,0 +1,46 @@
+package dev.rote.analyzer;
+
+import dev.rote.analyzer.internal.TelemetryProcessor;
+import dev.rote.contract.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The analyzer's Kafka Streams topology.
+ *
+ * <ul>
+ *   <li>Input: {@code rote.telemetry}, key run id (UTF-8), value {@code rote.v1.Telemetry} bytes
+ *       (parsed in the processor, so undecodable records are dead-lettered like any other bad one).
+ *   <li>Output: {@code rote.indicators}, key run id, value {@code rote.v1.Indicator}.
+ *   <li>Dead letters: {@code rote.deadletter}, the rejected record's key and value, with headers
+ *       {@code rote.error.reason}, {@code rote.error.message}, {@code rote.error.topic},
+ *       {@code rote.error.partition}, {@code rote.error.offset}.
+ *   <li>State: store {@code run-state} (one entry per run, changelogged), so the output depends
+ *       only on each run's telemetry in order: the same telemetry in gives the same indicators out.
+ * </ul>
+ */
+public final class AnalyzerTopology {
+
+  public static final String SOURCE = "telemetry-source";
+  public static final String PROCESSOR = "analyze";
+
+  private AnalyzerTopology() {}
+
+  public static Topology build(AnalyzerConfig config, AnalyzerMetrics metrics) {
+    Topology topology = new Topology();
+    topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        Topics.TELEMETRY.name());
+    topology.addProcessor(PROCESSOR, () -> new TelemetryProcessor(config, metrics), SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(TelemetryProcessor.STORE), Serdes.String(), dev.rote.analyzer.internal.RunState.serde())
+        .withCachingEnabled(), PROCESSOR);
+    topology.addSink(TelemetryProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
+        new ByteArraySerializer(), PROCESSOR);
+    topology.addSink(TelemetryProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
+        new ByteArraySerializer(), PROCESSOR);
+    return topology;
+  }
+}

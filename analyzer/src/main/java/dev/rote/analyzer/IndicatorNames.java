@@ -1,0 +1,39 @@
+package dev.rote.analyzer;
+
+/** Names of the indicators the analyzer publishes; see the README for formulas and directions. */
+public final class IndicatorNames {
+
+  /** Gini coefficient of per-example mean ||dL/dx||_1 over the window (Arpit et al. 2017). */
+  public static final String LOSS_SENSITIVITY_GINI = "loss_sensitivity_gini";
+  /** Mean per-example loss sensitivity over the window, per class (class_label set). */
+  public static final String LOSS_SENSITIVITY_MEAN = "loss_sensitivity_mean";
+  /** Mean NMF reconstruction error over the ranks, per hidden layer and class (Collins et al. 2018). */
+  public static final String NMF_NONLINEARITY = "nmf_nonlinearity";
+  /** Non-linearity of the deepest hidden layer divided by the first one's. */
+  public static final String NMF_NONLINEARITY_DEPTH_RATIO = "nmf_nonlinearity_depth_ratio";
+  /** Presentations in the window whose prediction differs from the example's previous one. */
+  public static final String PREDICTION_FLIPS = "prediction_flips";
+  /** Prediction flips divided by presentations with a previous prediction. */
+  public static final String PREDICTION_FLIP_RATE = "prediction_flip_rate";
+  /** Presentations in the window that went from correct to incorrect (Toneva et al. 2019). */
+  public static final String FORGETTING_EVENTS = "forgetting_events";
+  /** Forgetting events divided by presentations with a previous prediction. */
+  public static final String FORGETTING_RATE = "forgetting_rate";
+  /** Training accuracy over the window, against the labels as trained. */
+  public static final String TRAIN_ACCURACY = "train_accuracy";
+  /** Mean training loss over the window. */
+  public static final String TRAIN_LOSS = "train_loss";
+  /** Training accuracy over the window minus the latest clean evaluation accuracy. */
+  public static final String GENERALIZATION_GAP = "generalization_gap";
+  /** Clean evaluation accuracy, as published by the trainer. */
+  public static final String TEST_ACCURACY = "test_accuracy";
+  /** Clean evaluation loss, as published by the trainer. */
+  public static final String TEST_LOSS = "test_loss";
+  /**
+   * Evaluation only: fraction of examples with injected noisy labels that the network predicts as
+   * their noisy label, over the window. Detectors must never read it.
+   */
+  public static final String NOISY_MEMORIZED_FRACTION = "noisy_memorized_fraction";
+
+  private IndicatorNames() {}
+}

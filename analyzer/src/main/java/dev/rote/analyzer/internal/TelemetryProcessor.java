@@ -1,0 +1,103 @@
+package dev.rote.analyzer.internal;
+
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerMetrics;
+import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.Telemetry;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a run's telemetry into indicators: parses and validates each record, updates the run's
+ * state in the {@code run-state} store, and forwards indicators to {@link #INDICATORS} and rejected
+ * records to {@link #DEAD_LETTER}.
+ */
+public final class TelemetryProcessor implements Processor<String, byte[], String, byte[]> {
+
+  public static final String STORE = "run-state";
+  public static final String INDICATORS = "indicators-sink";
+  public static final String DEAD_LETTER = "deadletter-sink";
+
+  private static final Logger log = LoggerFactory.getLogger(TelemetryProcessor.class);
+
+  private final TelemetryValidator validator;
+  private final Indicators indicators;
+  private final AnalyzerMetrics metrics;
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, RunState> store;
+
+  public TelemetryProcessor(AnalyzerConfig config, AnalyzerMetrics metrics) {
+    this.validator = new TelemetryValidator(config);
+    this.indicators = new Indicators(config);
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    Telemetry t;
+    try {
+      if (record.key() == null || record.value() == null) {
+        throw new TelemetryValidator.Rejected("null_record", "record has a null key or value");
+      }
+      try {
+        t = Telemetry.parseFrom(record.value());
+      } catch (InvalidProtocolBufferException e) {
+        throw new TelemetryValidator.Rejected("deserialization", "not a valid rote.v1.Telemetry: " + e.getMessage());
+      }
+      RunState state = store.get(record.key());
+      if (state == null) {
+        state = new RunState();
+      }
+      validator.validate(record.key(), t, state.lastStep);
+      List<Indicator> out = indicators.apply(state, t);
+      store.put(record.key(), state);
+      for (Indicator i : out) {
+        context.forward(record.withValue(i.toByteArray()), INDICATORS);
+        metrics.indicator(i.getRunId(), i.getName(), i.hasLayer() ? i.getLayer() : null,
+            i.hasClassLabel() ? i.getClassLabel() : null, i.getValue());
+      }
+      metrics.processed(t.getPayloadCase().name().toLowerCase());
+      if (!out.isEmpty()) {
+        metrics.latency(System.currentTimeMillis() - t.getTimeMs());
+      }
+    } catch (TelemetryValidator.Rejected r) {
+      deadLetter(record, r.reason, r.getMessage());
+    }
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String reason, String message) {
+    String where = context.recordMetadata()
+        .map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse("unknown");
+    log.warn("dead-lettering telemetry record {} (key {}): {}", where, record.key(), message);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("rote.error.reason", utf8(reason));
+    headers.add("rote.error.message", utf8(message));
+    headers.add("rote.error.source", utf8("analyzer"));
+    context.recordMetadata().ifPresent((RecordMetadata m) -> {
+      headers.add("rote.error.topic", utf8(m.topic()));
+      headers.add("rote.error.partition", utf8(Integer.toString(m.partition())));
+      headers.add("rote.error.offset", utf8(Long.toString(m.offset())));
+    });
+    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER);
+    metrics.deadLettered(reason);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Writes the reference values the analyzer's numerical tests compare against.
+
+Run with Debian's Python and scikit-learn (apt-get install python3-sklearn):
+    /usr/bin/python3 analyzer/tools/make_fixtures.py
+It rewrites analyzer/src/test/resources/fixtures/nmf.txt and gini.txt: '#' lines describe how
+they were made; each other line is a keyword followed by space-separated values.
+
+NMF: scikit-learn's NMF with the coordinate-descent solver (the same HALS updates as Rote's),
+Frobenius loss, init='nndsvda', tol=1e-8, max_iter=5000, so its errors are close to converged.
+Gini: the O(n^2) pairwise definition sum_ij |x_i - x_j| / (2 n^2 mean x), in numpy.
+"""
+import json
+import os
+
+import numpy as np
+import sklearn
+from sklearn.decomposition import NMF
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "fixtures")
+RANKS = [1, 2, 4, 8]
+
+
+def relu_like(rng, m, n, density):
+    a = rng.random((m, n)) * (rng.random((m, n)) < density)
+    return a.astype(np.float32)
+
+
+def matrices():
+    rng = np.random.default_rng(20261122)
+    dense = rng.random((12, 20)).astype(np.float32)
+    w = rng.random((16, 2))
+    h = rng.random((2, 30))
+    exact2 = (w @ h).astype(np.float32)
+    sparse = relu_like(rng, 40, 64, 0.5)
+    return {"dense_12x20": dense, "rank2_16x30": exact2, "relu_40x64": sparse}
+
+
+def nmf_error(a, k):
+    model = NMF(n_components=k, init="nndsvda", solver="cd", beta_loss="frobenius",
+                tol=1e-8, max_iter=5000, random_state=0)
+    w = model.fit_transform(a.astype(np.float64))
+    h = model.components_
+    return float(np.linalg.norm(a - w @ h) / np.linalg.norm(a))
+
+
+def gini(x):
+    x = np.asarray(x, dtype=np.float64)
+    return float(np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean()))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "nmf.txt"), "w") as f:
+        f.write("# produced by analyzer/tools/make_fixtures.py with scikit-learn %s\n" % sklearn.__version__)
+        f.write("# errors: ||A - WH||_F / ||A||_F of sklearn.decomposition.NMF(solver='cd', init='nndsvda',"
+                " beta_loss='frobenius', tol=1e-8, max_iter=5000) at each rank\n")
+        for name, a in matrices().items():
+            m, n = a.shape
+            f.write("case %s %d %d\n" % (name, m, n))
+            f.write("ranks %s\n" % " ".join(str(k) for k in RANKS))
+            f.write("errors %s\n" % " ".join(repr(nmf_error(a, k)) for k in RANKS))
+            f.write("data %s\n" % " ".join(repr(float(v)) for v in a.ravel()))
+    rng = np.random.default_rng(7)
+    samples = [[1, 1, 1, 1], [0, 0, 0, 1], [2, 2, 3, 4],
+               [float(v) for v in rng.exponential(1.0, 50)],
+               [float(v) for v in rng.random(200) ** 3]]
+    with open(os.path.join(OUT, "gini.txt"), "w") as f:
+        f.write("# produced by analyzer/tools/make_fixtures.py: numpy pairwise sum |x_i - x_j| / (2 n^2 mean x)\n")
+        for values in samples:
+            f.write("values %s\n" % " ".join(repr(float(v)) for v in values))
+            f.write("gini %r\n" % gini(values))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+package dev.rote.cli;
+
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerService;
+import dev.rote.contract.KafkaSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "analyzer", mixinStandardHelpOptions = true,
+    description = "Run the Kafka Streams analyzer: telemetry in, memorization indicators out. Start more "
+        + "instances with the same --application-id to scale out.")
+final class AnalyzerCommand implements Callable<Integer> {
+
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9401",
+      description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--application-id", paramLabel = "ID", defaultValue = AnalyzerConfig.DEFAULT_APPLICATION_ID,
+      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Local state directory (default: Kafka Streams' own).")
+  Path stateDir;
+
+  @Option(names = "--window-steps", paramLabel = "N", defaultValue = "0",
+      description = "Rolling window of batch indicators in steps; 0 for one epoch (default: ${DEFAULT-VALUE}).")
+  int windowSteps;
+
+  @Option(names = "--emit-every", paramLabel = "N", defaultValue = "10",
+      description = "Emit batch indicators every N steps (default: ${DEFAULT-VALUE}).")
+  int emitEvery;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId(applicationId).withWindow(windowSteps, emitEvery);
+    KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
+    MetricsEndpoint metrics = new MetricsEndpoint("analyzer", metricsPort);
+    AnalyzerService service = new AnalyzerService(settings, config, metrics.registry(), stateDir, threads);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      service.close(Duration.ofSeconds(30));
+      metrics.close();
+      stopped.countDown();
+    }, "rote-analyzer-shutdown"));
+    service.start(Duration.ofSeconds(60));
+    System.out.printf("analyzer %s running against %s%s. Ctrl-C stops it.%n", applicationId,
+        settings.bootstrapServers(), metricsPort > 0 ? ", metrics at http://127.0.0.1:" + metricsPort + "/metrics" : "");
+    stopped.await();
+    return 0;
+  }
+}

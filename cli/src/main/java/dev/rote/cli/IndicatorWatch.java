@@ -1,0 +1,86 @@
+package dev.rote.cli;
+
+import dev.rote.analyzer.IndicatorNames;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.Indicator;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+
+/** Follows one run's indicators on the indicators topic and keeps the latest run-level values. */
+final class IndicatorWatch implements AutoCloseable {
+
+  private final Map<String, Double> latest = new ConcurrentHashMap<>();
+  private final KafkaConsumer<String, Indicator> consumer;
+  private final Thread thread;
+  private final String runId;
+  private volatile boolean running = true;
+
+  IndicatorWatch(KafkaSettings kafka, String runId) {
+    this.runId = runId;
+    Map<String, Object> props = kafka.with(Map.of(
+        ConsumerConfig.CLIENT_ID_CONFIG, "rote-demo-watch",
+        ConsumerConfig.GROUP_ID_CONFIG, "rote-demo-watch-" + runId,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+    consumer = new KafkaConsumer<>(props, Topics.INDICATORS.keySerde().deserializer(),
+        Topics.INDICATORS.valueSerde().deserializer());
+    consumer.subscribe(java.util.List.of(Topics.INDICATORS.name()));
+    thread = new Thread(this::run, "rote-indicator-watch");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        try {
+          for (var r : consumer.poll(Duration.ofMillis(200))) {
+            Indicator i = r.value();
+            if (i != null && runId.equals(i.getRunId()) && !i.hasClassLabel()) {
+              latest.put(i.hasLayer() ? i.getName() + "/" + i.getLayer() : i.getName(), i.getValue());
+            }
+          }
+        } catch (RecordDeserializationException e) {
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(1));
+    }
+  }
+
+  Double get(String name) {
+    return latest.get(name);
+  }
+
+  /** A one-line summary of the key indicators. */
+  String summary() {
+    return String.format("gini %s  nmf L0 %s L1 %s  flip rate %s  gap %s",
+        fmt(get(IndicatorNames.LOSS_SENSITIVITY_GINI)), fmt(get(IndicatorNames.NMF_NONLINEARITY + "/0")),
+        fmt(get(IndicatorNames.NMF_NONLINEARITY + "/1")), fmt(get(IndicatorNames.PREDICTION_FLIP_RATE)),
+        fmt(get(IndicatorNames.GENERALIZATION_GAP)));
+  }
+
+  private static String fmt(Double v) {
+    return v == null ? "-" : String.format("%.3f", v);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(3000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.rote.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerService;
+import dev.rote.analyzer.IndicatorNames;
+import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.TopicProvisioner;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.Indicator;
+import dev.rote.trainer.RoteTelemetry;
+import dev.rote.trainer.TelemetryConfig;
+import dev.rote.trainer.data.IdxDataset;
+import dev.rote.trainer.reference.ReferenceTrainer;
+import dev.rote.trainer.reference.TrainOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trainer → real embedded broker → analyzer → indicators, read back by a plain consumer. */
+@Tag("integration")
+class AnalyzerIntegrationTest {
+
+  @Test
+  void shouldTurnARealTrainingRunIntoIndicators(@TempDir Path state) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
+      try (Admin admin = Admin.create(kafka.with(Map.of()))) {
+        new TopicProvisioner(2, null).ensureTopics(admin, Duration.ofSeconds(30));
+      }
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults().withWindow(0, 5),
+          registry, state, 1)) {
+        analyzer.start(Duration.ofSeconds(60));
+        Path data = Path.of(TrainerOptions.DEFAULT_DATA);
+        TelemetryConfig t = TelemetryConfig.defaults("it-analyzer").withSampling(1, 5, 2, 10);
+        TrainOptions opts = new TrainOptions(data, 0.4, 1, false, 1024, 3, 64, new int[] {64, 32}, 1e-3, 3, 8, t);
+        try (RoteTelemetry telemetry = RoteTelemetry.start(t, kafka, registry)) {
+          new ReferenceTrainer(opts, IdxDataset.load(data, 10).subsetTrain(1024))
+              .run(telemetry, new ReferenceTrainer.Progress() {});
+        }
+        List<Indicator> indicators = read(kafka, 48, Duration.ofSeconds(60));
+        Set<String> names = indicators.stream().map(Indicator::getName).collect(Collectors.toSet());
+        assertThat(names).contains(IndicatorNames.LOSS_SENSITIVITY_GINI, IndicatorNames.NMF_NONLINEARITY,
+            IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO, IndicatorNames.PREDICTION_FLIPS,
+            IndicatorNames.FORGETTING_EVENTS, IndicatorNames.TRAIN_ACCURACY, IndicatorNames.TEST_ACCURACY,
+            IndicatorNames.GENERALIZATION_GAP, IndicatorNames.NOISY_MEMORIZED_FRACTION);
+        assertThat(indicators).allSatisfy(i -> {
+          assertThat(i.getRunId()).isEqualTo("it-analyzer");
+          assertThat(i.getValue()).isFinite();
+        });
+        assertThat(indicators).filteredOn(i -> i.getName().equals(IndicatorNames.NMF_NONLINEARITY) && !i.hasClassLabel())
+            .extracting(Indicator::getLayer).contains(0, 1);
+        assertThat(indicators).filteredOn(i -> i.getName().equals(IndicatorNames.LOSS_SENSITIVITY_GINI))
+            .allSatisfy(i -> assertThat(i.getValue()).isBetween(0.0, 1.0));
+        assertThat(registry.find("rote.analyzer.records.processed").counters()).isNotEmpty();
+        assertThat(registry.find("rote.analyzer.indicator").tag("indicator", IndicatorNames.TEST_ACCURACY).gauge())
+            .isNotNull();
+      }
+    }
+  }
+
+  static List<Indicator> read(KafkaSettings kafka, int steps, Duration timeout) throws Exception {
+    List<Indicator> out = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(kafka.with(Map.of(
+        ConsumerConfig.GROUP_ID_CONFIG, "it-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.INDICATORS.name()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (var r : consumer.poll(Duration.ofMillis(500))) {
+          out.add(Indicator.parseFrom(r.value()));
+        }
+        boolean lastEval = out.stream().anyMatch(i -> i.getName().equals(IndicatorNames.TEST_ACCURACY)
+            && i.getStep() == steps);
+        if (lastEval) {
+          break;
+        }
+      }
+    }
+    return out;
+  }
+}
