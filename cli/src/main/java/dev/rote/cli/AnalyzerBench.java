@@ -1,0 +1,288 @@
+package dev.rote.cli;
+
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerService;
+import dev.rote.analyzer.math.Nmf;
+import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.BatchSummary;
+import dev.rote.contract.v1.ExampleColumns;
+import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.LayerActivations;
+import dev.rote.contract.v1.Matrix;
+import dev.rote.contract.v1.ProbeActivations;
+import dev.rote.contract.v1.Telemetry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Analyzer benchmarks in one run: the NMF sweep beside this machine's GEMM ceiling, analyzer
+ * throughput on recorded telemetry, and publish → indicator latency at the default cadence.
+ */
+@Command(name = "analyzer", mixinStandardHelpOptions = true,
+    description = "Benchmark the NMF sweep, analyzer throughput and publish-to-indicator latency.")
+final class AnalyzerBench implements Callable<Integer> {
+
+  @Option(names = "--summaries", defaultValue = "20000", description = "Recorded batch summaries (default: ${DEFAULT-VALUE}).")
+  int summaries;
+
+  @Option(names = "--examples", defaultValue = "5000", description = "Training set size of the synthetic run (default: ${DEFAULT-VALUE}).")
+  int examples;
+
+  @Option(names = "--latency-seconds", defaultValue = "30", description = "Duration of the latency run (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--nmf-repeats", defaultValue = "15", description = "Timed NMF sweeps (default: ${DEFAULT-VALUE}).")
+  int nmfRepeats;
+
+  @Option(names = "--phases", split = ",", defaultValue = "nmf,throughput,latency",
+      description = "Phases to run (default: ${DEFAULT-VALUE}).")
+  List<String> phases;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    if (phases.contains("nmf")) {
+      nmf(out);
+    }
+    if (phases.contains("throughput")) {
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        throughput(out, connect(broker), false);
+      }
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        throughput(out, connect(broker), true);
+      }
+    }
+    if (phases.contains("latency")) {
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        latency(out, connect(broker));
+      }
+    }
+    return 0;
+  }
+
+  private static KafkaSettings connect(EmbeddedKafkaBroker broker) {
+    KafkaOptions k = new KafkaOptions();
+    k.bootstrapServers = broker.bootstrapServers();
+    k.partitions = 1;
+    k.retention = "1h";
+    return k.connect(Duration.ofSeconds(30));
+  }
+
+  static float[] probe(int m, int n, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[] a = new float[m * n];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = rnd.nextDouble() < 0.5 ? 0f : (float) rnd.nextDouble();
+    }
+    return a;
+  }
+
+  private void nmf(PrintStream out) {
+    int m = 128;
+    int n = 512;
+    int[] ranks = {1, 2, 4, 8, 16};
+    float[] a = probe(m, n, 1);
+    for (int i = 0; i < 3; i++) {
+      Nmf.sweep(a, m, n, ranks, Nmf.DEFAULTS);
+    }
+    double[] ms = new double[nmfRepeats];
+    double[] gflops = new double[nmfRepeats];
+    double[] ceiling = new double[nmfRepeats];
+    INDArray x = Nd4j.rand(DataType.FLOAT, 512, 512);
+    INDArray y = Nd4j.rand(DataType.FLOAT, 512, 512);
+    INDArray z = Nd4j.create(DataType.FLOAT, 512, 512);
+    for (int i = 0; i < 5; i++) {
+      Nd4j.gemm(x, y, z, false, false, 1.0, 0.0);
+    }
+    for (int r = 0; r < nmfRepeats; r++) {
+      long t0 = System.nanoTime();
+      Nmf.Sweep s = Nmf.sweep(a, m, n, ranks, Nmf.DEFAULTS);
+      long t1 = System.nanoTime();
+      ms[r] = (t1 - t0) / 1e6;
+      gflops[r] = s.flops() / ((t1 - t0) / 1e9) / 1e9;
+      int reps = 10;
+      long g0 = System.nanoTime();
+      for (int i = 0; i < reps; i++) {
+        Nd4j.gemm(x, y, z, false, false, 1.0, 0.0);
+      }
+      ceiling[r] = reps * 2.0 * 512 * 512 * 512 / ((System.nanoTime() - g0) / 1e9) / 1e9;
+    }
+    Nmf.Sweep s = Nmf.sweep(a, m, n, ranks, Nmf.DEFAULTS);
+    out.printf("NMF sweep k=%s on a %dx%d ReLU-like probe (%s iterations, %.2f GFLOP):%n", Arrays.toString(ranks),
+        m, n, Arrays.toString(s.iterations()), s.flops() / 1e9);
+    out.println("| measure | median |");
+    out.println("|---|---|");
+    out.printf("| sweep time | %.1f ms |%n", TrainerBench.median(ms));
+    out.printf("| sweep throughput | %.1f GFLOP/s |%n", TrainerBench.median(gflops));
+    out.printf("| GEMM ceiling (ND4J/OpenBLAS sgemm 512^3, same run) | %.1f GFLOP/s |%n", TrainerBench.median(ceiling));
+    out.printf("| sweep / ceiling | %.0f %% |%n%n", 100 * TrainerBench.median(gflops) / TrainerBench.median(ceiling));
+  }
+
+  /** A synthetic recorded run: summaries with 128 examples, sensitivities every 10 steps, probes every 100. */
+  private List<Telemetry> recording(String run, int steps) {
+    SplittableRandom rnd = new SplittableRandom(7);
+    List<Telemetry> out = new ArrayList<>();
+    int perEpoch = examples / 128;
+    float[] probe = probe(320, 512, 3);
+    for (int step = 1; step <= steps; step++) {
+      ExampleColumns.Builder e = ExampleColumns.newBuilder();
+      for (int i = 0; i < 128; i++) {
+        int label = rnd.nextInt(10);
+        e.addExampleId(rnd.nextInt(examples)).addLabel(label)
+            .addPredicted(rnd.nextDouble() < 0.7 ? label : rnd.nextInt(10)).addLoss((float) rnd.nextDouble());
+        if (step % 10 == 0) {
+          e.addSensitivity((float) rnd.nextDouble());
+        }
+      }
+      out.add(Telemetry.newBuilder().setRunId(run).setStep(step).setEpoch((step - 1) / perEpoch)
+          .setBatch(BatchSummary.newBuilder().setLoss(1).setAccuracy(0.7).setBatchSize(128).setExamples(e)).build());
+      if (step % 100 == 0) {
+        ProbeActivations.Builder p = ProbeActivations.newBuilder();
+        for (int i = 0; i < 320; i++) {
+          p.addLabels(i / 32);
+        }
+        for (int l = 0; l < 2; l++) {
+          Matrix.Builder mb = Matrix.newBuilder().setRows(320).setCols(512);
+          for (float v : probe) {
+            mb.addData(v);
+          }
+          p.addLayers(LayerActivations.newBuilder().setIndex(l).setActivations(mb));
+        }
+        out.add(Telemetry.newBuilder().setRunId(run).setStep(step).setEpoch((step - 1) / perEpoch).setProbes(p).build());
+      }
+    }
+    return out;
+  }
+
+  private KafkaProducer<String, Telemetry> producer(KafkaSettings kafka) {
+    return new KafkaProducer<>(kafka.with(Map.of(ProducerConfig.LINGER_MS_CONFIG, "5",
+        ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1 << 20),
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES))),
+        Topics.TELEMETRY.keySerde().serializer(), Topics.TELEMETRY.valueSerde().serializer());
+  }
+
+  /** Throughput on a recorded run: batch summaries only, or the same run's probes only. */
+  private void throughput(PrintStream out, KafkaSettings kafka, boolean probesOnly) throws Exception {
+    String run = "bench-throughput";
+    List<Telemetry> rec = recording(run, summaries).stream()
+        .filter(t -> probesOnly ? t.hasProbes() : t.hasBatch()).toList();
+    try (var producer = producer(kafka)) {
+      for (Telemetry t : rec) {
+        producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), run, t));
+      }
+      producer.flush();
+    }
+    // Batch summaries alone, then the probes alone, each by a fresh application reading from the start.
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId("bench-throughput");
+    try (AnalyzerService s = new AnalyzerService(kafka, config, registry,
+        Files.createTempDirectory("rote-bench-"), 1)) {
+      long t0 = System.nanoTime();
+      s.start(Duration.ofSeconds(60));
+      String type = probesOnly ? "probes" : "batch";
+      waitFor(registry, type, rec.size(), Duration.ofMinutes(10));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double done = count(registry, type);
+      if (probesOnly) {
+        out.printf("| probes (2 hidden layers x 320x512, NMF on 10 classes of 32 rows each) | %.0f in %.1f s "
+            + "| %.2f probes/s |%n%n", done, seconds, done / seconds);
+      } else {
+        out.printf("Throughput on a recorded run, one instance, one stream thread, start-up included:%n");
+        out.printf("| records | processed | rate |%n|---|---|---|%n");
+        out.printf("| batch summaries (128 examples, sensitivities every 10th, %d-example run) | %.0f in %.1f s "
+            + "| %.0f summaries/s |%n", examples, done, seconds, done / seconds);
+      }
+    }
+  }
+
+  private static double count(SimpleMeterRegistry registry, String type) {
+    var c = registry.find("rote.analyzer.records.processed").tag("type", type).counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private static void waitFor(SimpleMeterRegistry registry, String type, long n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (count(registry, type) < n && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  private void latency(PrintStream out, KafkaSettings kafka) throws Exception {
+    String run = "bench-latency";
+    int rate = 40;
+    List<Telemetry> rec = recording(run, latencySeconds * rate);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId("bench-latency");
+    List<Long> latencies = new ArrayList<>();
+    try (AnalyzerService s = new AnalyzerService(kafka, config, registry, Files.createTempDirectory("rote-bench-"), 1);
+        var producer = producer(kafka);
+        var consumer = new KafkaConsumer<>(kafka.with(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-reader",
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+            Topics.INDICATORS.keySerde().deserializer(), Topics.INDICATORS.valueSerde().deserializer())) {
+      s.start(Duration.ofSeconds(60));
+      consumer.subscribe(List.of(Topics.INDICATORS.name()));
+      while (consumer.assignment().isEmpty()) {
+        consumer.poll(Duration.ofMillis(100));
+      }
+      long start = System.nanoTime();
+      int sent = 0;
+      long lastStep = rec.get(rec.size() - 1).getStep();
+      boolean done = false;
+      while (!done) {
+        long due = start + TimeUnit.MILLISECONDS.toNanos(1000L * sent / rate);
+        while (sent < rec.size() && System.nanoTime() >= due) {
+          Telemetry t = rec.get(sent).toBuilder().setTimeMs(System.currentTimeMillis()).build();
+          producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), run, t));
+          sent++;
+          due = start + TimeUnit.MILLISECONDS.toNanos(1000L * sent / rate);
+        }
+        for (var r : consumer.poll(Duration.ofMillis(5))) {
+          Indicator i = r.value();
+          if (i != null && run.equals(i.getRunId())) {
+            long now = System.currentTimeMillis();
+            if (i.getName().equals("train_accuracy") || i.getName().equals("nmf_nonlinearity_depth_ratio")) {
+              latencies.add(now - i.getSourceTimeMs());
+            }
+            done |= i.getStep() >= lastStep && i.getName().equals("train_accuracy");
+          }
+        }
+        if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(latencySeconds + 60L)) {
+          break;
+        }
+      }
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    out.printf("Publish -> indicator latency at %d steps/s (summaries every step, probes every 100 steps, "
+        + "indicators every 10 steps), measured by a read_committed consumer, %d samples:%n", rate, sorted.length);
+    out.printf("| p50 | p99 | max |%n|---|---|---|%n| %d ms | %d ms | %d ms |%n", pct(sorted, 0.5), pct(sorted, 0.99),
+        sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
+  }
+
+  private static long pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+}
