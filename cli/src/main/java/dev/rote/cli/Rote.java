@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Rote: a live memorization monitor for neural-network training.",
     subcommands = {
         DemoCommand.class, BrokerCommand.class, TrainCommand.class, AnalyzerCommand.class, StopCommand.class,
-        RunsCommand.class,
+        RunsCommand.class, ReproduceCommand.class,
         BenchCommand.class
     })
 public final class Rote implements Runnable {

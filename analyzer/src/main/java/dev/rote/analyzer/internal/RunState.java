@@ -1,11 +1,6 @@
 package dev.rote.analyzer.internal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -71,97 +66,81 @@ public final class RunState {
   }
 
   byte[] toBytes() {
-    try {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream(64 + predicted.length * 2 + steps.size() * 48);
-      DataOutputStream out = new DataOutputStream(buf);
-      out.writeInt(FORMAT);
-      out.writeLong(lastStep);
-      out.writeInt(lastEpoch);
-      out.writeLong(epochStartStep);
-      out.writeLong(stepsPerEpoch);
-      out.writeLong(lastEmitStep);
-      out.writeDouble(lastEvalAccuracy);
-      out.writeInt(predicted.length);
-      out.write(predicted);
-      byte[] c = new byte[correct.length];
-      for (int i = 0; i < c.length; i++) {
-        c[i] = (byte) (correct[i] ? 1 : 0);
-      }
-      out.write(c);
-      out.writeInt(steps.size());
-      for (StepStats s : steps) {
-        out.writeLong(s.step());
-        out.writeInt(s.examples());
-        out.writeInt(s.correct());
-        out.writeDouble(s.lossSum());
-        out.writeInt(s.withHistory());
-        out.writeInt(s.flips());
-        out.writeInt(s.forgets());
-        out.writeInt(s.noisy());
-        out.writeInt(s.noisyMemorized());
-      }
-      out.writeInt(sensitivities.size());
-      for (Sensitivities s : sensitivities) {
-        out.writeLong(s.step());
-        out.writeInt(s.ids().length);
-        for (int i = 0; i < s.ids().length; i++) {
-          out.writeLong(s.ids()[i]);
-          out.writeInt(s.labels()[i]);
-          out.writeFloat(s.values()[i]);
-        }
-      }
-      out.flush();
-      return buf.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    int sensCount = 0;
+    for (Sensitivities x : sensitivities) {
+      sensCount += x.ids().length;
     }
+    int size = 4 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 2 * predicted.length + 4 + steps.size() * 56 + 4
+        + sensitivities.size() * 12 + sensCount * 16;
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(FORMAT).putLong(lastStep).putInt(lastEpoch).putLong(epochStartStep).putLong(stepsPerEpoch)
+        .putLong(lastEmitStep).putDouble(lastEvalAccuracy).putInt(predicted.length).put(predicted);
+    byte[] c = new byte[correct.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (byte) (correct[i] ? 1 : 0);
+    }
+    out.put(c).putInt(steps.size());
+    for (StepStats x : steps) {
+      out.putLong(x.step()).putInt(x.examples()).putInt(x.correct()).putDouble(x.lossSum())
+          .putInt(x.withHistory()).putInt(x.flips()).putInt(x.forgets()).putInt(x.noisy())
+          .putInt(x.noisyMemorized()).putLong(0L);
+    }
+    out.putInt(sensitivities.size());
+    for (Sensitivities x : sensitivities) {
+      int m = x.ids().length;
+      out.putLong(x.step()).putInt(m);
+      out.asLongBuffer().put(x.ids());
+      out.position(out.position() + 8 * m);
+      out.asIntBuffer().put(x.labels());
+      out.position(out.position() + 4 * m);
+      out.asFloatBuffer().put(x.values());
+      out.position(out.position() + 4 * m);
+    }
+    return out.array();
   }
 
   static RunState fromBytes(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int format = in.readInt();
-      if (format != FORMAT) {
-        throw new IllegalStateException("run state format " + format + " is not " + FORMAT);
-      }
-      RunState s = new RunState();
-      s.lastStep = in.readLong();
-      s.lastEpoch = in.readInt();
-      s.epochStartStep = in.readLong();
-      s.stepsPerEpoch = in.readLong();
-      s.lastEmitStep = in.readLong();
-      s.lastEvalAccuracy = in.readDouble();
-      int n = in.readInt();
-      s.predicted = new byte[n];
-      in.readFully(s.predicted);
-      byte[] c = new byte[n];
-      in.readFully(c);
-      s.correct = new boolean[n];
-      for (int i = 0; i < n; i++) {
-        s.correct[i] = c[i] != 0;
-      }
-      int steps = in.readInt();
-      for (int i = 0; i < steps; i++) {
-        s.steps.addLast(new StepStats(in.readLong(), in.readInt(), in.readInt(), in.readDouble(), in.readInt(),
-            in.readInt(), in.readInt(), in.readInt(), in.readInt()));
-      }
-      int sens = in.readInt();
-      for (int i = 0; i < sens; i++) {
-        long step = in.readLong();
-        int m = in.readInt();
-        long[] ids = new long[m];
-        int[] labels = new int[m];
-        float[] values = new float[m];
-        for (int j = 0; j < m; j++) {
-          ids[j] = in.readLong();
-          labels[j] = in.readInt();
-          values[j] = in.readFloat();
-        }
-        s.sensitivities.addLast(new Sensitivities(step, ids, labels, values));
-      }
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    int format = in.getInt();
+    if (format != FORMAT) {
+      throw new IllegalStateException("run state format " + format + " is not " + FORMAT);
     }
+    RunState s = new RunState();
+    s.lastStep = in.getLong();
+    s.lastEpoch = in.getInt();
+    s.epochStartStep = in.getLong();
+    s.stepsPerEpoch = in.getLong();
+    s.lastEmitStep = in.getLong();
+    s.lastEvalAccuracy = in.getDouble();
+    int n = in.getInt();
+    s.predicted = new byte[n];
+    in.get(s.predicted);
+    s.correct = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      s.correct[i] = in.get() != 0;
+    }
+    int steps = in.getInt();
+    for (int i = 0; i < steps; i++) {
+      s.steps.addLast(new StepStats(in.getLong(), in.getInt(), in.getInt(), in.getDouble(), in.getInt(),
+          in.getInt(), in.getInt(), in.getInt(), in.getInt()));
+      in.getLong();
+    }
+    int sens = in.getInt();
+    for (int i = 0; i < sens; i++) {
+      long step = in.getLong();
+      int m = in.getInt();
+      long[] ids = new long[m];
+      int[] labels = new int[m];
+      float[] values = new float[m];
+      in.asLongBuffer().get(ids);
+      in.position(in.position() + 8 * m);
+      in.asIntBuffer().get(labels);
+      in.position(in.position() + 4 * m);
+      in.asFloatBuffer().get(values);
+      in.position(in.position() + 4 * m);
+      s.sensitivities.addLast(new Sensitivities(step, ids, labels, values));
+    }
+    return s;
   }
 
   /** Sums of the window's step statistics. */

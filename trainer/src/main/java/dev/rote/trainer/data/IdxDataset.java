@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * A classification dataset in the MNIST IDX layout: a directory holding
  * {@code train-images-idx3-ubyte[.gz]}, {@code train-labels-idx1-ubyte[.gz]},
- * {@code t10k-images-idx3-ubyte[.gz]} and {@code t10k-labels-idx1-ubyte[.gz]}. Pixels are kept as
- * bytes and scaled to [0, 1] floats on demand.
+ * {@code t10k-images-idx3-ubyte[.gz]} and {@code t10k-labels-idx1-ubyte[.gz]}, as MNIST and
+ * Fashion-MNIST ship. Pixels are kept as unsigned bytes and scaled to [0, 1] floats on demand
+ * ({@link #fillFeatures}). Immutable: accessors return copies.
  */
 public final class IdxDataset {
 
@@ -36,11 +37,18 @@ public final class IdxDataset {
   }
 
   /**
-   * Loads and validates a dataset directory.
+   * Loads and validates a dataset directory (the {@code --data} option). A gzipped file is
+   * preferred over a plain one of the same name.
    *
-   * @throws DatasetException naming the directory or file at fault
+   * @param numClasses labels must lie in [0, numClasses); 10 for MNIST and Fashion-MNIST
+   * @throws DatasetException naming the directory or file at fault: the directory is missing or
+   *     unreadable, a file is missing or malformed, image and label counts differ, a label is out of
+   *     range, or training and test images differ in shape
    */
   public static IdxDataset load(Path dir, int numClasses) {
+    if (numClasses < 2 || numClasses > 256) {
+      throw new IllegalArgumentException("numClasses must be in [2, 256], was " + numClasses);
+    }
     if (!Files.isDirectory(dir)) {
       throw new DatasetException("dataset directory " + dir + " (--data) does not exist or is not a directory");
     }
@@ -56,15 +64,15 @@ public final class IdxDataset {
       Path plain = dir.resolve(names[i]);
       files[i] = Files.isRegularFile(gz) ? gz : Files.isRegularFile(plain) ? plain : null;
       if (files[i] == null) {
-        missing.add(names[i] + ".gz");
+        missing.add(names[i] + "[.gz]");
       }
     }
     if (!missing.isEmpty()) {
       throw new DatasetException("dataset directory " + dir + " (--data) lacks " + String.join(", ", missing));
     }
-    IdxReader.Images train = IdxReader.readImages(files[0]);
+    IdxImages train = IdxReader.readImages(files[0]);
     int[] trainLabels = IdxReader.readLabels(files[1]);
-    IdxReader.Images test = IdxReader.readImages(files[2]);
+    IdxImages test = IdxReader.readImages(files[2]);
     int[] testLabels = IdxReader.readLabels(files[3]);
     checkCounts(files[0], train.count(), files[1], trainLabels.length);
     checkCounts(files[2], test.count(), files[3], testLabels.length);
@@ -78,7 +86,11 @@ public final class IdxDataset {
         numClasses, train.rows(), train.cols(), train.pixels(), trainLabels, test.pixels(), testLabels);
   }
 
-  /** The same dataset with only the first {@code n} training examples. */
+  /**
+   * The same dataset with only the first {@code n} training examples; the test split is kept.
+   *
+   * @throws DatasetException naming {@code --train-size} when n is outside [1, trainSize()]
+   */
   public IdxDataset subsetTrain(int n) {
     if (n < 1 || n > trainLabels.length) {
       throw new DatasetException("--train-size must be in [1, " + trainLabels.length + "], was " + n);
@@ -89,15 +101,25 @@ public final class IdxDataset {
 
   /**
    * Writes the features of the given examples, scaled to [0, 1], into {@code out} row-major
-   * ({@code indices.length x inputSize()}).
+   * ({@code indices.length x inputSize()}): pixel byte {@code b} becomes {@code (b & 0xff) / 255f}.
+   *
+   * @param train the training split when true, the test split otherwise
+   * @param indices example indices in that split
+   * @param out at least {@code indices.length * inputSize()} floats
+   * @throws IllegalArgumentException when {@code out} is too small or an index is out of range
    */
   public void fillFeatures(boolean train, int[] indices, float[] out) {
     byte[] pixels = train ? trainPixels : testPixels;
+    int size = train ? trainLabels.length : testLabels.length;
     int d = inputSize();
-    if (out.length < indices.length * d) {
-      throw new IllegalArgumentException("out holds " + out.length + " floats, needs " + indices.length * d);
+    if (out.length < (long) indices.length * d) {
+      throw new IllegalArgumentException("out holds " + out.length + " floats, needs " + (long) indices.length * d);
     }
     for (int r = 0; r < indices.length; r++) {
+      if (indices[r] < 0 || indices[r] >= size) {
+        throw new IllegalArgumentException((train ? "train" : "test") + " example index " + indices[r]
+            + " is out of range [0, " + size + ")");
+      }
       int src = indices[r] * d;
       int dst = r * d;
       for (int j = 0; j < d; j++) {
@@ -106,32 +128,49 @@ public final class IdxDataset {
     }
   }
 
+  /** The dataset directory's name, e.g. {@code fashion-mnist}. */
   public String name() {
     return name;
   }
 
+  /** Number of classes; labels lie in [0, numClasses). */
   public int numClasses() {
     return numClasses;
   }
 
+  /** Pixel rows per image. */
   public int rows() {
     return rows;
   }
 
+  /** Pixel columns per image. */
   public int cols() {
     return cols;
   }
 
+  /** Features per example: {@code rows() * cols()}. */
   public int inputSize() {
     return rows * cols;
   }
 
+  /** Number of training examples. */
   public int trainSize() {
     return trainLabels.length;
   }
 
+  /** Number of test examples. */
   public int testSize() {
     return testLabels.length;
+  }
+
+  /** Training images as stored; a copy. */
+  public IdxImages trainImages() {
+    return new IdxImages(trainLabels.length, rows, cols, trainPixels.clone());
+  }
+
+  /** Test images as stored; a copy. */
+  public IdxImages testImages() {
+    return new IdxImages(testLabels.length, rows, cols, testPixels.clone());
   }
 
   /** Training labels as stored (before any noise); a copy. */
@@ -153,7 +192,7 @@ public final class IdxDataset {
 
   private static void checkLabels(Path file, int[] labels, int numClasses) {
     for (int i = 0; i < labels.length; i++) {
-      if (labels[i] >= numClasses) {
+      if (labels[i] < 0 || labels[i] >= numClasses) {
         throw new DatasetException(file + ": label " + labels[i] + " at index " + i
             + " is out of range [0, " + numClasses + ")");
       }

@@ -10,43 +10,55 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads files in the IDX format of MNIST and Fashion-MNIST, gzipped ({@code .gz}) or plain:
- * images (magic {@code 0x00000803}: unsigned bytes, dimensions count, rows, cols) and labels
- * (magic {@code 0x00000801}: unsigned bytes, dimension count). Every error names the file.
+ * Reads files in the IDX format of MNIST and Fashion-MNIST, gzipped (name ends in {@code .gz}) or
+ * plain: images (magic {@code 0x00000803}: unsigned bytes, dimensions count, rows, cols) and labels
+ * (magic {@code 0x00000801}: unsigned bytes, dimension count). Reading is strict: a wrong magic
+ * number, a dimension below 1, fewer data bytes than the header promises and bytes after them are
+ * all rejected with a {@link DatasetException} whose message names the file.
  */
 public final class IdxReader {
 
+  /** Magic number of an IDX file of unsigned-byte images with 3 dimensions. */
   public static final int IMAGES_MAGIC = 0x00000803;
+  /** Magic number of an IDX file of unsigned-byte labels with 1 dimension. */
   public static final int LABELS_MAGIC = 0x00000801;
 
-  /** Images of one IDX file: {@code count} images of {@code rows x cols} bytes, row-major. */
-  public record Images(int count, int rows, int cols, byte[] pixels) {}
+  private static final int BUFFER = 1 << 16;
 
   private IdxReader() {}
 
-  public static Images readImages(Path file) {
+  /**
+   * Reads an images file.
+   *
+   * @throws DatasetException naming the file when it is missing, unreadable or malformed
+   */
+  public static IdxImages readImages(Path file) {
     try (DataInputStream in = open(file)) {
-      checkMagic(file, in.readInt(), IMAGES_MAGIC);
-      int count = dimension(file, "image count", in.readInt());
-      int rows = dimension(file, "rows", in.readInt());
-      int cols = dimension(file, "cols", in.readInt());
+      checkMagic(file, header(file, in), IMAGES_MAGIC);
+      int count = dimension(file, "image count", header(file, in));
+      int rows = dimension(file, "rows", header(file, in));
+      int cols = dimension(file, "cols", header(file, in));
       long size = (long) count * rows * cols;
       if (size > Integer.MAX_VALUE - 8) {
         throw new DatasetException(file + ": " + count + " images of " + rows + "x" + cols + " are too many");
       }
       byte[] pixels = new byte[(int) size];
       readBody(file, in, pixels);
-      return new Images(count, rows, cols, pixels);
+      return new IdxImages(count, rows, cols, pixels);
     } catch (IOException e) {
       throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Labels as ints in [0, 255]. */
+  /**
+   * Reads a labels file; labels come back as ints in [0, 255].
+   *
+   * @throws DatasetException naming the file when it is missing, unreadable or malformed
+   */
   public static int[] readLabels(Path file) {
     try (DataInputStream in = open(file)) {
-      checkMagic(file, in.readInt(), LABELS_MAGIC);
-      int count = dimension(file, "label count", in.readInt());
+      checkMagic(file, header(file, in), LABELS_MAGIC);
+      int count = dimension(file, "label count", header(file, in));
       byte[] raw = new byte[count];
       readBody(file, in, raw);
       int[] labels = new int[count];
@@ -63,11 +75,22 @@ public final class IdxReader {
     if (!Files.isRegularFile(file)) {
       throw new DatasetException(file + ": no such file");
     }
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    if (file.getFileName().toString().endsWith(".gz")) {
-      raw = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+    if (!Files.isReadable(file)) {
+      throw new DatasetException(file + ": not readable");
     }
-    return new DataInputStream(raw);
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+    if (file.getFileName().toString().endsWith(".gz")) {
+      in = new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
+    }
+    return new DataInputStream(in);
+  }
+
+  private static int header(Path file, DataInputStream in) throws IOException {
+    try {
+      return in.readInt();
+    } catch (EOFException e) {
+      throw new DatasetException(file + ": truncated, the file ends inside its header");
+    }
   }
 
   private static void checkMagic(Path file, int found, int expected) {
@@ -91,7 +114,14 @@ public final class IdxReader {
     } catch (EOFException e) {
       throw new DatasetException(file + ": truncated, the header promises " + into.length + " data bytes");
     }
-    if (in.read() != -1) {
+    int next;
+    try {
+      next = in.read();
+    } catch (EOFException e) {
+      // All data bytes arrived but the gzip trailer did not.
+      throw new DatasetException(file + ": truncated, the gzip stream ends early");
+    }
+    if (next != -1) {
       throw new DatasetException(file + ": has bytes after the " + into.length + " the header promises");
     }
   }

@@ -2,25 +2,33 @@ package dev.rote.trainer.data;
 
 import java.util.SplittableRandom;
 
-/** Label-noise injection, deterministic for a given seed; never mutates its input. */
+/**
+ * Label-noise injection for memorization experiments. Deterministic for a given seed (it draws
+ * from {@link SplittableRandom}); never mutates its input.
+ */
 public final class LabelNoise {
 
   private LabelNoise() {}
 
-  /** No noise: the labels as they are. */
+  /** No noise: a copy of the labels, none flipped. */
   public static NoisyLabels none(int[] labels) {
-    return new NoisyLabels(labels.clone(), new boolean[labels.length], 0);
+    return new NoisyLabels(labels.clone(), new boolean[labels.length], 0, NoisyLabels.Mode.NONE, 0, 0);
   }
 
   /**
    * Symmetric noise: exactly {@code round(fraction * n)} examples, chosen uniformly without
    * replacement, get a different class chosen uniformly among the other {@code numClasses - 1}.
+   *
+   * @param labels the clean labels, each in [0, numClasses)
+   * @param fraction the fraction of labels to change, in [0, 1] (the {@code --label-noise} option)
+   * @throws IllegalArgumentException when the fraction is outside [0, 1] or NaN, numClasses < 2,
+   *     or a label is out of range
    */
   public static NoisyLabels symmetric(int[] labels, int numClasses, double fraction, long seed) {
     if (Double.isNaN(fraction) || fraction < 0 || fraction > 1) {
       throw new IllegalArgumentException("label noise fraction must be in [0, 1], was " + fraction);
     }
-    checkClasses(numClasses);
+    checkClasses(labels, numClasses);
     int n = labels.length;
     int flips = (int) Math.round(fraction * n);
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -43,12 +51,17 @@ public final class LabelNoise {
       out[e] = other >= labels[e] ? other + 1 : other;
       flipped[e] = true;
     }
-    return new NoisyLabels(out, flipped, flips);
+    return new NoisyLabels(out, flipped, flips, NoisyLabels.Mode.SYMMETRIC, fraction, seed);
   }
 
-  /** Random labels: every label replaced by a uniformly random class (it may equal the original). */
+  /**
+   * Random labels: every label replaced by a uniformly random class in [0, numClasses) (it may
+   * equal the original, so about {@code 1 - 1/numClasses} of them are flipped).
+   *
+   * @throws IllegalArgumentException when numClasses < 2 or a label is out of range
+   */
   public static NoisyLabels random(int[] labels, int numClasses, long seed) {
-    checkClasses(numClasses);
+    checkClasses(labels, numClasses);
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] out = new int[labels.length];
     boolean[] flipped = new boolean[labels.length];
@@ -58,12 +71,18 @@ public final class LabelNoise {
       flipped[i] = out[i] != labels[i];
       count += flipped[i] ? 1 : 0;
     }
-    return new NoisyLabels(out, flipped, count);
+    return new NoisyLabels(out, flipped, count, NoisyLabels.Mode.RANDOM, 1, seed);
   }
 
-  private static void checkClasses(int numClasses) {
+  private static void checkClasses(int[] labels, int numClasses) {
     if (numClasses < 2) {
       throw new IllegalArgumentException("label noise needs >= 2 classes, was " + numClasses);
+    }
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= numClasses) {
+        throw new IllegalArgumentException("label " + labels[i] + " at index " + i
+            + " is out of range [0, " + numClasses + ")");
+      }
     }
   }
 }

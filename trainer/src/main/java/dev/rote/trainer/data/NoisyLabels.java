@@ -1,18 +1,48 @@
 package dev.rote.trainer.data;
 
 /**
- * Training labels after noise injection.
+ * Training labels after noise injection, as made by {@link LabelNoise}.
  *
  * @param labels the labels to train with
  * @param flipped whether each label differs from the original
- * @param flippedCount number of labels that differ
+ * @param flippedCount number of labels that differ (the number of {@code true} in {@code flipped})
+ * @param mode how the noise was made
+ * @param fraction the requested fraction of labels to change: 0 for {@link Mode#NONE}, 1 for
+ *     {@link Mode#RANDOM} (every label is redrawn, about {@code 1/numClasses} of them land on the
+ *     original class)
+ * @param seed the seed of the noise; 0 for {@link Mode#NONE}
  */
-public record NoisyLabels(int[] labels, boolean[] flipped, int flippedCount) {
+public record NoisyLabels(int[] labels, boolean[] flipped, int flippedCount, Mode mode, double fraction,
+    long seed) {
+
+  /** How the labels were corrupted. */
+  public enum Mode {
+    /** Labels as they are. */
+    NONE,
+    /** An exact fraction of labels moved to a different class, uniformly among the others. */
+    SYMMETRIC,
+    /** Every label redrawn uniformly over all classes. */
+    RANDOM
+  }
 
   public NoisyLabels {
     if (labels.length != flipped.length) {
       throw new IllegalArgumentException("labels and flipped must have the same length: "
           + labels.length + " != " + flipped.length);
+    }
+    int count = 0;
+    for (boolean f : flipped) {
+      count += f ? 1 : 0;
+    }
+    if (flippedCount != count) {
+      throw new IllegalArgumentException("flippedCount must equal the flipped flags set, "
+          + count + ", was " + flippedCount);
+    }
+    if (mode == null) {
+      throw new IllegalArgumentException("mode must not be null");
+    }
+    if (Double.isNaN(fraction) || fraction < 0 || fraction > 1) {
+      throw new IllegalArgumentException("fraction must be in [0, 1], was " + fraction);
     }
   }
 }

@@ -3,10 +3,9 @@ package dev.rote.trainer.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class LabelNoiseTest {
 
@@ -32,6 +31,23 @@ class LabelNoiseTest {
       changed += noisy.labels()[i] != clean[i] ? 1 : 0;
     }
     assertThat(changed).isEqualTo(Math.round(fraction * 1000)).isEqualTo(noisy.flippedCount());
+    assertThat(noisy.mode()).isEqualTo(NoisyLabels.Mode.SYMMETRIC);
+    assertThat(noisy.fraction()).isEqualTo(fraction);
+    assertThat(noisy.seed()).isEqualTo(11);
+  }
+
+  @Test
+  void shouldRoundTheNumberOfFlipsToTheNearestExample() {
+    // 0.25 * 10 = 2.5 rounds half up to 3; 0.24 * 10 = 2.4 rounds to 2.
+    assertThat(LabelNoise.symmetric(labels(10), 10, 0.25, 1).flippedCount()).isEqualTo(3);
+    assertThat(LabelNoise.symmetric(labels(10), 10, 0.24, 1).flippedCount()).isEqualTo(2);
+    assertThat(LabelNoise.symmetric(new int[0], 10, 0.5, 1).flippedCount()).isZero();
+  }
+
+  @Test
+  void shouldFlipBetweenTwoClasses() {
+    int[] clean = {0, 1, 0, 1};
+    assertThat(LabelNoise.symmetric(clean, 2, 1.0, 4).labels()).containsExactly(1, 0, 1, 0);
   }
 
   @Test
@@ -76,14 +92,55 @@ class LabelNoiseTest {
       differ += noisy.flipped()[i] ? 1 : 0;
     }
     assertThat(differ).isEqualTo(noisy.flippedCount()).isBetween(8_800L, 9_200L);
+    assertThat(noisy.mode()).isEqualTo(NoisyLabels.Mode.RANDOM);
+    assertThat(noisy.fraction()).isEqualTo(1.0);
+    assertThat(noisy.seed()).isEqualTo(9);
+  }
+
+  @Test
+  void shouldNotMutateTheInputOfRandomLabels() {
+    int[] clean = labels(100);
+    LabelNoise.random(clean, 10, 2);
+    assertThat(clean).containsExactly(labels(100));
+  }
+
+  @Test
+  void shouldKeepLabelsWithoutNoise() {
+    int[] clean = labels(10);
+    NoisyLabels noisy = LabelNoise.none(clean);
+    assertThat(noisy.labels()).containsExactly(clean).isNotSameAs(clean);
+    assertThat(noisy.flipped()).containsOnly(false);
+    assertThat(noisy.flippedCount()).isZero();
+    assertThat(noisy.mode()).isEqualTo(NoisyLabels.Mode.NONE);
+    assertThat(noisy.fraction()).isZero();
   }
 
   @Test
   void shouldRejectAFractionOutsideTheUnitInterval() {
     assertThatThrownBy(() -> LabelNoise.symmetric(labels(10), 10, 1.5, 1))
         .hasMessage("label noise fraction must be in [0, 1], was 1.5");
+    assertThatThrownBy(() -> LabelNoise.symmetric(labels(10), 10, -0.1, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("label noise fraction must be in [0, 1], was -0.1");
     assertThatThrownBy(() -> LabelNoise.symmetric(labels(10), 10, Double.NaN, 1))
-        .hasMessageContaining("NaN");
-    assertThat(Arrays.stream(LabelNoise.none(labels(10)).labels()).sum()).isEqualTo(Arrays.stream(labels(10)).sum());
+        .hasMessage("label noise fraction must be in [0, 1], was NaN");
+  }
+
+  @Test
+  void shouldRejectFewerThanTwoClassesAndLabelsOutOfRange() {
+    assertThatThrownBy(() -> LabelNoise.symmetric(new int[] {0}, 1, 0.5, 1))
+        .hasMessage("label noise needs >= 2 classes, was 1");
+    assertThatThrownBy(() -> LabelNoise.random(new int[] {0}, 1, 1))
+        .hasMessage("label noise needs >= 2 classes, was 1");
+    assertThatThrownBy(() -> LabelNoise.symmetric(new int[] {0, 10}, 10, 0.5, 1))
+        .hasMessage("label 10 at index 1 is out of range [0, 10)");
+  }
+
+  @Test
+  void shouldValidateNoisyLabelsRecord() {
+    assertThatThrownBy(() -> new NoisyLabels(new int[2], new boolean[] {true, false}, 2, NoisyLabels.Mode.SYMMETRIC,
+        0.5, 1)).hasMessage("flippedCount must equal the flipped flags set, 1, was 2");
+    assertThatThrownBy(() -> new NoisyLabels(new int[2], new boolean[1], 0, NoisyLabels.Mode.NONE, 0, 0))
+        .hasMessage("labels and flipped must have the same length: 2 != 1");
   }
 }

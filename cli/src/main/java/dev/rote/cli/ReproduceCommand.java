@@ -1,0 +1,147 @@
+package dev.rote.cli;
+
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerService;
+import dev.rote.analyzer.IndicatorNames;
+import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.Indicator;
+import dev.rote.trainer.RoteTelemetry;
+import dev.rote.trainer.TelemetryConfig;
+import dev.rote.trainer.data.IdxDataset;
+import dev.rote.trainer.reference.ReferenceTrainer;
+import dev.rote.trainer.reference.TrainOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains the reference MLP twice on the same Fashion-MNIST subset, once with its true labels and once
+ * with random labels, through the real broker and analyzer, and compares the indicators per epoch.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+    description = "True labels vs random labels through trainer -> broker -> analyzer: do the indicators "
+        + "separate them as the papers report?")
+final class ReproduceCommand implements Callable<Integer> {
+
+  @Option(names = "--data", defaultValue = TrainerOptions.DEFAULT_DATA, description = "Dataset (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--train-size", defaultValue = "2000", description = "Training examples (default: ${DEFAULT-VALUE}).")
+  int trainSize;
+
+  @Option(names = "--epochs", defaultValue = "15", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--hidden", defaultValue = "512,512", split = ",", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
+  int[] hidden;
+
+  @Option(names = "--out", description = "Also write the table as Markdown to this file.")
+  Path out;
+
+  /** Per-epoch indicator values of one run: epoch → name → value (the last one of the epoch). */
+  record Series(String runId, TreeMap<Integer, Map<String, Double>> byEpoch) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream console = System.out;
+    IdxDataset dataset = IdxDataset.load(data, 10).subsetTrain(trainSize);
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaOptions k = new KafkaOptions();
+      k.bootstrapServers = broker.bootstrapServers();
+      k.partitions = 2;
+      k.retention = "1d";
+      KafkaSettings kafka = k.connect(Duration.ofSeconds(30));
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults(), registry,
+          Files.createTempDirectory("rote-reproduce-"), 1)) {
+        analyzer.start(Duration.ofSeconds(60));
+        for (boolean random : new boolean[] {false, true}) {
+          String run = random ? "reproduce-random" : "reproduce-true";
+          TelemetryConfig t = TelemetryConfig.defaults(run);
+          TrainOptions o = new TrainOptions(data, 0, 1, random, trainSize, epochs, 128, hidden, 1e-3, 42, 32, t);
+          console.printf("training %s (%d epochs)...%n", run, epochs);
+          try (RoteTelemetry telemetry = RoteTelemetry.start(t, kafka, registry)) {
+            new ReferenceTrainer(o, dataset).run(telemetry, new ReferenceTrainer.Progress() {
+              @Override
+              public void onEpoch(ReferenceTrainer.EpochReport e) {
+                console.printf("  epoch %d/%d test acc %.3f%n", e.epoch(), e.epochs(), e.testAccuracy());
+              }
+            });
+          }
+        }
+        Map<String, Series> series = collect(kafka, epochs, Duration.ofSeconds(120));
+        String table = table(series.get("reproduce-true"), series.get("reproduce-random"));
+        console.println();
+        console.print(table);
+        if (out != null) {
+          Files.writeString(out, table);
+        }
+        return 0;
+      }
+    }
+  }
+
+  static Map<String, Series> collect(KafkaSettings kafka, int epochs, Duration timeout) {
+    Map<String, Series> series = new TreeMap<>();
+    try (var consumer = new KafkaConsumer<>(kafka.with(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "rote-reproduce",
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+        Topics.INDICATORS.keySerde().deserializer(), Topics.INDICATORS.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(Topics.INDICATORS.name()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline && !complete(series, epochs)) {
+        for (var r : consumer.poll(Duration.ofMillis(500))) {
+          Indicator i = r.value();
+          if (i.hasClassLabel()) {
+            continue;
+          }
+          String name = i.hasLayer() ? i.getName() + "/" + i.getLayer() : i.getName();
+          series.computeIfAbsent(i.getRunId(), id -> new Series(id, new TreeMap<>()))
+              .byEpoch().computeIfAbsent(i.getEpoch(), e -> new TreeMap<>()).put(name, i.getValue());
+        }
+      }
+    }
+    return series;
+  }
+
+  private static boolean complete(Map<String, Series> series, int epochs) {
+    return series.size() >= 2 && series.values().stream().allMatch(s -> s.byEpoch().containsKey(epochs - 1)
+        && s.byEpoch().get(epochs - 1).containsKey(IndicatorNames.TEST_ACCURACY));
+  }
+
+  static final String[] COLUMNS = {IndicatorNames.LOSS_SENSITIVITY_GINI, IndicatorNames.NMF_NONLINEARITY + "/0",
+      IndicatorNames.NMF_NONLINEARITY + "/1", IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO, IndicatorNames.TRAIN_ACCURACY,
+      IndicatorNames.TEST_ACCURACY};
+
+  static String table(Series clean, Series random) {
+    StringBuilder b = new StringBuilder();
+    b.append("| epoch | run |");
+    for (String c : COLUMNS) {
+      b.append(' ').append(c).append(" |");
+    }
+    b.append('\n').append("|---|---|").append("---|".repeat(COLUMNS.length)).append('\n');
+    for (Integer epoch : clean.byEpoch().keySet()) {
+      for (Series s : new Series[] {clean, random}) {
+        Map<String, Double> v = s.byEpoch().getOrDefault(epoch, Map.of());
+        b.append("| ").append(epoch + 1).append(" | ").append(s == clean ? "true labels" : "random labels").append(" |");
+        for (String c : COLUMNS) {
+          Double x = v.get(c);
+          b.append(' ').append(x == null ? "-" : String.format("%.3f", x)).append(" |");
+        }
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+}
