@@ -55,8 +55,27 @@ final class ReproduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream console = System.out;
+    Map<String, Series> series = run(data, trainSize, epochs, hidden, System.out);
+    String table = table(series.get(TRUE_RUN), series.get(RANDOM_RUN));
+    System.out.println();
+    System.out.print(table);
+    if (out != null) {
+      Files.writeString(out, table);
+    }
+    return 0;
+  }
+
+  static final String TRUE_RUN = "reproduce-true";
+  static final String RANDOM_RUN = "reproduce-random";
+
+  /**
+   * Trains with true and with random labels through an embedded broker and the analyzer, probes
+   * about once per epoch, and returns each run's indicators by epoch.
+   */
+  static Map<String, Series> run(Path data, int trainSize, int epochs, int[] hidden, PrintStream console)
+      throws Exception {
     IdxDataset dataset = IdxDataset.load(data, 10).subsetTrain(trainSize);
+    int stepsPerEpoch = (trainSize + 127) / 128;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       KafkaOptions k = new KafkaOptions();
       k.bootstrapServers = broker.bootstrapServers();
@@ -68,8 +87,10 @@ final class ReproduceCommand implements Callable<Integer> {
           Files.createTempDirectory("rote-reproduce-"), 1)) {
         analyzer.start(Duration.ofSeconds(60));
         for (boolean random : new boolean[] {false, true}) {
-          String run = random ? "reproduce-random" : "reproduce-true";
-          TelemetryConfig t = TelemetryConfig.defaults(run);
+          String run = random ? RANDOM_RUN : TRUE_RUN;
+          TelemetryConfig t = TelemetryConfig.defaults(run)
+              .withSampling(1, TelemetryConfig.DEFAULT_LAYER_STATS_EVERY, TelemetryConfig.DEFAULT_SENSITIVITY_EVERY,
+                  stepsPerEpoch);
           TrainOptions o = new TrainOptions(data, 0, 1, random, trainSize, epochs, 128, hidden, 1e-3, 42, 32, t);
           console.printf("training %s (%d epochs)...%n", run, epochs);
           try (RoteTelemetry telemetry = RoteTelemetry.start(t, kafka, registry)) {
@@ -81,14 +102,7 @@ final class ReproduceCommand implements Callable<Integer> {
             });
           }
         }
-        Map<String, Series> series = collect(kafka, epochs, Duration.ofSeconds(120));
-        String table = table(series.get("reproduce-true"), series.get("reproduce-random"));
-        console.println();
-        console.print(table);
-        if (out != null) {
-          Files.writeString(out, table);
-        }
-        return 0;
+        return collect(kafka, epochs, Duration.ofSeconds(120));
       }
     }
   }
