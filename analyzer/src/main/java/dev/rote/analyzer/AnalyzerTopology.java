@@ -1,5 +1,6 @@
 package dev.rote.analyzer;
 
+import dev.rote.analyzer.internal.NmfProcessor;
 import dev.rote.analyzer.internal.TelemetryProcessor;
 import dev.rote.contract.Topics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -18,6 +19,9 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Dead letters: {@code rote.deadletter}, the rejected record's key and value, with headers
  *       {@code rote.error.reason}, {@code rote.error.message}, {@code rote.error.topic},
  *       {@code rote.error.partition}, {@code rote.error.offset}.
+ *   <li>Probes: valid probe records go through {@code <application.id>-probes} to a second
+ *       sub-topology that computes the NMF indicators, so the costly factorizations run in their
+ *       own tasks and never delay the batch indicators.
  *   <li>State: store {@code run-state} (one entry per run, changelogged), so the output depends
  *       only on each run's telemetry in order: the same telemetry in gives the same indicators out.
  * </ul>
@@ -26,6 +30,8 @@ public final class AnalyzerTopology {
 
   public static final String SOURCE = "telemetry-source";
   public static final String PROCESSOR = "analyze";
+  public static final String PROBES_SOURCE = "probes-source";
+  public static final String NMF = "nmf";
 
   private AnalyzerTopology() {}
 
@@ -41,6 +47,21 @@ public final class AnalyzerTopology {
         new ByteArraySerializer(), PROCESSOR);
     topology.addSink(TelemetryProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
+    topology.addSink(TelemetryProcessor.PROBES, probesTopic(config), new StringSerializer(),
+        new ByteArraySerializer(), PROCESSOR);
+    topology.addSource(PROBES_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        probesTopic(config));
+    topology.addProcessor(NMF, () -> new NmfProcessor(config, metrics), PROBES_SOURCE);
+    topology.addSink(NmfProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
+        new ByteArraySerializer(), NMF);
     return topology;
+  }
+
+  /**
+   * The topic that carries validated probe records from the state processor to the NMF processor,
+   * {@code <application.id>-probes}; {@link AnalyzerService} creates it.
+   */
+  public static String probesTopic(AnalyzerConfig config) {
+    return config.applicationId() + "-probes";
   }
 }

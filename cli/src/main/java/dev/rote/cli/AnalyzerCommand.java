@@ -26,7 +26,7 @@ final class AnalyzerCommand implements Callable<Integer> {
       description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
   String applicationId;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
       description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
   int threads;
 

@@ -36,7 +36,7 @@ final class Indicators {
     List<Indicator> out = new ArrayList<>();
     switch (t.getPayloadCase()) {
       case BATCH -> batch(state, t, out);
-      case PROBES -> probes(t, out);
+      case PROBES -> { }
       case EVALUATION -> evaluation(state, t, out);
       default -> { }
     }
@@ -167,6 +167,13 @@ final class Indicators {
         out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_MEAN, null, label, c[0] / c[1])));
   }
 
+  /** NMF indicators of a probe record; stateless, so it runs apart from the run state. */
+  List<Indicator> probes(Telemetry t) {
+    List<Indicator> out = new ArrayList<>();
+    probes(t, out);
+    return out;
+  }
+
   private void probes(Telemetry t, List<Indicator> out) {
     ProbeActivations p = t.getProbes();
     int[] ranks = config.nmfRanks();
@@ -225,7 +232,7 @@ final class Indicators {
     }
   }
 
-  private static Indicator indicator(Telemetry t, String name, Integer layer, Integer label, double value) {
+  static Indicator indicator(Telemetry t, String name, Integer layer, Integer label, double value) {
     Indicator.Builder b = Indicator.newBuilder().setRunId(t.getRunId()).setStep(t.getStep())
         .setEpoch(t.getEpoch()).setName(name).setValue(value).setSourceTimeMs(t.getTimeMs());
     if (layer != null) {

@@ -6,7 +6,9 @@ import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Telemetry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,14 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a run's telemetry into indicators: parses and validates each record, updates the run's
- * state in the {@code run-state} store, and forwards indicators to {@link #INDICATORS} and rejected
- * records to {@link #DEAD_LETTER}.
+ * state in the {@code run-state} store, and forwards indicators to {@link #INDICATORS}, rejected
+ * records to {@link #DEAD_LETTER} and valid probe records to {@link #PROBES} for the NMF processor.
  */
 public final class TelemetryProcessor implements Processor<String, byte[], String, byte[]> {
 
   public static final String STORE = "run-state";
   public static final String INDICATORS = "indicators-sink";
   public static final String DEAD_LETTER = "deadletter-sink";
+  public static final String PROBES = "probes-sink";
 
   private static final Logger log = LoggerFactory.getLogger(TelemetryProcessor.class);
 
@@ -34,6 +37,12 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   private final AnalyzerMetrics metrics;
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, RunState> store;
+  /**
+   * Read-through copy of the states this task wrote: saves deserializing a run's state on every
+   * record. Every change is still written to the store; the copy is dropped whenever the task is
+   * (re)initialized or closed, so a restored store is never shadowed.
+   */
+  private final Map<String, RunState> live = new HashMap<>();
 
   public TelemetryProcessor(AnalyzerConfig config, AnalyzerMetrics metrics) {
     this.validator = new TelemetryValidator(config);
@@ -45,6 +54,12 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    live.clear();
+  }
+
+  @Override
+  public void close() {
+    live.clear();
   }
 
   @Override
@@ -59,13 +74,21 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
       } catch (InvalidProtocolBufferException e) {
         throw new TelemetryValidator.Rejected("deserialization", "not a valid rote.v1.Telemetry: " + e.getMessage());
       }
-      RunState state = store.get(record.key());
+      RunState state = live.get(record.key());
+      if (state == null) {
+        state = store.get(record.key());
+      }
       if (state == null) {
         state = new RunState();
       }
       validator.validate(record.key(), t, state.lastStep);
       List<Indicator> out = indicators.apply(state, t);
       store.put(record.key(), state);
+      live.put(record.key(), state);
+      if (t.hasProbes()) {
+        // NMF is costly: it runs in its own sub-topology so that it never delays batch indicators.
+        context.forward(record, PROBES);
+      }
       for (Indicator i : out) {
         context.forward(record.withValue(i.toByteArray()), INDICATORS);
         metrics.indicator(i.getRunId(), i.getName(), i.hasLayer() ? i.getLayer() : null,

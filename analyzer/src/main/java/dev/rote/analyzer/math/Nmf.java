@@ -3,21 +3,45 @@ package dev.rote.analyzer.math;
 import java.util.SplittableRandom;
 
 /**
- * Non-negative matrix factorization A ≈ W·H (A: m×n, W: m×k, H: k×n, all ≥ 0) by hierarchical
- * alternating least squares (HALS, Cichocki &amp; Phan 2009; scikit-learn's "cd" solver updates the
- * same way), and the NMF non-linearity of Collins et al. 2018, "Detecting Memorization in ReLU
- * Networks": e_k = ||A − W_k·H_k||_F / ||A||_F for each rank k of a sweep, and their mean.
+ * Non-negative matrix factorization A ≈ W·H (A: m×n, W: m×k, H: k×n, all entries ≥ 0) and the NMF
+ * non-linearity of Collins, Sohl-Dickstein &amp; Sussillo 2018, "Detecting Memorization in ReLU
+ * Networks": for each rank k of a sweep (the analyzer uses 1, 2, 4, 8, 16) the relative error
+ * e_k = ||A − W_k·H_k||_F / ||A||_F, and the non-linearity is the mean of the e_k, the normalized
+ * area under the error curve. Matrices are row-major arrays.
  *
- * <p>Initialization is deterministic: W and H are filled with sqrt(mean(A)/k)·|z| for z drawn from
- * a standard normal generator seeded with {@link Config#seed()} (scikit-learn's {@code init="random"}
- * scaling). Stopping rule: every 5 iterations the relative error is computed (entry by entry, in
- * double); the factorization stops when it improved by less than {@link Config#tolerance()}
- * relative to the previous check, or after {@link Config#maxIterations()}. The reported error is
- * the last one computed. A zero matrix has error 0 by definition; a rank
- * above min(m, n) is clipped to min(m, n).
+ * <p><b>Algorithm.</b> Hierarchical alternating least squares (HALS, Cichocki &amp; Phan 2009; the
+ * updates of scikit-learn's {@code solver="cd"}). One iteration updates the k columns of W in
+ * order, each minimizing the error exactly with everything else fixed, then the k rows of H:
+ * <pre>
+ *   P = A·Hᵀ, Q = H·Hᵀ:   W_:j ← max(ε, W_:j + (P_:j − W·Q_:j) / Q_jj)   for j = 1..k
+ *   R = Wᵀ·A, S = Wᵀ·W:   H_j: ← max(ε, H_j: + (R_j: − S_j:·H) / S_jj)   for j = 1..k
+ * </pre>
+ * with ε = 1e-12 (A is first scaled exactly, by a power of two, to a largest entry in [1, 2)) so
+ * that no component dies. The products P and R, 2mnk flops each, dominate; they run in float, the Gram
+ * matrices Q and S and every norm in double.
  *
- * <p>Matrices are arrays of rows and every product is an axpy over whole rows (indexed from 0 by one
- * loop variable), which the JIT vectorizes; flat arrays with offsets are several times slower.
+ * <p><b>Initialization</b> is deterministic and independent per rank: W and H are filled with
+ * sqrt(mean(A)/k)·|z|, z standard normal (Box–Muller on a {@link SplittableRandom} seeded with
+ * {@link Config#seed()}), scikit-learn's {@code init="random"} scaling. A rank's result in a sweep
+ * therefore equals {@link #factorize} at that rank bit for bit, and repeated calls agree bit for bit.
+ *
+ * <p><b>Stopping rule.</b> After every 5th iteration t the relative error e_t is evaluated; the
+ * factorization stops at the first such t with e_{t−5} − e_t &lt; tolerance · e_{t−5}, or after
+ * maxIterations. e_t comes without forming W·H from the identity
+ * ||A − WH||² = ||A||² − 2⟨R, H⟩ + ⟨S, Q⟩ (R and S from this iteration's H update, Q of the new H,
+ * which the next W update reuses). That subtraction inherits the float rounding of R = Wᵀ·A, about
+ * δ = √m·2⁻²² of ||A||²; where it could blur the test (tolerance · e_t² &lt; 2δ: small errors or
+ * tiny tolerances) e_t is computed directly from W·H instead, entry by entry, as is the error
+ * reported at the end.
+ *
+ * <p><b>Edge cases.</b> ||A||_F = 0: the error is 0 by definition, W and H are zero, no
+ * iterations run. A rank above min(m, n) is clipped to min(m, n), where an exact factorization
+ * exists. Negative, NaN or infinite entries, an empty matrix or a rank below 1 are rejected with
+ * {@link IllegalArgumentException}.
+ *
+ * <p><b>Speed.</b> Single-threaded and stateless; a sweep allocates its buffers once for all ranks.
+ * The loops are written for the JIT to vectorize ({@link NmfKernels}) and rely on hardware FMA
+ * (x86 since 2013, every AArch64) to make {@link Math#fma} fast.
  */
 public final class Nmf {
 
@@ -25,41 +49,61 @@ public final class Nmf {
   private static final int CHECK_EVERY = 5;
 
   /**
-   * @param maxIterations iteration cap per factorization
-   * @param tolerance relative improvement below which a factorization stops
-   * @param seed seed of the initialization
+   * @param maxIterations iteration cap per factorization, at least 1
+   * @param tolerance relative improvement of the error over 5 iterations below which a
+   *     factorization stops; finite and at least 0
+   * @param seed seed of the random initialization
    */
   public record Config(int maxIterations, double tolerance, long seed) {
     public Config {
       if (maxIterations < 1) {
         throw new IllegalArgumentException("maxIterations must be >= 1, was " + maxIterations);
       }
-      if (!(tolerance >= 0)) {
-        throw new IllegalArgumentException("tolerance must be >= 0, was " + tolerance);
+      if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+        throw new IllegalArgumentException("tolerance must be finite and >= 0, was " + tolerance);
       }
     }
   }
 
+  /** At most 200 iterations, tolerance 1e-4, seed 42. */
   public static final Config DEFAULTS = new Config(200, 1e-4, 42);
 
-  /** One factorization: row-major W (m×k) and H (k×n). */
-  public record Factorization(float[] w, float[] h, int k, int iterations, double relativeError, long flops) {}
+  /**
+   * One factorization.
+   *
+   * @param w W, m×k row-major
+   * @param h H, k×n row-major
+   * @param k the rank used, after clipping to min(m, n)
+   * @param iterations HALS iterations run
+   * @param relativeError ||A − W·H||_F / ||A||_F
+   * @param flops floating-point operations performed, a fused multiply-add counting 2
+   */
+  public record Factorization(float[] w, float[] h, int m, int n, int k, int iterations, double relativeError,
+      long flops) {}
 
-  /** A rank sweep: the error at each rank and their mean, the non-linearity. */
+  /**
+   * A rank sweep.
+   *
+   * @param ranks the ranks asked for, in order; each is clipped to min(m, n) when factorizing
+   * @param errors the relative error at each rank
+   * @param iterations the iterations each rank ran
+   * @param nonlinearity the mean of the errors, Collins et al.'s non-linearity
+   * @param flops floating-point operations of the whole sweep, a fused multiply-add counting 2
+   */
   public record Sweep(int[] ranks, double[] errors, int[] iterations, double nonlinearity, long flops) {}
 
   private Nmf() {}
 
-  /** The Collins et al. sweep over {@code ranks} of a row-major m×n non-negative matrix. */
+  /** The sweep over {@code ranks} of a row-major m×n non-negative matrix. */
   public static Sweep sweep(float[] a, int m, int n, int[] ranks, Config config) {
     check(a, m, n);
+    Workspace ws = new Workspace(a, m, n, checkRanks(ranks, m, n));
     double[] errors = new double[ranks.length];
     int[] iterations = new int[ranks.length];
-    long flops = 0;
+    long flops = ws.setupFlops();
     double sum = 0;
-    Workspace ws = new Workspace(a, m, n, maxRank(ranks, m, n));
     for (int r = 0; r < ranks.length; r++) {
-      Factorization f = factorize(a, m, n, ranks[r], config, ws);
+      Factorization f = ws.factorize(Math.min(ranks[r], Math.min(m, n)), config);
       errors[r] = f.relativeError();
       iterations[r] = f.iterations();
       flops += f.flops();
@@ -68,13 +112,60 @@ public final class Nmf {
     return new Sweep(ranks.clone(), errors, iterations, sum / ranks.length, flops);
   }
 
-  /** Factorizes a row-major m×n non-negative matrix at rank k. */
-  public static Factorization factorize(float[] a, int m, int n, int k, Config config) {
-    check(a, m, n);
-    return factorize(a, m, n, k, config, new Workspace(a, m, n, Math.min(k, Math.min(m, n))));
+  /** The sweep of a double matrix, which is rounded to float first. */
+  public static Sweep sweep(double[] a, int m, int n, int[] ranks, Config config) {
+    return sweep(toFloat(a, m, n), m, n, ranks, config);
   }
 
-  private static int maxRank(int[] ranks, int m, int n) {
+  /** Factorizes a row-major m×n non-negative matrix at rank k (clipped to min(m, n)). */
+  public static Factorization factorize(float[] a, int m, int n, int k, Config config) {
+    check(a, m, n);
+    int clipped = checkRanks(new int[] {k}, m, n);
+    Workspace ws = new Workspace(a, m, n, clipped);
+    Factorization f = ws.factorize(clipped, config);
+    return new Factorization(f.w(), f.h(), m, n, clipped, f.iterations(), f.relativeError(),
+        f.flops() + ws.setupFlops());
+  }
+
+  /** Factorizes a double matrix, which is rounded to float first. */
+  public static Factorization factorize(double[] a, int m, int n, int k, Config config) {
+    return factorize(toFloat(a, m, n), m, n, k, config);
+  }
+
+  private static float[] toFloat(double[] a, int m, int n) {
+    checkShape(a.length, m, n);
+    float[] f = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      double v = a[i];
+      if (!(v >= 0) || v > Float.MAX_VALUE) {
+        throw new IllegalArgumentException("NMF needs finite non-negative float entries; entry " + i + " is " + v);
+      }
+      f[i] = (float) v;
+    }
+    return f;
+  }
+
+  private static void checkShape(int length, int m, int n) {
+    if (m < 1 || n < 1 || length != (long) m * n) {
+      throw new IllegalArgumentException("matrix of " + length + " values is not " + m + "x" + n);
+    }
+  }
+
+  private static void check(float[] a, int m, int n) {
+    checkShape(a.length, m, n);
+    for (int i = 0; i < a.length; i++) {
+      float v = a[i];
+      if (!(v >= 0) || v == Float.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("NMF needs finite non-negative entries; entry " + i + " is " + v);
+      }
+    }
+  }
+
+  /** @return the largest rank after clipping */
+  private static int checkRanks(int[] ranks, int m, int n) {
+    if (ranks.length == 0) {
+      throw new IllegalArgumentException("ranks must not be empty");
+    }
     int max = 1;
     for (int k : ranks) {
       if (k < 1) {
@@ -85,22 +176,18 @@ public final class Nmf {
     return max;
   }
 
-  private static void check(float[] a, int m, int n) {
-    if (m < 1 || n < 1 || a.length != (long) m * n) {
-      throw new IllegalArgumentException("matrix of " + a.length + " values is not " + m + "x" + n);
-    }
-    for (int i = 0; i < a.length; i++) {
-      float v = a[i];
-      if (!(v >= 0) || v == Float.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("NMF needs finite non-negative entries; entry " + i + " is " + v);
-      }
-    }
-  }
-
-  /** Buffers reused across the ranks of a sweep; every matrix is an array of rows. */
+  /**
+   * A scaled by 2^−e (largest entry in [1, 2) unless subnormal), as rows and as columns, and buffers
+   * for ranks up to maxRank. W is kept transposed (k rows of m) so that both HALS passes work on rows.
+   */
   private static final class Workspace {
+    final int m;
+    final int n;
+    final int exponent;
     final float[][] a;
     final float[][] at;
+    final double normA2;
+    final double meanA;
     final float[][] wt;
     final float[][] h;
     final float[][] pt;
@@ -108,221 +195,164 @@ public final class Nmf {
     final double[][] q;
     final double[][] s;
     final float[] row;
+    final float[] coef;
+    final float[] acc;
+    /** About the rounding error, relative to ||A||², of ⟨R, H⟩ with R = WᵀA summed over m in float. */
+    final double identityNoise;
 
-    Workspace(float[] flat, int m, int n, int k) {
+    Workspace(float[] flat, int m, int n, int maxRank) {
+      this.m = m;
+      this.n = n;
+      float max = 0;
+      for (float v : flat) {
+        max = Math.max(max, v);
+      }
+      exponent = max > 0 ? Math.getExponent(max) : 0;
       a = new float[m][n];
       at = new float[n][m];
-      for (int i = 0; i < m; i++) {
-        for (int c = 0; c < n; c++) {
-          a[i][c] = flat[i * n + c];
-          at[c][i] = flat[i * n + c];
+      NmfKernels.split(flat, m, n, Math.scalb(1f, -exponent), a, at);
+      double sq = 0;
+      double sum = 0;
+      for (float[] ai : a) {
+        for (float v : ai) {
+          sq += (double) v * v;
+          sum += v;
         }
       }
-      wt = new float[k][m];
-      h = new float[k][n];
-      pt = new float[k][m];
-      r = new float[k][n];
-      q = new double[k][k];
-      s = new double[k][k];
+      normA2 = sq;
+      meanA = sum / ((double) m * n);
+      wt = new float[maxRank][m];
+      h = new float[maxRank][n];
+      pt = new float[maxRank][m];
+      r = new float[maxRank][n];
+      q = new double[maxRank][maxRank];
+      s = new double[maxRank][maxRank];
       row = new float[Math.max(m, n)];
+      coef = new float[maxRank];
+      acc = new float[n];
+      identityNoise = Math.sqrt(m) * 0x1p-22;
     }
-  }
 
-  private static Factorization factorize(float[] flat, int m, int n, int rank, Config config, Workspace ws) {
-    int k = Math.min(rank, Math.min(m, n));
-    double normA2 = 0;
-    double sumA = 0;
-    for (float v : flat) {
-      normA2 += (double) v * v;
-      sumA += v;
+    long setupFlops() {
+      return 4L * m * n;
     }
-    if (normA2 == 0) {
-      return new Factorization(new float[m * k], new float[k * n], k, 0, 0, 0);
-    }
-    // W is kept transposed (k rows of m) so that every product and update is an axpy over rows.
-    initialize(ws.wt, ws.h, m, n, k, sumA / ((double) m * n), config.seed());
-    long perIteration = 4L * m * n * k + 4L * (m + n) * k * k;
-    int it = 0;
-    int checks = 0;
-    double error = Double.NaN;
-    double previous = Double.POSITIVE_INFINITY;
-    while (it < config.maxIterations()) {
-      it++;
-      // W update: Pᵀ = H·Aᵀ (k×m), Q = H·Hᵀ (k×k).
-      product(ws.h, ws.at, ws.pt, k, n);
-      gram(ws.h, ws.q, k);
-      update(ws.wt, ws.pt, ws.q, k, m, ws.row);
-      // H update: R = Wᵀ·A (k×n), S = Wᵀ·W (k×k).
-      product(ws.wt, ws.a, ws.r, k, m);
-      gram(ws.wt, ws.s, k);
-      update(ws.h, ws.r, ws.s, k, n, ws.row);
-      if (it % CHECK_EVERY == 0 || it == config.maxIterations()) {
-        error = directError(ws.a, ws.wt, ws.h, m, n, k, normA2, ws.row);
-        checks++;
-        if (previous - error < config.tolerance() * previous) {
-          break;
+
+    Factorization factorize(int k, Config config) {
+      if (normA2 == 0) {
+        return new Factorization(new float[m * k], new float[k * n], m, n, k, 0, 0, 0);
+      }
+      initialize(k, config.seed());
+      NmfKernels.gram(h, q, k, n);
+      long kk = (long) k * k;
+      long perIteration = 4L * m * n * k // P and R
+          + (long) (m + n) * k * (k + 1) // S and Q, symmetric halves
+          + 2L * (m + n) * kk + 3L * (m + n) * k; // both HALS passes
+      long checkFlops = 2L * n * k + 2 * kk + 4;
+      long residualFlops = 2L * m * n * k + 3L * m * n;
+      long flops = (long) n * k * (k + 1);
+      int it = 0;
+      double previous = Double.POSITIVE_INFINITY;
+      while (it < config.maxIterations()) {
+        it++;
+        NmfKernels.product(h, at, pt, k, n, m);
+        NmfKernels.hals(wt, pt, q, k, m, FLOOR, row, coef);
+        NmfKernels.product(wt, a, r, k, m, n);
+        NmfKernels.gram(wt, s, k, m);
+        NmfKernels.hals(h, r, s, k, n, FLOOR, row, coef);
+        NmfKernels.gram(h, q, k, n);
+        if (it % CHECK_EVERY == 0) {
+          flops += checkFlops;
+          double error = traceError(k);
+          if (error * error * config.tolerance() < 2 * identityNoise) {
+            flops += residualFlops;
+            error = Math.sqrt(NmfKernels.residual(a, wt, h, m, n, k, row, coef, acc) / normA2);
+          }
+          if (previous - error < config.tolerance() * previous) {
+            break;
+          }
+          previous = error;
         }
-        previous = error;
       }
+      flops += it * perIteration + residualFlops;
+      double error = Math.sqrt(NmfKernels.residual(a, wt, h, m, n, k, row, coef, acc) / normA2);
+      return new Factorization(unscaledW(k), unscaledH(k), m, n, k, it, error, flops);
     }
-    if (it % CHECK_EVERY != 0 && it != config.maxIterations()) {
-      error = directError(ws.a, ws.wt, ws.h, m, n, k, normA2, ws.row);
-      checks++;
-    }
-    float[] w = new float[m * k];
-    float[] h = new float[k * n];
-    for (int j = 0; j < k; j++) {
-      for (int i = 0; i < m; i++) {
-        w[i * k + j] = ws.wt[j][i];
-      }
-      System.arraycopy(ws.h[j], 0, h, j * n, n);
-    }
-    long flops = perIteration * it + 2L * m * n * k * checks;
-    return new Factorization(w, h, k, it, error, flops);
-  }
 
-  private static void initialize(float[][] wt, float[][] h, int m, int n, int k, double mean, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double scale = Math.sqrt(mean / k);
-    for (int j = 0; j < k; j++) {
-      for (int c = 0; c < n; c++) {
-        h[j][c] = (float) (scale * Math.abs(gaussian(rnd)));
-      }
-    }
-    for (int j = 0; j < k; j++) {
-      for (int i = 0; i < m; i++) {
-        wt[j][i] = (float) (scale * Math.abs(gaussian(rnd)));
-      }
-    }
-  }
-
-  /** Box–Muller, so the stream is defined by this code alone. */
-  private static double gaussian(SplittableRandom rnd) {
-    double u = rnd.nextDouble();
-    double v = rnd.nextDouble();
-    return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
-  }
-
-  /** out_j = Σ_c x[j][c] · b[c] for j &lt; k, c &lt; inner: rows of X times the rows of B. */
-  private static void product(float[][] x, float[][] b, float[][] out, int k, int inner) {
-    for (int j = 0; j < k; j++) {
-      float[] o = out[j];
-      java.util.Arrays.fill(o, 0f);
-      float[] xj = x[j];
-      combine(o, xj, 1f, b, inner);
-    }
-  }
-
-  /** o += sign · Σ_c coef[c] · rows[c] for c &lt; count, four rows per pass over o. */
-  private static void combine(float[] o, float[] coef, float sign, float[][] rows, int count) {
-    int c = 0;
-    for (; c + 3 < count; c += 4) {
-      axpy4(o, sign * coef[c], rows[c], sign * coef[c + 1], rows[c + 1], sign * coef[c + 2], rows[c + 2],
-          sign * coef[c + 3], rows[c + 3]);
-    }
-    for (; c < count; c++) {
-      axpy(o, sign * coef[c], rows[c]);
-    }
-  }
-
-  // Inner loops index every array from 0 with the same variable: the JIT vectorizes these.
-  private static void axpy(float[] o, float x, float[] b) {
-    for (int t = 0; t < o.length; t++) {
-      o[t] += x * b[t];
-    }
-  }
-
-  private static void axpy4(float[] o, float x0, float[] b0, float x1, float[] b1, float x2, float[] b2,
-      float x3, float[] b3) {
-    for (int t = 0; t < o.length; t++) {
-      o[t] += x0 * b0[t] + x1 * b1[t] + x2 * b2[t] + x3 * b3[t];
-    }
-  }
-
-  /** out = X·Xᵀ for the first k rows of X. */
-  private static void gram(float[][] x, double[][] out, int k) {
-    for (int a = 0; a < k; a++) {
-      for (int b = a; b < k; b++) {
-        double v = dot8(x[a], x[b]);
-        out[a][b] = v;
-        out[b][a] = v;
-      }
-    }
-  }
-
-  /**
-   * HALS update of the k rows of X, the factor solved for, given G (the product of the other factor
-   * with the data, k rows) and C (the Gram matrix of the other factor):
-   * X_j ← max(ε, X_j + (G_j − Σ_b C[j][b]·X_b) / C[j][j]), rows in order (Gauss–Seidel).
-   */
-  private static void update(float[][] x, float[][] g, double[][] c, int k, int len, float[] scratch) {
-    float[] coef = new float[k];
-    for (int j = 0; j < k; j++) {
-      double cjj = c[j][j];
-      if (cjj <= 0) {
-        continue;
-      }
-      float[] row = java.util.Arrays.copyOf(g[j], len);
-      for (int b = 0; b < k; b++) {
-        coef[b] = (float) c[j][b];
-      }
-      combine(row, coef, -1f, x, k);
-      float inv = (float) (1 / cjj);
-      float[] xj = x[j];
-      for (int t = 0; t < len; t++) {
-        float v = xj[t] + row[t] * inv;
-        xj[t] = v > FLOOR ? v : FLOOR;
-      }
-    }
-  }
-
-  /** Dot product with eight independent float accumulators, summed in double. */
-  private static double dot8(float[] x, float[] y) {
-    float s0 = 0f;
-    float s1 = 0f;
-    float s2 = 0f;
-    float s3 = 0f;
-    float s4 = 0f;
-    float s5 = 0f;
-    float s6 = 0f;
-    float s7 = 0f;
-    int len = x.length;
-    int t = 0;
-    for (; t + 7 < len; t += 8) {
-      s0 += x[t] * y[t];
-      s1 += x[t + 1] * y[t + 1];
-      s2 += x[t + 2] * y[t + 2];
-      s3 += x[t + 3] * y[t + 3];
-      s4 += x[t + 4] * y[t + 4];
-      s5 += x[t + 5] * y[t + 5];
-      s6 += x[t + 6] * y[t + 6];
-      s7 += x[t + 7] * y[t + 7];
-    }
-    double sum = (double) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
-    for (; t < len; t++) {
-      sum += (double) x[t] * y[t];
-    }
-    return sum;
-  }
-
-  /** ||A − W·H||_F / ||A||_F, row by row of A, accumulated in double. */
-  private static double directError(float[][] a, float[][] wt, float[][] h, int m, int n, int k, double normA2,
-      float[] scratch) {
-    float[] coef = new float[k];
-    float[] row = new float[n];
-    double err = 0;
-    for (int i = 0; i < m; i++) {
-      java.util.Arrays.fill(row, 0f);
+    /** sqrt(||A||² − 2⟨R, H⟩ + ⟨S, Q⟩) / ||A||, floored at 0 against rounding. */
+    private double traceError(int k) {
+      double cross = 0;
       for (int j = 0; j < k; j++) {
-        coef[j] = wt[j][i];
+        cross += NmfKernels.dot(r[j], h[j], n);
       }
-      combine(row, coef, 1f, h, k);
-      float[] ai = a[i];
-      for (int c = 0; c < n; c++) {
-        double d = (double) ai[c] - row[c];
-        err += d * d;
+      double e2 = normA2 - 2 * cross + NmfKernels.frobeniusInner(s, q, k);
+      return Math.sqrt(Math.max(0, e2) / normA2);
+    }
+
+    /** W row-major, with half of the scale 2^e put back (exactly: a power of two). */
+    private float[] unscaledW(int k) {
+      int e = exponent / 2;
+      float[] w = new float[m * k];
+      for (int j = 0; j < k; j++) {
+        float[] wj = wt[j];
+        for (int i = 0; i < m; i++) {
+          w[i * k + j] = Math.scalb(wj[i], e);
+        }
+      }
+      return w;
+    }
+
+    /** H row-major, with the other half of the scale put back. */
+    private float[] unscaledH(int k) {
+      int e = exponent - exponent / 2;
+      float[] out = new float[k * n];
+      for (int j = 0; j < k; j++) {
+        float[] hj = h[j];
+        for (int c = 0; c < n; c++) {
+          out[j * n + c] = Math.scalb(hj[c], e);
+        }
+      }
+      return out;
+    }
+
+    /** sqrt(mean(A)/k)·|z|: H row by row, then W column by column. */
+    private void initialize(int k, long seed) {
+      Normal z = new Normal(new SplittableRandom(seed));
+      double scale = Math.sqrt(meanA / k);
+      for (int j = 0; j < k; j++) {
+        float[] hj = h[j];
+        for (int c = 0; c < n; c++) {
+          hj[c] = (float) (scale * Math.abs(z.next()));
+        }
+      }
+      for (int j = 0; j < k; j++) {
+        float[] wj = wt[j];
+        for (int i = 0; i < m; i++) {
+          wj[i] = (float) (scale * Math.abs(z.next()));
+        }
       }
     }
-    return Math.sqrt(err / normA2);
+  }
+
+  /** Standard normals by Box–Muller on StrictMath, both of each pair: the stream is defined here alone. */
+  private static final class Normal {
+    private final SplittableRandom rnd;
+    private double spare;
+    private boolean hasSpare;
+
+    Normal(SplittableRandom rnd) {
+      this.rnd = rnd;
+    }
+
+    double next() {
+      if (hasSpare) {
+        hasSpare = false;
+        return spare;
+      }
+      double radius = StrictMath.sqrt(-2 * StrictMath.log(1 - rnd.nextDouble()));
+      double angle = 2 * Math.PI * rnd.nextDouble();
+      spare = radius * StrictMath.sin(angle);
+      hasSpare = true;
+      return radius * StrictMath.cos(angle);
+    }
   }
 }

@@ -56,6 +56,22 @@ class GiniTest {
   }
 
   @Test
+  void shouldNotOverflowOnHugeValuesOrDependOnScale() {
+    double[] x = {1, 2, 3, 10};
+    double[] huge = {1e308, 1e308, 3e307, 1.5e308};
+    assertThat(Gini.of(huge)).isCloseTo(pairwise(new double[] {1, 1, 0.3, 1.5}), within(1e-12));
+    assertThat(Gini.of(new double[] {1e-300, 2e-300, 3e-300, 1e-299})).isCloseTo(Gini.of(x), within(1e-12));
+  }
+
+  @Test
+  void shouldTakeFloatValues() {
+    assertThat(Gini.of(new float[] {0, 0, 0, 1})).isCloseTo(0.75, within(1e-15));
+    assertThat(Gini.of(new float[] {2.5f, 0.5f, 1})).isEqualTo(Gini.of(new double[] {2.5, 0.5, 1}));
+    assertThat(Gini.of(new float[0])).isNaN();
+    assertThatThrownBy(() -> Gini.of(new float[] {1, Float.NaN})).hasMessageContaining("value 1 is NaN");
+  }
+
+  @Test
   void shouldRejectNegativeAndNonFiniteValues() {
     assertThatThrownBy(() -> Gini.of(new double[] {1, -1})).hasMessageContaining("value 1 is -1.0");
     assertThatThrownBy(() -> Gini.of(new double[] {Double.NaN})).hasMessageContaining("NaN");
