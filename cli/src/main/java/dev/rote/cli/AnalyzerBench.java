@@ -242,7 +242,7 @@ final class AnalyzerBench implements Callable<Integer> {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId("bench-latency");
     List<Long> latencies = new ArrayList<>();
-    try (AnalyzerService s = new AnalyzerService(kafka, config, registry, Files.createTempDirectory("rote-bench-"), 1);
+    try (AnalyzerService s = new AnalyzerService(kafka, config, registry, Files.createTempDirectory("rote-bench-"), 2);
         var producer = producer(kafka);
         var consumer = new KafkaConsumer<>(kafka.with(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-reader",
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
@@ -281,7 +281,8 @@ final class AnalyzerBench implements Callable<Integer> {
     }
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     out.printf("Publish -> indicator latency at %d steps/s (summaries every step, probes every 100 steps, "
-        + "indicators every 10 steps), measured by a read_committed consumer, %d samples:%n", rate, sorted.length);
+        + "indicators every 10 steps; 2 stream threads), measured by a read_committed consumer, %d samples:%n",
+        rate, sorted.length);
     out.printf("| p50 | p99 | max |%n|---|---|---|%n| %d ms | %d ms | %d ms |%n", pct(sorted, 0.5), pct(sorted, 0.99),
         sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
   }

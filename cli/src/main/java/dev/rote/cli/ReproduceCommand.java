@@ -129,9 +129,11 @@ final class ReproduceCommand implements Callable<Integer> {
     return series;
   }
 
+  /** Both runs have their last evaluation and, from the probe sub-topology, their last NMF values. */
   private static boolean complete(Map<String, Series> series, int epochs) {
     return series.size() >= 2 && series.values().stream().allMatch(s -> s.byEpoch().containsKey(epochs - 1)
-        && s.byEpoch().get(epochs - 1).containsKey(IndicatorNames.TEST_ACCURACY));
+        && s.byEpoch().get(epochs - 1).containsKey(IndicatorNames.TEST_ACCURACY)
+        && s.byEpoch().get(epochs - 1).containsKey(IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO));
   }
 
   static final String[] COLUMNS = {IndicatorNames.LOSS_SENSITIVITY_GINI, IndicatorNames.NMF_NONLINEARITY + "/0",
