@@ -95,12 +95,7 @@ final class AnalyzerBench implements Callable<Integer> {
   }
 
   static float[] probe(int m, int n, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    float[] a = new float[m * n];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = rnd.nextDouble() < 0.5 ? 0f : (float) rnd.nextDouble();
-    }
-    return a;
+    return dev.rote.analyzer.math.NmfBench.reluLike(m, n, seed);
   }
 
   private void nmf(PrintStream out) {

@@ -83,7 +83,8 @@ public final class NmfBench {
     }
   }
 
-  static float[] reluLike(int m, int n, long seed) {
+  /** A deterministic m×n matrix shaped like ReLU activations: half zeros, the rest uniform in [0, 1). */
+  public static float[] reluLike(int m, int n, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     float[] a = new float[m * n];
     for (int i = 0; i < a.length; i++) {

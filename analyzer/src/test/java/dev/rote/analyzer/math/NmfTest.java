@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class NmfTest {
@@ -50,12 +49,7 @@ class NmfTest {
   }
 
   static float[] reluLike(int m, int n, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    float[] a = new float[m * n];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = rnd.nextDouble() < 0.5 ? 0f : (float) rnd.nextDouble();
-    }
-    return a;
+    return NmfBench.reluLike(m, n, seed);
   }
 
   /** ||A − W·H||_F / ||A||_F in double, straight from the definition. */
