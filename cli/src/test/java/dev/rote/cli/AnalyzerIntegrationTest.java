@@ -8,7 +8,6 @@ import dev.rote.analyzer.IndicatorNames;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.TopicProvisioner;
-import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.TelemetryConfig;
@@ -18,16 +17,11 @@ import dev.rote.trainer.reference.TrainOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,27 +69,11 @@ class AnalyzerIntegrationTest {
     }
   }
 
-  static List<Indicator> read(KafkaSettings kafka, int steps, Duration timeout) throws Exception {
-    List<Indicator> out = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(kafka.with(Map.of(
-        ConsumerConfig.GROUP_ID_CONFIG, "it-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.INDICATORS.name()));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        for (var r : consumer.poll(Duration.ofMillis(500))) {
-          out.add(Indicator.parseFrom(r.value()));
-        }
-        boolean lastEval = out.stream().anyMatch(i -> i.getName().equals(IndicatorNames.TEST_ACCURACY)
-            && i.getStep() == steps);
-        // Probe indicators come from their own sub-topology and may trail the batch ones.
-        boolean lastProbe = out.stream().anyMatch(i -> i.getName().equals(IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO)
-            && i.getStep() == 40);
-        if (lastEval && lastProbe) {
-          break;
-        }
-      }
-    }
-    return out;
+  /** Indicators until the last evaluation and, from the probe sub-topology, the last probe's are in. */
+  static List<Indicator> read(KafkaSettings kafka, int steps, Duration timeout) {
+    return AnalyzerIntegrationTestSupport.readUntil(kafka, timeout, out ->
+        out.stream().anyMatch(i -> i.getName().equals(IndicatorNames.TEST_ACCURACY) && i.getStep() == steps)
+        && out.stream().anyMatch(i -> i.getName().equals(IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO)
+            && i.getStep() == 40));
   }
 }
