@@ -36,23 +36,12 @@ public final class OutputHead {
 
   /** Predicted class and loss of each row given its label; fills {@code predicted} and {@code loss}. */
   public void compute(int[] labels, int[] predicted, float[] loss) {
+    float[][] logits = logitsByClass();
     double[] z = new double[classes];
     for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < classes; c++) {
-        z[c] = bias[c];
-      }
-      int h0 = r * dim;
-      for (int j = 0; j < dim; j++) {
-        float h = hidden[h0 + j];
-        if (h != 0f) {
-          int w0 = j * classes;
-          for (int c = 0; c < classes; c++) {
-            z[c] += h * weights[w0 + c];
-          }
-        }
-      }
       int best = 0;
-      for (int c = 1; c < classes; c++) {
+      for (int c = 0; c < classes; c++) {
+        z[c] = logits[c][r];
         if (z[c] > z[best]) {
           best = c;
         }
@@ -66,6 +55,35 @@ public final class OutputHead {
       predicted[r] = best;
       loss[r] = (float) -Math.log(p);
     }
+  }
+
+  /**
+   * Z = H·W + b, laid out class by class ({@code classes x rows}): each class's logits are a sum of
+   * whole columns of H, computed as axpys over contiguous rows of Hᵀ, which the JIT vectorizes.
+   */
+  private float[][] logitsByClass() {
+    float[][] ht = new float[dim][rows];
+    for (int r = 0; r < rows; r++) {
+      int h0 = r * dim;
+      for (int j = 0; j < dim; j++) {
+        ht[j][r] = hidden[h0 + j];
+      }
+    }
+    float[][] z = new float[classes][rows];
+    for (int c = 0; c < classes; c++) {
+      float[] zc = z[c];
+      java.util.Arrays.fill(zc, bias[c]);
+      for (int j = 0; j < dim; j++) {
+        float w = weights[j * classes + c];
+        if (w != 0f) {
+          float[] hj = ht[j];
+          for (int r = 0; r < zc.length; r++) {
+            zc[r] += w * hj[r];
+          }
+        }
+      }
+    }
+    return z;
   }
 
   public int rows() {
