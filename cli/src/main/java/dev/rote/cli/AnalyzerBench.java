@@ -72,6 +72,9 @@ final class AnalyzerBench implements Callable<Integer> {
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
         throughput(out, connect(broker), true);
       }
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        throughputParallel(out, connect(broker, 4));
+      }
     }
     if (phases.contains("latency")) {
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -86,10 +89,14 @@ final class AnalyzerBench implements Callable<Integer> {
   java.nio.file.Path kafkaConfig;
 
   private KafkaSettings connect(EmbeddedKafkaBroker broker) {
+    return connect(broker, 1);
+  }
+
+  private KafkaSettings connect(EmbeddedKafkaBroker broker, int partitions) {
     KafkaOptions k = new KafkaOptions();
     k.kafkaConfig = kafkaConfig;
     k.bootstrapServers = broker.bootstrapServers();
-    k.partitions = 1;
+    k.partitions = partitions;
     k.retention = "1h";
     return k.connect(Duration.ofSeconds(30));
   }
@@ -208,13 +215,51 @@ final class AnalyzerBench implements Callable<Integer> {
       double done = count(registry, type) - first;
       if (probesOnly) {
         out.printf("| probes (2 hidden layers x 320x512, NMF on 10 classes of 32 rows each) | %.0f in %.1f s "
-            + "| %.2f probes/s |%n%n", done, seconds, done / seconds);
+            + "| %.2f probes/s |%n", done, seconds, done / seconds);
       } else {
         out.printf("Throughput on a recorded run, one instance, one stream thread, timed from the first record processed:%n");
         out.printf("| records | processed | rate |%n|---|---|---|%n");
         out.printf("| batch summaries (128 examples, sensitivities every 10th, %d-example run) | %.0f in %.1f s "
             + "| %.0f summaries/s |%n", examples, done, seconds, done / seconds);
       }
+    }
+  }
+
+  /** Four runs on four partitions, one instance with the command line's default of two threads. */
+  private void throughputParallel(PrintStream out, KafkaSettings kafka) throws Exception {
+    int runs = 4;
+    List<String> ids = new ArrayList<>();
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (int i = 0; ids.size() < runs; i++) {
+      String id = "bench-run-" + i;
+      int p = org.apache.kafka.common.utils.Utils.toPositive(
+          org.apache.kafka.common.utils.Utils.murmur2(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % runs;
+      if (used.add(p)) {
+        ids.add(id);
+      }
+    }
+    try (var producer = producer(kafka)) {
+      for (String id : ids) {
+        for (Telemetry t : recording(id, summaries / runs)) {
+          if (t.hasBatch()) {
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), id, t));
+          }
+        }
+      }
+      producer.flush();
+    }
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId("bench-parallel");
+    try (AnalyzerService s = new AnalyzerService(kafka, config, registry, Files.createTempDirectory("rote-bench-"), 2)) {
+      s.start(Duration.ofSeconds(60));
+      waitFor(registry, "batch", 1, Duration.ofMinutes(1));
+      long t0 = System.nanoTime();
+      double first = count(registry, "batch");
+      waitFor(registry, "batch", (long) runs * (summaries / runs), Duration.ofMinutes(10));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double done = count(registry, "batch") - first;
+      out.printf("| batch summaries, %d runs on %d partitions, one instance with 2 stream threads | %.0f in %.1f s "
+          + "| %.0f summaries/s |%n%n", runs, runs, done, seconds, done / seconds);
     }
   }
 
