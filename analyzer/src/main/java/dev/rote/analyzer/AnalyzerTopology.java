@@ -41,7 +41,7 @@ public final class AnalyzerTopology {
         Topics.TELEMETRY.name());
     topology.addProcessor(PROCESSOR, () -> new TelemetryProcessor(config, metrics), SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(TelemetryProcessor.STORE), Serdes.String(), dev.rote.analyzer.internal.RunState.serde())
+        Stores.inMemoryKeyValueStore(TelemetryProcessor.STORE), Serdes.String(), dev.rote.analyzer.internal.RunState.serde())
         .withCachingEnabled(), PROCESSOR);
     topology.addSink(TelemetryProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
