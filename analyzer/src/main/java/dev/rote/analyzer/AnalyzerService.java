@@ -27,16 +27,20 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
- * Runs the analyzer topology: {@link #start} blocks until the application is running, {@link #close}
- * stops it. Instances started with the same application id share the work partition by partition.
+ * Runs the analyzer: the state topology as Kafka Streams application {@code <application.id>} and
+ * the NMF topology as {@code <application.id>-nmf}, each with its own threads. {@link #start}
+ * blocks until both run, {@link #close} stops them. Instances started with the same application id
+ * share the work partition by partition.
  */
 public final class AnalyzerService implements AutoCloseable {
 
   private final KafkaSettings kafka;
   private final AnalyzerConfig config;
   private final KafkaStreams streams;
+  private final KafkaStreams nmfStreams;
   private final KafkaStreamsMetrics streamsMetrics;
-  private final CountDownLatch running = new CountDownLatch(1);
+  private final KafkaStreamsMetrics nmfStreamsMetrics;
+  private final CountDownLatch running = new CountDownLatch(2);
 
   /**
    * @param registry where the analyzer's, Kafka Streams' and client meters go
@@ -50,13 +54,21 @@ public final class AnalyzerService implements AutoCloseable {
     AnalyzerMetrics metrics = new AnalyzerMetrics();
     metrics.bindTo(registry);
     streams = new KafkaStreams(AnalyzerTopology.build(config, metrics), streamsConfig(kafka, config, stateDir, threads));
-    streams.setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.RUNNING) {
-        running.countDown();
-      }
-    });
+    AnalyzerConfig nmf = config.withApplicationId(config.applicationId() + "-nmf");
+    nmfStreams = new KafkaStreams(AnalyzerTopology.buildNmf(config, metrics), streamsConfig(kafka, nmf, stateDir, 1));
+    for (KafkaStreams s : new KafkaStreams[] {streams, nmfStreams}) {
+      CountDownLatch once = new CountDownLatch(1);
+      s.setStateListener((now, before) -> {
+        if (now == KafkaStreams.State.RUNNING && once.getCount() > 0) {
+          once.countDown();
+          running.countDown();
+        }
+      });
+    }
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
+    nmfStreamsMetrics = new KafkaStreamsMetrics(nmfStreams);
+    nmfStreamsMetrics.bindTo(registry);
   }
 
   /** Kafka Streams properties: the user's client properties, then Rote's defaults where unset. */
@@ -88,9 +100,10 @@ public final class AnalyzerService implements AutoCloseable {
   public void start(Duration timeout) throws InterruptedException {
     createProbesTopic(timeout);
     streams.start();
+    nmfStreams.start();
     if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("analyzer not running after " + timeout.toSeconds() + " s (state "
-          + streams.state() + ")");
+          + streams.state() + ", NMF " + nmfStreams.state() + ")");
     }
   }
 
@@ -121,7 +134,9 @@ public final class AnalyzerService implements AutoCloseable {
 
   public void close(Duration timeout) {
     streams.close(timeout);
+    nmfStreams.close(timeout);
     streamsMetrics.close();
+    nmfStreamsMetrics.close();
   }
 
   @Override

@@ -19,9 +19,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Dead letters: {@code rote.deadletter}, the rejected record's key and value, with headers
  *       {@code rote.error.reason}, {@code rote.error.message}, {@code rote.error.topic},
  *       {@code rote.error.partition}, {@code rote.error.offset}.
- *   <li>Probes: valid probe records go through {@code <application.id>-probes} to a second
- *       sub-topology that computes the NMF indicators, so the costly factorizations run in their
- *       own tasks and never delay the batch indicators.
+ *   <li>Probes: valid probe records go on to {@code <application.id>-probes}, where the NMF
+ *       topology ({@link #buildNmf}) computes their indicators.
  *   <li>State: store {@code run-state} (one entry per run, changelogged), so the output depends
  *       only on each run's telemetry in order: the same telemetry in gives the same indicators out.
  * </ul>
@@ -49,6 +48,21 @@ public final class AnalyzerTopology {
         new ByteArraySerializer(), PROCESSOR);
     topology.addSink(TelemetryProcessor.PROBES, probesTopic(config), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
+    return topology;
+  }
+
+  /**
+   * The NMF topology, run as its own Kafka Streams application ({@code <application.id>-nmf}) with
+   * its own threads, so that factorizing a probe never holds up the batch indicators.
+   *
+   * <ul>
+   *   <li>Input: {@code <application.id>-probes}, validated probe records (key run id, value
+   *       {@code rote.v1.Telemetry} bytes).
+   *   <li>Output: {@code rote.indicators}, the NMF indicators.
+   * </ul>
+   */
+  public static Topology buildNmf(AnalyzerConfig config, AnalyzerMetrics metrics) {
+    Topology topology = new Topology();
     topology.addSource(PROBES_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         probesTopic(config));
     topology.addProcessor(NMF, () -> new NmfProcessor(config, metrics), PROBES_SOURCE);

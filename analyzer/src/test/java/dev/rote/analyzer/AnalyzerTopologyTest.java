@@ -32,11 +32,16 @@ class AnalyzerTopologyTest {
 
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
 
+  /** Both analyzer topologies on test drivers, with the probes topic carried from one to the other. */
   static final class Harness implements AutoCloseable {
     final TopologyTestDriver driver;
+    final TopologyTestDriver nmfDriver;
     final TestInputTopic<String, byte[]> in;
     final TestOutputTopic<String, byte[]> out;
     final TestOutputTopic<String, byte[]> dead;
+    final TestOutputTopic<String, byte[]> probes;
+    final TestInputTopic<String, byte[]> nmfIn;
+    final TestOutputTopic<String, byte[]> nmfOut;
     final AnalyzerMetrics metrics = new AnalyzerMetrics();
 
     Harness(AnalyzerConfig config) {
@@ -44,17 +49,26 @@ class AnalyzerTopologyTest {
       p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
       p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
       driver = new TopologyTestDriver(AnalyzerTopology.build(config, metrics), p, T0);
+      nmfDriver = new TopologyTestDriver(AnalyzerTopology.buildNmf(config, metrics), p, T0);
       in = driver.createInputTopic(Topics.TELEMETRY.name(), new StringSerializer(), new ByteArraySerializer());
       out = driver.createOutputTopic(Topics.INDICATORS.name(), new StringDeserializer(), new ByteArrayDeserializer());
       dead = driver.createOutputTopic(Topics.DEAD_LETTER.name(), new StringDeserializer(), new ByteArrayDeserializer());
+      String probesTopic = AnalyzerTopology.probesTopic(config);
+      probes = driver.createOutputTopic(probesTopic, new StringDeserializer(), new ByteArrayDeserializer());
+      nmfIn = nmfDriver.createInputTopic(probesTopic, new StringSerializer(), new ByteArraySerializer());
+      nmfOut = nmfDriver.createOutputTopic(Topics.INDICATORS.name(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     void send(Telemetry t) {
       in.pipeInput(new TestRecord<>(t.getRunId(), t.toByteArray(), T0.plusMillis(t.getStep())));
     }
 
+    /** Indicators of both topologies: the state topology's first, then the NMF topology's. */
     List<Indicator> indicators() {
-      return out.readValuesToList().stream().map(Harness::parse).toList();
+      probes.readRecordsToList().forEach(nmfIn::pipeInput);
+      List<Indicator> all = new java.util.ArrayList<>(out.readValuesToList().stream().map(Harness::parse).toList());
+      all.addAll(nmfOut.readValuesToList().stream().map(Harness::parse).toList());
+      return all;
     }
 
     static Indicator parse(byte[] b) {
@@ -68,6 +82,7 @@ class AnalyzerTopologyTest {
     @Override
     public void close() {
       driver.close();
+      nmfDriver.close();
     }
   }
 
