@@ -69,7 +69,37 @@ public final class TopicProvisioner {
         }
       }
     }
+    awaitLeaders(admin, created, timeout);
     return created;
+  }
+
+  /**
+   * Waits until every partition of the new topics has a leader: a producer that writes before then
+   * gets NOT_LEADER_OR_FOLLOWER and, when idempotent, can end up with out-of-order sequences.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
+      throws InterruptedException, TimeoutException, ExecutionException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean ready;
+      try {
+        ready = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null
+                && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        ready = false;
+      }
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("topics " + topics + " have no leader after " + timeout.toSeconds() + " s");
+      }
+      Thread.sleep(50);
+    }
   }
 
   Map<String, String> configsOf(Topic<?, ?> topic) {

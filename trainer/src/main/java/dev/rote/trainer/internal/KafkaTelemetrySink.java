@@ -68,6 +68,8 @@ public final class KafkaTelemetrySink implements TelemetrySink {
         Map.entry(ProducerConfig.CLIENT_ID_CONFIG, clientId),
         Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
         Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
+        // One request in flight: a retried first batch can never leave later ones out of sequence.
+        Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"),
         Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
         Map.entry(ProducerConfig.LINGER_MS_CONFIG, "5"),
         Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024)),
