@@ -93,12 +93,7 @@ final class AnalyzerBench implements Callable<Integer> {
   }
 
   private KafkaSettings connect(EmbeddedKafkaBroker broker, int partitions) {
-    KafkaOptions k = new KafkaOptions();
-    k.kafkaConfig = kafkaConfig;
-    k.bootstrapServers = broker.bootstrapServers();
-    k.partitions = partitions;
-    k.retention = "1h";
-    return k.connect(Duration.ofSeconds(30));
+    return KafkaOptions.connect(broker.bootstrapServers(), kafkaConfig, partitions, "1h");
   }
 
   static float[] probe(int m, int n, long seed) {

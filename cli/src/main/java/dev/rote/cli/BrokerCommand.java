@@ -2,7 +2,6 @@ package dev.rote.cli;
 
 import dev.rote.broker.EmbeddedKafkaBroker;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,11 +37,7 @@ final class BrokerCommand implements Callable<Integer> {
       broker.close();
       stopped.countDown();
     }, "rote-broker-shutdown"));
-    KafkaOptions k = new KafkaOptions();
-    k.bootstrapServers = broker.bootstrapServers();
-    k.partitions = partitions;
-    k.retention = retention;
-    k.connect(Duration.ofSeconds(30));
+    KafkaOptions.connect(broker.bootstrapServers(), null, partitions, retention);
     System.out.printf("Kafka broker ready at %s (data in %s). Ctrl-C stops it.%n",
         broker.bootstrapServers(), broker.dataDir());
     stopped.await();

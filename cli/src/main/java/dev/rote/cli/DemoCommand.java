@@ -48,11 +48,7 @@ final class DemoCommand implements Callable<Integer> {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, null);
         MetricsEndpoint metrics = new MetricsEndpoint("demo", metricsPort)) {
       System.out.printf("embedded Kafka broker at %s%n", broker.bootstrapServers());
-      KafkaOptions k = new KafkaOptions();
-      k.bootstrapServers = broker.bootstrapServers();
-      k.partitions = 6;
-      k.retention = "30d";
-      KafkaSettings settings = k.connect(Duration.ofSeconds(30));
+      KafkaSettings settings = KafkaOptions.connect(broker.bootstrapServers(), null, 6, "30d");
       try (AnalyzerService analyzer = new AnalyzerService(settings, AnalyzerConfig.defaults(), metrics.registry(),
               stateDir(), 1);
           IndicatorWatch watch = new IndicatorWatch(settings, run.options().telemetry().runId())) {

@@ -34,6 +34,20 @@ final class KafkaOptions {
           + "forever (default: ${DEFAULT-VALUE}).")
   String retention;
 
+  /**
+   * Connects to the cluster at {@code bootstrapServers} (with the client properties of
+   * {@code kafkaConfig}, may be null) and creates Rote's missing topics.
+   */
+  static KafkaSettings connect(String bootstrapServers, java.nio.file.Path kafkaConfig, int partitions,
+      String retention) {
+    KafkaOptions k = new KafkaOptions();
+    k.bootstrapServers = bootstrapServers;
+    k.kafkaConfig = kafkaConfig;
+    k.partitions = partitions;
+    k.retention = retention;
+    return k.connect(Duration.ofSeconds(30));
+  }
+
   KafkaSettings settings() {
     return KafkaSettings.load(bootstrapServers, kafkaConfig);
   }

@@ -77,11 +77,7 @@ final class ReproduceCommand implements Callable<Integer> {
     IdxDataset dataset = IdxDataset.load(data, 10).subsetTrain(trainSize);
     int stepsPerEpoch = (trainSize + 127) / 128;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      KafkaOptions k = new KafkaOptions();
-      k.bootstrapServers = broker.bootstrapServers();
-      k.partitions = 2;
-      k.retention = "1d";
-      KafkaSettings kafka = k.connect(Duration.ofSeconds(30));
+      KafkaSettings kafka = KafkaOptions.connect(broker.bootstrapServers(), null, 2, "1d");
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults(), registry,
           Files.createTempDirectory("rote-reproduce-"), 1)) {

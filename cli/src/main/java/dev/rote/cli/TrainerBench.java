@@ -76,11 +76,8 @@ final class TrainerBench implements Callable<Integer> {
     EmbeddedKafkaBroker broker = bootstrapServers == null ? EmbeddedKafkaBroker.start() : null;
     List<TelemetrySink> sinks = new ArrayList<>();
     try {
-      KafkaOptions k = new KafkaOptions();
-      k.bootstrapServers = broker != null ? broker.bootstrapServers() : bootstrapServers;
-      k.partitions = 1;
-      k.retention = "1h";
-      KafkaSettings kafka = k.connect(Duration.ofSeconds(30));
+      KafkaSettings kafka = KafkaOptions.connect(broker != null ? broker.bootstrapServers() : bootstrapServers,
+          null, 1, "1h");
       INDArray probe = batches.get(0).getFeatures();
 
       List<Variant> variants = new ArrayList<>();

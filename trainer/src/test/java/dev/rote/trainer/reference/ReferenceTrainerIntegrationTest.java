@@ -113,10 +113,7 @@ class ReferenceTrainerIntegrationTest {
         assertThat(e.getEvaluation().getExampleCount()).isEqualTo(10_000);
       });
 
-      RunMetadata last = null;
-      for (byte[] v : readAll(kafka, Topics.RUNS.name())) {
-        last = RunMetadata.parseFrom(v);
-      }
+      RunMetadata last = lastRun(kafka);
       assertThat(last).isNotNull();
       assertThat(last.getStatus()).isEqualTo(RunStatus.RUN_STATUS_COMPLETED);
       assertThat(last.getLastStep()).isEqualTo(20);
@@ -186,14 +183,20 @@ class ReferenceTrainerIntegrationTest {
       assertThat(result.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
       assertThat(result.stop()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-1"));
       assertThat(result.steps()).isGreaterThanOrEqualTo(20).isLessThan(500);
-      RunMetadata last = null;
-      for (byte[] v : readAll(kafka, Topics.RUNS.name())) {
-        last = RunMetadata.parseFrom(v);
-      }
+      RunMetadata last = lastRun(kafka);
       assertThat(last.getStatus()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
       assertThat(last.getStopSignalId()).isEqualTo("sig-1");
       assertThat(last.getLastStep()).isEqualTo(result.steps());
     }
+  }
+
+  /** The latest run metadata record, read with a plain byte-array consumer. */
+  static RunMetadata lastRun(KafkaSettings kafka) throws Exception {
+    RunMetadata last = null;
+    for (byte[] v : readAll(kafka, Topics.RUNS.name())) {
+      last = RunMetadata.parseFrom(v);
+    }
+    return last;
   }
 
   /** Every value on a topic, partition by partition, read with plain byte-array consumers. */
