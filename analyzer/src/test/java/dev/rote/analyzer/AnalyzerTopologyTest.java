@@ -1,5 +1,6 @@
 package dev.rote.analyzer;
 
+import dev.rote.contract.IndicatorNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

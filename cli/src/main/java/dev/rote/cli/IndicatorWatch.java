@@ -1,21 +1,29 @@
 package dev.rote.cli;
 
-import dev.rote.analyzer.IndicatorNames;
+import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 
-/** Follows one run's indicators on the indicators topic and keeps the latest run-level values. */
+/**
+ * Follows one run's indicators on the indicators topic: the latest run-level value of each, and
+ * the whole history for reports. Series are named {@code name} or {@code name/layer}; per-class
+ * values are left out.
+ */
 final class IndicatorWatch implements AutoCloseable {
 
   private final Map<String, Double> latest = new ConcurrentHashMap<>();
+  private final Map<String, TreeMap<Long, Double>> history = new TreeMap<>();
   private final KafkaConsumer<String, Indicator> consumer;
   private final Thread thread;
   private final String runId;
@@ -24,13 +32,13 @@ final class IndicatorWatch implements AutoCloseable {
   IndicatorWatch(KafkaSettings kafka, String runId) {
     this.runId = runId;
     Map<String, Object> props = kafka.with(Map.of(
-        ConsumerConfig.CLIENT_ID_CONFIG, "rote-demo-watch",
-        ConsumerConfig.GROUP_ID_CONFIG, "rote-demo-watch-" + runId,
+        ConsumerConfig.CLIENT_ID_CONFIG, "rote-watch-" + runId,
+        ConsumerConfig.GROUP_ID_CONFIG, "rote-watch-" + runId,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     consumer = new KafkaConsumer<>(props, Topics.INDICATORS.keySerde().deserializer(),
         Topics.INDICATORS.valueSerde().deserializer());
-    consumer.subscribe(java.util.List.of(Topics.INDICATORS.name()));
+    consumer.subscribe(List.of(Topics.INDICATORS.name()));
     thread = new Thread(this::run, "rote-indicator-watch");
     thread.setDaemon(true);
     thread.start();
@@ -43,7 +51,11 @@ final class IndicatorWatch implements AutoCloseable {
           for (var r : consumer.poll(Duration.ofMillis(200))) {
             Indicator i = r.value();
             if (i != null && runId.equals(i.getRunId()) && !i.hasClassLabel()) {
-              latest.put(i.hasLayer() ? i.getName() + "/" + i.getLayer() : i.getName(), i.getValue());
+              String name = seriesName(i);
+              latest.put(name, i.getValue());
+              synchronized (history) {
+                history.computeIfAbsent(name, k -> new TreeMap<>()).put(i.getStep(), i.getValue());
+              }
             }
           }
         } catch (RecordDeserializationException e) {
@@ -57,8 +69,36 @@ final class IndicatorWatch implements AutoCloseable {
     }
   }
 
+  static String seriesName(Indicator i) {
+    return i.hasLayer() ? i.getName() + "/" + i.getLayer() : i.getName();
+  }
+
   Double get(String name) {
     return latest.get(name);
+  }
+
+  /** A copy of the history: series name to step-ordered values. */
+  Map<String, TreeMap<Long, Double>> history() {
+    synchronized (history) {
+      Map<String, TreeMap<Long, Double>> copy = new TreeMap<>();
+      history.forEach((k, v) -> copy.put(k, new TreeMap<>(v)));
+      return copy;
+    }
+  }
+
+  /** Waits until a value at or after {@code step} of {@code name} arrived, up to the timeout. */
+  boolean awaitStep(String name, long step, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      synchronized (history) {
+        TreeMap<Long, Double> s = history.get(name);
+        if (s != null && !s.isEmpty() && s.lastKey() >= step) {
+          return true;
+        }
+      }
+      Thread.sleep(50);
+    }
+    return false;
   }
 
   /** A one-line summary of the key indicators. */

@@ -2,7 +2,7 @@ package dev.rote.cli;
 
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
-import dev.rote.analyzer.IndicatorNames;
+import dev.rote.contract.IndicatorNames;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;

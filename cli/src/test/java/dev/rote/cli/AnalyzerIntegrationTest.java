@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
-import dev.rote.analyzer.IndicatorNames;
+import dev.rote.contract.IndicatorNames;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.TopicProvisioner;

@@ -2,7 +2,7 @@ package dev.rote.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rote.analyzer.IndicatorNames;
+import dev.rote.contract.IndicatorNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;

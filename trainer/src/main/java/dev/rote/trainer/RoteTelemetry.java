@@ -110,6 +110,11 @@ public final class RoteTelemetry implements AutoCloseable {
     return control == null ? Optional.empty() : control.stopSignal();
   }
 
+  /** True once a stop signal for this run has arrived: training should stop at the next step boundary. */
+  public boolean shouldStop() {
+    return stopSignal().isPresent();
+  }
+
   /**
    * Publishes the run's final status.
    *

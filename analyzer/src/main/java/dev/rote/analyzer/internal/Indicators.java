@@ -1,7 +1,7 @@
 package dev.rote.analyzer.internal;
 
 import dev.rote.analyzer.AnalyzerConfig;
-import dev.rote.analyzer.IndicatorNames;
+import dev.rote.contract.IndicatorNames;
 import dev.rote.analyzer.math.Gini;
 import dev.rote.analyzer.math.Nmf;
 import dev.rote.contract.v1.BatchSummary;

@@ -2,14 +2,13 @@ package dev.rote.analyzer.internal;
 
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
+import dev.rote.contract.DeadLetters;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Telemetry;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -107,20 +106,10 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
     String where = context.recordMetadata()
         .map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse("unknown");
     log.warn("dead-lettering telemetry record {} (key {}): {}", where, record.key(), message);
-    RecordHeaders headers = new RecordHeaders();
-    headers.add("rote.error.reason", utf8(reason));
-    headers.add("rote.error.message", utf8(message));
-    headers.add("rote.error.source", utf8("analyzer"));
-    context.recordMetadata().ifPresent((RecordMetadata m) -> {
-      headers.add("rote.error.topic", utf8(m.topic()));
-      headers.add("rote.error.partition", utf8(Integer.toString(m.partition())));
-      headers.add("rote.error.offset", utf8(Long.toString(m.offset())));
-    });
+    var m = context.recordMetadata();
+    var headers = DeadLetters.headers("analyzer", reason, message, m.map(RecordMetadata::topic).orElse(null),
+        m.map(RecordMetadata::partition).orElse(-1), m.map(RecordMetadata::offset).orElse(-1L));
     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER);
     metrics.deadLettered(reason);
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

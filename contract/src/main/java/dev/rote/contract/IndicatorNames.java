@@ -1,6 +1,6 @@
-package dev.rote.analyzer;
+package dev.rote.contract;
 
-/** Names of the indicators the analyzer publishes; see the README for formulas and directions. */
+/** Names of the indicators the analyzer publishes on {@code rote.indicators}; see the README for formulas and directions. */
 public final class IndicatorNames {
 
   /** Gini coefficient of per-example mean ||dL/dx||_1 over the window (Arpit et al. 2017). */
@@ -34,6 +34,12 @@ public final class IndicatorNames {
    * their noisy label, over the window. Detectors must never read it.
    */
   public static final String NOISY_MEMORIZED_FRACTION = "noisy_memorized_fraction";
+
+  /** Every run-level indicator name above, for validating what rules monitor. */
+  public static final java.util.Set<String> ALL = java.util.Set.of(
+      LOSS_SENSITIVITY_GINI, LOSS_SENSITIVITY_MEAN, NMF_NONLINEARITY, NMF_NONLINEARITY_DEPTH_RATIO,
+      PREDICTION_FLIPS, PREDICTION_FLIP_RATE, FORGETTING_EVENTS, FORGETTING_RATE, TRAIN_ACCURACY,
+      TRAIN_LOSS, GENERALIZATION_GAP, TEST_ACCURACY, TEST_LOSS, NOISY_MEMORIZED_FRACTION);
 
   private IndicatorNames() {}
 }

@@ -1,0 +1,85 @@
+package dev.rote.alerting;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The alerting service's meters. In Prometheus: {@code rote_alerting_records_processed_total},
+ * {@code rote_alerting_records_deadlettered_total{reason}},
+ * {@code rote_alerting_rule_evaluations_total{rule}},
+ * {@code rote_alerting_alerts_total{rule,run,action}} (every firing, warn or stop),
+ * {@code rote_alerting_stop_signals_total{rule,run}} and
+ * {@code rote_alerting_signal_latency_seconds} (trainer publish of the telemetry → signal issued).
+ */
+public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.internal.RuleEngine.Listener {
+
+  public static final String PROCESSED = "rote.alerting.records.processed";
+  public static final String DEAD_LETTERED = "rote.alerting.records.deadlettered";
+  public static final String EVALUATIONS = "rote.alerting.rule.evaluations";
+  public static final String ALERTS = "rote.alerting.alerts";
+  public static final String STOP_SIGNALS = "rote.alerting.stop.signals";
+  public static final String LATENCY = "rote.alerting.signal.latency";
+
+  private MeterRegistry registry = new SimpleMeterRegistry();
+  private Timer latency;
+  private Counter processed;
+  private final Map<Tags, Counter> counters = new ConcurrentHashMap<>();
+
+  public AlertingMetrics() {
+    bindTo(registry);
+  }
+
+  @Override
+  public synchronized void bindTo(MeterRegistry r) {
+    registry = r;
+    counters.clear();
+    processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service")
+        .baseUnit("records").register(r);
+    latency = Timer.builder(LATENCY)
+        .description("Time from the trainer publishing the telemetry behind an indicator to the signal it fired")
+        .publishPercentileHistogram()
+        .publishPercentiles(0.5, 0.99)
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(r);
+  }
+
+  public void processed() {
+    processed.increment();
+  }
+
+  public void deadLettered(String reason) {
+    count(DEAD_LETTERED, "Indicator records sent to the dead-letter topic", "records", Tags.of("reason", reason));
+  }
+
+  @Override
+  public void evaluated(Rule rule, String runId) {
+    count(EVALUATIONS, "Rule evaluations (one per monitored value)", "evaluations", Tags.of("rule", rule.name()));
+  }
+
+  /** A rule fired for a run: an alert always, a stop signal when the action is stop. */
+  public void fired(Rule rule, String runId, long latencyMs) {
+    count(ALERTS, "Rules that fired, warn or stop", "alerts",
+        Tags.of("rule", rule.name(), "run", runId, "action", rule.action().name().toLowerCase()));
+    if (rule.action() == Rule.Action.STOP) {
+      count(STOP_SIGNALS, "Stop signals sent to trainers", "signals", Tags.of("rule", rule.name(), "run", runId));
+    }
+    latency.record(Duration.ofMillis(Math.max(0, latencyMs)));
+  }
+
+  public long deadLetteredCount() {
+    return (long) registry.find(DEAD_LETTERED).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  private void count(String name, String description, String unit, Tags tags) {
+    counters.computeIfAbsent(Tags.of(name, "").and(tags), k -> Counter.builder(name)
+        .description(description).baseUnit(unit).tags(tags).register(registry)).increment();
+  }
+}

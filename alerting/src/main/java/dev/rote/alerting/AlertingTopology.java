@@ -1,0 +1,50 @@
+package dev.rote.alerting;
+
+import dev.rote.alerting.internal.AlertingProcessor;
+import dev.rote.alerting.internal.RuleEngine;
+import dev.rote.alerting.internal.RunAlerts;
+import dev.rote.contract.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The alerting service's Kafka Streams topology.
+ *
+ * <ul>
+ *   <li>Input: {@code rote.indicators}, key run id (UTF-8), value {@code rote.v1.Indicator} bytes.
+ *   <li>Output: {@code rote.alerts}, key run id, value {@code rote.v1.StopSignal}, one per rule that
+ *       fired for a run (warn or stop); and {@code rote.control}, the same record for rules whose
+ *       action is stop: trainers read it.
+ *   <li>Dead letters: {@code rote.deadletter}, with the headers of {@link dev.rote.contract.DeadLetters}.
+ *   <li>State: store {@code alert-state} (one entry per run, changelogged): each rule's best value,
+ *       wait and whether it fired, so a rule fires once per run even across restarts and
+ *       re-deliveries; under exactly-once the state and the signal are committed together.
+ * </ul>
+ */
+public final class AlertingTopology {
+
+  public static final String SOURCE = "indicators-source";
+  public static final String PROCESSOR = "evaluate-rules";
+
+  private AlertingTopology() {}
+
+  public static Topology build(RuleSet rules, AlertingMetrics metrics) {
+    Topology topology = new Topology();
+    topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        Topics.INDICATORS.name());
+    RuleEngine engine = new RuleEngine(rules, metrics);
+    topology.addProcessor(PROCESSOR, () -> new AlertingProcessor(engine, metrics), SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(AlertingProcessor.STORE), Serdes.String(), RunAlerts.serde()), PROCESSOR);
+    topology.addSink(AlertingProcessor.ALERTS, Topics.ALERTS.name(), new StringSerializer(),
+        new ByteArraySerializer(), PROCESSOR);
+    topology.addSink(AlertingProcessor.CONTROL, Topics.CONTROL.name(), new StringSerializer(),
+        new ByteArraySerializer(), PROCESSOR);
+    topology.addSink(AlertingProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
+        new ByteArraySerializer(), PROCESSOR);
+    return topology;
+  }
+}

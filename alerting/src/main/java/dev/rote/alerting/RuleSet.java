@@ -1,0 +1,287 @@
+package dev.rote.alerting;
+
+import dev.rote.contract.IndicatorNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * The stop rules the alerting service evaluates, read from YAML.
+ *
+ * <pre>{@code
+ * rules:
+ *   - name: flip_rate_rebound        # required, unique
+ *     monitor: prediction_flip_rate  # required: an indicator name
+ *     layer: 1                       # optional: only values of this layer
+ *     mode: min                      # min | max                    (default min)
+ *     min_delta: 0.002               # >= 0                         (default 0)
+ *     patience: 12                   # evaluations, >= 0            (default 3)
+ *     baseline: 0.5                  # optional (Keras)
+ *     stopping_threshold: 0.01       # optional (Lightning)
+ *     divergence_threshold: 0.9      # optional (Lightning)
+ *     check_finite: true             #                              (default true)
+ *     start_from_step: 0             #                              (default 0)
+ *     action: stop                   # warn | stop                  (default stop)
+ *     restore_best: true             # recommend the best step      (default true)
+ *     when:                          # optional, all must hold
+ *       - indicator: train_accuracy
+ *         above: 0.5
+ * }</pre>
+ *
+ * @param rules the rules, names unique
+ * @param warnings problems that do not stop the service, e.g. a rule monitoring an indicator the
+ *     analyzer does not publish
+ */
+public record RuleSet(List<Rule> rules, List<String> warnings) {
+
+  /** Resource holding the built-in rules. */
+  public static final String DEFAULT_RESOURCE = "/dev/rote/alerting/default-rules.yaml";
+
+  private static final Set<String> RULE_FIELDS = Set.of("name", "monitor", "layer", "mode", "min_delta",
+      "patience", "baseline", "stopping_threshold", "divergence_threshold", "check_finite", "start_from_step",
+      "action", "restore_best", "when");
+  private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below");
+
+  public RuleSet {
+    rules = List.copyOf(rules);
+    warnings = List.copyOf(warnings);
+    Set<String> names = new HashSet<>();
+    for (Rule r : rules) {
+      if (!names.add(r.name())) {
+        throw new RulesException("duplicate rule name " + r.name());
+      }
+    }
+  }
+
+  /** The built-in rules: the memorization-onset detector (see the README). */
+  public static RuleSet defaults() {
+    try (InputStream in = RuleSet.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "built-in rules");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads a rules file; a file that cannot be used throws {@link RulesException} naming the line. */
+  public static RuleSet load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new RulesException("cannot read rules file " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses rules YAML; {@code source} names it in messages. */
+  public static RuleSet parse(String yaml, String source) {
+    Node root;
+    try (Reader reader = new StringReader(yaml)) {
+      root = new Yaml(new LoaderOptions()).compose(reader);
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new RulesException(source + " line " + line + ": not valid YAML: " + e.getProblem(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new RulesException(source + ": not valid YAML: " + e.getMessage(), e);
+    }
+    Parser p = new Parser(source);
+    if (root == null) {
+      throw new RulesException(source + ": empty rules file; expected a 'rules:' list");
+    }
+    Map<String, Node> top = p.mapping(root, Set.of("rules"), "the file");
+    Node list = top.get("rules");
+    if (list == null) {
+      throw p.error(root, "rules", "missing; expected a 'rules:' list");
+    }
+    if (!(list instanceof SequenceNode seq)) {
+      throw p.error(list, "rules", "must be a list of rules");
+    }
+    List<Rule> rules = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Node item : seq.getValue()) {
+      Rule r = p.rule(item);
+      if (!names.add(r.name())) {
+        throw p.error(item, "name", "duplicate rule name '" + r.name() + "'");
+      }
+      if (!IndicatorNames.ALL.contains(r.monitor())) {
+        warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' monitors '" + r.monitor()
+            + "', which the analyzer does not publish (known: " + String.join(", ", IndicatorNames.ALL.stream()
+                .sorted().toList()) + ")");
+      }
+      for (Rule.Condition c : r.when()) {
+        if (!IndicatorNames.ALL.contains(c.indicator())) {
+          warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' has a condition on '"
+              + c.indicator() + "', which the analyzer does not publish");
+        }
+      }
+      rules.add(r);
+    }
+    if (rules.isEmpty()) {
+      throw p.error(list, "rules", "must list at least one rule");
+    }
+    return new RuleSet(rules, warnings);
+  }
+
+  private static int line(Node n) {
+    return n.getStartMark().getLine() + 1;
+  }
+
+  /** Turns YAML nodes into rules, with errors that name the line and field. */
+  private record Parser(String source) {
+
+    Rule rule(Node node) {
+      Map<String, Node> f = mapping(node, RULE_FIELDS, "a rule");
+      String name = string(f, node, "name", null);
+      String monitor = string(f, node, "monitor", null);
+      Rule.Mode mode = switch (string(f, node, "mode", "min").toLowerCase(Locale.ROOT)) {
+        case "min" -> Rule.Mode.MIN;
+        case "max" -> Rule.Mode.MAX;
+        default -> throw error(f.get("mode"), "mode", "must be min or max, was '" + scalar(f.get("mode")) + "'");
+      };
+      Rule.Action action = switch (string(f, node, "action", "stop").toLowerCase(Locale.ROOT)) {
+        case "stop" -> Rule.Action.STOP;
+        case "warn" -> Rule.Action.WARN;
+        default -> throw error(f.get("action"), "action", "must be warn or stop, was '" + scalar(f.get("action")) + "'");
+      };
+      List<Rule.Condition> when = new ArrayList<>();
+      Node w = f.get("when");
+      if (w != null) {
+        if (!(w instanceof SequenceNode seq)) {
+          throw error(w, "when", "must be a list of conditions");
+        }
+        for (Node c : seq.getValue()) {
+          Map<String, Node> cf = mapping(c, CONDITION_FIELDS, "a condition");
+          try {
+            when.add(new Rule.Condition(string(cf, c, "indicator", null), integer(cf, "layer", null, 0),
+                number(cf, "above", null, false), number(cf, "below", null, false)));
+          } catch (IllegalArgumentException e) {
+            throw error(c, "when", e.getMessage());
+          }
+        }
+      }
+      try {
+        return new Rule(name, monitor, integer(f, "layer", null, 0), mode, number(f, "min_delta", 0.0, true),
+            integer(f, "patience", 3, 0), number(f, "baseline", null, false),
+            number(f, "stopping_threshold", null, false), number(f, "divergence_threshold", null, false),
+            bool(f, "check_finite", true), integer(f, "start_from_step", 0, 0), action,
+            bool(f, "restore_best", true), when);
+      } catch (IllegalArgumentException e) {
+        throw error(node, "rule '" + name + "'", e.getMessage());
+      }
+    }
+
+    Map<String, Node> mapping(Node node, Set<String> allowed, String what) {
+      if (!(node instanceof MappingNode m)) {
+        throw error(node, what, "must be a mapping of field: value");
+      }
+      Map<String, Node> fields = new LinkedHashMap<>();
+      for (NodeTuple t : m.getValue()) {
+        String key = scalar(t.getKeyNode());
+        if (key == null || !allowed.contains(key)) {
+          throw error(t.getKeyNode(), String.valueOf(key), "unknown field in " + what + " (allowed: "
+              + String.join(", ", allowed.stream().sorted().toList()) + ")");
+        }
+        if (fields.put(key, t.getValueNode()) != null) {
+          throw error(t.getKeyNode(), key, "given twice");
+        }
+      }
+      return fields;
+    }
+
+    String string(Map<String, Node> f, Node parent, String key, String fallback) {
+      Node n = f.get(key);
+      if (n == null) {
+        if (fallback == null) {
+          throw error(parent, key, "required");
+        }
+        return fallback;
+      }
+      String v = scalar(n);
+      if (v == null || v.isBlank()) {
+        throw error(n, key, "must be a non-empty string");
+      }
+      return v.trim();
+    }
+
+    Integer integer(Map<String, Node> f, String key, Integer fallback, int min) {
+      Node n = f.get(key);
+      if (n == null) {
+        return fallback;
+      }
+      String v = scalar(n);
+      try {
+        long value = Long.parseLong(v == null ? "" : v.trim());
+        if (value < min || value > Integer.MAX_VALUE) {
+          throw error(n, key, "must be an integer >= " + min + ", was " + v);
+        }
+        return (int) value;
+      } catch (NumberFormatException e) {
+        throw error(n, key, "must be an integer >= " + min + ", was '" + v + "'");
+      }
+    }
+
+    Double number(Map<String, Node> f, String key, Double fallback, boolean nonNegative) {
+      Node n = f.get(key);
+      if (n == null) {
+        return fallback;
+      }
+      String v = scalar(n);
+      try {
+        double value = Double.parseDouble(v == null ? "" : v.trim());
+        if (!Double.isFinite(value) || (nonNegative && value < 0)) {
+          throw error(n, key, "must be a finite number" + (nonNegative ? " >= 0" : "") + ", was " + v);
+        }
+        return value;
+      } catch (NumberFormatException e) {
+        throw error(n, key, "must be a number, was '" + v + "'");
+      }
+    }
+
+    boolean bool(Map<String, Node> f, String key, boolean fallback) {
+      Node n = f.get(key);
+      if (n == null) {
+        return fallback;
+      }
+      String v = scalar(n);
+      if ("true".equalsIgnoreCase(v)) {
+        return true;
+      }
+      if ("false".equalsIgnoreCase(v)) {
+        return false;
+      }
+      throw error(n, key, "must be true or false, was '" + v + "'");
+    }
+
+    String scalar(Node n) {
+      return n instanceof ScalarNode s ? s.getValue() : null;
+    }
+
+    RulesException error(Node at, String field, String problem) {
+      return new RulesException(source + " line " + line(at) + ": " + field + ": " + problem);
+    }
+  }
+}

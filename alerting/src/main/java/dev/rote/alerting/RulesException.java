@@ -1,0 +1,13 @@
+package dev.rote.alerting;
+
+/** A rules file that cannot be used; the message names the file, line and field. */
+public final class RulesException extends RuntimeException {
+
+  public RulesException(String message) {
+    super(message);
+  }
+
+  public RulesException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

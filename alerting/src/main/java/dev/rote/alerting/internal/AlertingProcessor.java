@@ -1,0 +1,122 @@
+package dev.rote.alerting.internal;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.rote.alerting.AlertingMetrics;
+import dev.rote.alerting.Rule;
+import dev.rote.contract.DeadLetters;
+import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.SignalAction;
+import dev.rote.contract.v1.StopSignal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses and validates indicator records, runs the rules on them with each run's state from the
+ * {@link #STORE} store, and forwards every firing to {@link #ALERTS}, stop signals also to
+ * {@link #CONTROL}, and rejected records to {@link #DEAD_LETTER}.
+ */
+public final class AlertingProcessor implements Processor<String, byte[], String, byte[]> {
+
+  public static final String STORE = "alert-state";
+  public static final String ALERTS = "alerts-sink";
+  public static final String CONTROL = "control-sink";
+  public static final String DEAD_LETTER = "deadletter-sink";
+
+  private static final Logger log = LoggerFactory.getLogger(AlertingProcessor.class);
+
+  private final RuleEngine engine;
+  private final AlertingMetrics metrics;
+  private final Map<String, Rule> byName = new HashMap<>();
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, RunAlerts> store;
+
+  public AlertingProcessor(RuleEngine engine, AlertingMetrics metrics) {
+    this.engine = engine;
+    this.metrics = metrics;
+    engine.rules().rules().forEach(r -> byName.put(r.name(), r));
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    Indicator i;
+    try {
+      i = parse(record);
+    } catch (Rejected r) {
+      deadLetter(record, r.reason, r.getMessage());
+      return;
+    }
+    metrics.processed();
+    RunAlerts state = store.get(record.key());
+    if (state == null) {
+      state = new RunAlerts();
+    }
+    List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis());
+    store.put(record.key(), state);
+    for (StopSignal s : signals) {
+      byte[] bytes = s.toByteArray();
+      context.forward(record.withValue(bytes), ALERTS);
+      if (s.getAction() == SignalAction.SIGNAL_ACTION_STOP) {
+        context.forward(record.withValue(bytes), CONTROL);
+      }
+      metrics.fired(byName.get(s.getRule()), s.getRunId(), s.getIssuedTimeMs() - s.getSourceTimeMs());
+      log.info("run {}: rule {} fired ({}) at step {}: {}", s.getRunId(), s.getRule(),
+          s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason());
+    }
+  }
+
+  private static Indicator parse(Record<String, byte[]> record) throws Rejected {
+    if (record.key() == null || record.value() == null) {
+      throw new Rejected("null_record", "record has a null key or value");
+    }
+    Indicator i;
+    try {
+      i = Indicator.parseFrom(record.value());
+    } catch (InvalidProtocolBufferException e) {
+      throw new Rejected("deserialization", "not a valid rote.v1.Indicator: " + e.getMessage());
+    }
+    if (i.getRunId().isEmpty() || !i.getRunId().equals(record.key())) {
+      throw new Rejected("run_id_mismatch", "indicator run id '" + i.getRunId() + "' differs from the key '"
+          + record.key() + "'");
+    }
+    if (i.getName().isEmpty()) {
+      throw new Rejected("missing_name", "indicator has no name");
+    }
+    if (i.getStep() < 0) {
+      throw new Rejected("negative_step", "indicator step " + i.getStep() + " is negative");
+    }
+    return i;
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String reason, String message) {
+    var m = context.recordMetadata();
+    log.warn("dead-lettering indicator record {} (key {}): {}",
+        m.map(x -> x.topic() + "/" + x.partition() + "@" + x.offset()).orElse("unknown"), record.key(), message);
+    var headers = DeadLetters.headers("alerting", reason, message, m.map(RecordMetadata::topic).orElse(null),
+        m.map(RecordMetadata::partition).orElse(-1), m.map(RecordMetadata::offset).orElse(-1L));
+    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER);
+    metrics.deadLettered(reason);
+  }
+
+  private static final class Rejected extends Exception {
+    final String reason;
+
+    Rejected(String reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+}

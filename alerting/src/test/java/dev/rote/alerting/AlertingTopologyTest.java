@@ -1,0 +1,162 @@
+package dev.rote.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.contract.DeadLetters;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.SignalAction;
+import dev.rote.contract.v1.StopSignal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AlertingTopologyTest {
+
+  static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AlertingMetrics metrics = new AlertingMetrics();
+  private final RuleSet rules = RuleSet.parse("""
+      rules:
+        - name: flips
+          monitor: prediction_flip_rate
+          patience: 2
+        - name: gap
+          monitor: generalization_gap
+          mode: min
+          divergence_threshold: 0.3
+          action: warn
+      """, "test");
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> in;
+  private TestOutputTopic<String, byte[]> alerts;
+  private TestOutputTopic<String, byte[]> control;
+  private TestOutputTopic<String, byte[]> dead;
+
+  AlertingTopologyTest() {
+    metrics.bindTo(registry);
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    driver = new TopologyTestDriver(AlertingTopology.build(rules, metrics), p, T0);
+    in = driver.createInputTopic(Topics.INDICATORS.name(), new StringSerializer(), new ByteArraySerializer());
+    alerts = driver.createOutputTopic(Topics.ALERTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    control = driver.createOutputTopic(Topics.CONTROL.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    dead = driver.createOutputTopic(Topics.DEAD_LETTER.name(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  private void send(String run, String name, long step, double value) {
+    Indicator i = Indicator.newBuilder().setRunId(run).setName(name).setStep(step).setValue(value)
+        .setSourceTimeMs(T0.toEpochMilli()).build();
+    in.pipeInput(new TestRecord<>(run, i.toByteArray(), T0.plusMillis(step)));
+  }
+
+  private static StopSignal parse(byte[] b) {
+    try {
+      return StopSignal.parseFrom(b);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void shouldEmitStopSignalWhenFlipRateRisesForPatienceEvaluations() {
+    double[] flips = {0.30, 0.20, 0.15, 0.16, 0.18, 0.25};
+    for (int i = 0; i < flips.length; i++) {
+      send("run-a", "prediction_flip_rate", 10L * (i + 1), flips[i]);
+    }
+    var out = control.readRecordsToList();
+    assertThat(out).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("run-a");
+      StopSignal s = parse(r.value());
+      assertThat(s.getStep()).isEqualTo(50);
+      assertThat(s.getRestoreStep()).isEqualTo(30);
+      assertThat(s.getRule()).isEqualTo("flips");
+      assertThat(s.getSignalId()).isEqualTo("run-a/flips");
+    });
+    assertThat(alerts.readValuesToList()).map(AlertingTopologyTest::parse).extracting(StopSignal::getRule)
+        .containsExactly("flips");
+    assertThat(registry.get(AlertingMetrics.STOP_SIGNALS).tag("rule", "flips").tag("run", "run-a").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get(AlertingMetrics.EVALUATIONS).tag("rule", "flips").counter().count())
+        .as("no evaluations after the rule fired").isEqualTo(5.0);
+  }
+
+  @Test
+  void shouldKeepRunsApartAndFireOncePerRun() {
+    for (long step = 10; step <= 100; step += 10) {
+      send("run-a", "prediction_flip_rate", step, 0.5); // never improves: fires at step 30
+      send("run-b", "prediction_flip_rate", step, 1.0 / step); // always improves: never fires
+    }
+    // the whole of run-a again, as after a re-delivery: nothing new
+    for (long step = 10; step <= 100; step += 10) {
+      send("run-a", "prediction_flip_rate", step, 0.5);
+    }
+    assertThat(control.readValuesToList()).map(AlertingTopologyTest::parse)
+        .extracting(StopSignal::getRunId, StopSignal::getStep)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("run-a", 30L));
+  }
+
+  @Test
+  void shouldSendWarnRulesToAlertsOnly() {
+    send("run-a", "generalization_gap", 10, 0.1);
+    send("run-a", "generalization_gap", 20, 0.35);
+    assertThat(control.isEmpty()).isTrue();
+    assertThat(alerts.readValuesToList()).map(AlertingTopologyTest::parse).singleElement().satisfies(s -> {
+      assertThat(s.getAction()).isEqualTo(SignalAction.SIGNAL_ACTION_WARN);
+      assertThat(s.getReason()).contains("diverged beyond 0.3");
+    });
+    assertThat(registry.get(AlertingMetrics.ALERTS).tag("action", "warn").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldDeadLetterPoisonPillsAndGoOn() {
+    in.pipeInput(new TestRecord<>("run-a", new byte[] {(byte) 0xff, 0x01, 0x02}, T0));
+    in.pipeInput(new TestRecord<>("run-a", (byte[]) null, T0));
+    Indicator wrongKey = Indicator.newBuilder().setRunId("run-b").setName("x").setStep(1).build();
+    in.pipeInput(new TestRecord<>("run-a", wrongKey.toByteArray(), T0));
+    send("run-a", "prediction_flip_rate", 10, 0.5);
+    send("run-a", "prediction_flip_rate", 20, 0.5);
+    send("run-a", "prediction_flip_rate", 30, 0.5);
+    var letters = dead.readRecordsToList();
+    assertThat(letters).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
+        .containsExactly("deserialization", "null_record", "run_id_mismatch");
+    assertThat(letters).allSatisfy(r -> {
+      assertThat(DeadLetters.header(r.headers(), DeadLetters.SOURCE)).isEqualTo("alerting");
+      assertThat(DeadLetters.header(r.headers(), DeadLetters.TOPIC)).isEqualTo("rote.indicators");
+    });
+    assertThat(letters.get(0).value()).isEqualTo(new byte[] {(byte) 0xff, 0x01, 0x02});
+    assertThat(new String(letters.get(2).headers().lastHeader("rote.error.message").value(), StandardCharsets.UTF_8))
+        .contains("run-b");
+    assertThat(metrics.deadLetteredCount()).isEqualTo(3);
+    assertThat(control.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldIgnoreIndicatorsNoRuleMonitors() {
+    send("run-a", "loss_sensitivity_gini", 10, 0.5);
+    send("run-a", "loss_sensitivity_gini", 20, 0.4);
+    assertThat(alerts.isEmpty()).isTrue();
+    assertThat(dead.isEmpty()).isTrue();
+    assertThat(List.of(registry.get(AlertingMetrics.PROCESSED).counter().count())).containsExactly(2.0);
+  }
+}

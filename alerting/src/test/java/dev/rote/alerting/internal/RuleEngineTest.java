@@ -1,0 +1,160 @@
+package dev.rote.alerting.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.alerting.Rule;
+import dev.rote.alerting.RuleSet;
+import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.SignalAction;
+import dev.rote.contract.v1.StopSignal;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuleEngineTest {
+
+  private static Indicator value(String name, long step, double v) {
+    return Indicator.newBuilder().setRunId("r").setName(name).setStep(step).setValue(v).setSourceTimeMs(1000).build();
+  }
+
+  /** Feeds values at steps 10, 20, ...; returns the steps at which signals fired. */
+  private static List<StopSignal> feed(Rule rule, double... values) {
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(rule), List.of()), new RuleEngine.Listener() {});
+    RunAlerts state = new RunAlerts();
+    List<StopSignal> out = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      out.addAll(engine.apply(state, value(rule.monitor(), 10L * (i + 1), values[i]), 5000));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldFireAfterPatienceEvaluationsWithoutImprovement() {
+    // min mode, patience 2: best 0.3 at step 20, then 0.35 (wait 1), 0.31 (wait 2) -> fires at step 40.
+    List<StopSignal> s = feed(Rule.of("r1", "m").withPatience(2), 0.5, 0.3, 0.35, 0.31, 0.2);
+    assertThat(s).hasSize(1);
+    assertThat(s.get(0).getStep()).isEqualTo(40);
+    assertThat(s.get(0).getRestoreStep()).isEqualTo(20);
+    assertThat(s.get(0).getValuesMap()).containsEntry("best", 0.3).containsEntry("best_step", 20.0);
+    assertThat(s.get(0).getAction()).isEqualTo(SignalAction.SIGNAL_ACTION_STOP);
+    assertThat(s.get(0).getSignalId()).isEqualTo("r/r1");
+    assertThat(s.get(0).getSourceTimeMs()).isEqualTo(1000);
+  }
+
+  @Test
+  void shouldResetTheWaitWhenTheValueImproves() {
+    // patience 2: 0.5, 0.6 (wait 1), 0.4 (best, wait 0), 0.45 (wait 1), 0.3 (best) -> no signal.
+    assertThat(feed(Rule.of("r1", "m").withPatience(2), 0.5, 0.6, 0.4, 0.45, 0.3)).isEmpty();
+  }
+
+  @Test
+  void shouldFireAtTheFirstNonImprovementWithPatienceZero() {
+    assertThat(feed(Rule.of("r1", "m").withPatience(0), 0.5, 0.4, 0.4)).singleElement()
+        .extracting(StopSignal::getStep).isEqualTo(30L);
+  }
+
+  @Test
+  void shouldRequireAnImprovementLargerThanMinDelta() {
+    Rule r = new Rule("r1", "m", null, Rule.Mode.MAX, 0.05, 1, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of());
+    // max mode: 0.50 best; 0.54 is not > 0.50 + 0.05 -> wait 1 -> fires at step 20.
+    assertThat(feed(r, 0.50, 0.54)).singleElement().extracting(StopSignal::getStep).isEqualTo(20L);
+    assertThat(feed(r, 0.50, 0.56)).isEmpty();
+  }
+
+  @Test
+  void shouldFireOnceAndIgnoreRedeliveredValues() {
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(1)), List.of()),
+        new RuleEngine.Listener() {});
+    RunAlerts state = new RunAlerts();
+    assertThat(engine.apply(state, value("m", 10, 0.2), 0)).isEmpty();
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0)).hasSize(1);
+    // the same record again, an older one, and later ones: nothing more
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0)).isEmpty();
+    assertThat(engine.apply(state, value("m", 15, 0.9), 0)).isEmpty();
+    assertThat(engine.apply(state, value("m", 30, 0.9), 0)).isEmpty();
+    assertThat(state.fired("r1")).isTrue();
+  }
+
+  @Test
+  void shouldFireOnThresholdsAndNonFiniteValues() {
+    Rule stopping = new Rule("s", "m", null, Rule.Mode.MIN, 0, 100, null, 0.1, null, true, 0, Rule.Action.STOP,
+        true, List.of());
+    assertThat(feed(stopping, 0.5, 0.2, 0.09)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(30);
+      assertThat(s.getReason()).contains("stopping threshold");
+    });
+    Rule diverging = new Rule("d", "m", null, Rule.Mode.MIN, 0, 100, null, null, 2.0, true, 0, Rule.Action.STOP,
+        true, List.of());
+    assertThat(feed(diverging, 0.5, 1.9, 2.1)).singleElement().satisfies(s ->
+        assertThat(s.getReason()).contains("diverged"));
+    assertThat(feed(Rule.of("f", "m").withPatience(100), 0.5, Double.NaN)).singleElement()
+        .satisfies(s -> assertThat(s.getReason()).contains("not finite"));
+  }
+
+  @Test
+  void shouldStartFromTheBaseline() {
+    // max mode, baseline 0.8, patience 2: 0.7 and 0.75 never beat the baseline -> fires, no restore step.
+    Rule r = new Rule("b", "m", null, Rule.Mode.MAX, 0, 2, 0.8, null, null, true, 0, Rule.Action.STOP, true,
+        List.of());
+    assertThat(feed(r, 0.7, 0.75)).singleElement().satisfies(s -> {
+      assertThat(s.hasRestoreStep()).isFalse();
+      assertThat(s.getReason()).contains("baseline");
+    });
+  }
+
+  @Test
+  void shouldIgnoreValuesBeforeStartFromStep() {
+    Rule r = new Rule("b", "m", null, Rule.Mode.MIN, 0, 1, null, null, null, true, 25, Rule.Action.STOP, true,
+        List.of());
+    // steps 10, 20 ignored (0.1 would otherwise be the best); 30 best; 40 worse -> fires at 40.
+    assertThat(feed(r, 0.1, 0.1, 0.5, 0.6)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(40);
+      assertThat(s.getRestoreStep()).isEqualTo(30);
+    });
+  }
+
+  @Test
+  void shouldHoldATriggerUntilEveryConditionHolds() {
+    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 1, null, null, null, true, 0, Rule.Action.WARN, true,
+        List.of(new Rule.Condition("g", null, 0.5, null)));
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new RuleEngine.Listener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("g", 5, 0.4), 0);
+    assertThat(engine.apply(state, value("m", 10, 0.2), 0)).isEmpty();
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0)).as("condition g > 0.5 false").isEmpty();
+    engine.apply(state, value("g", 25, 0.6), 0);
+    assertThat(engine.apply(state, value("m", 30, 0.3), 0)).singleElement().satisfies(s -> {
+      assertThat(s.getAction()).isEqualTo(SignalAction.SIGNAL_ACTION_WARN);
+      assertThat(s.getValuesMap()).containsEntry("g", 0.6);
+      assertThat(s.getRestoreStep()).isEqualTo(10);
+    });
+  }
+
+  @Test
+  void shouldMatchLayerAndSkipPerClassValues() {
+    Rule r = new Rule("l", "m", 1, Rule.Mode.MIN, 0, 0, null, null, null, true, 0, Rule.Action.STOP, true, List.of());
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new RuleEngine.Listener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("m", 10, 0.2).toBuilder().setLayer(1).build(), 0);
+    assertThat(engine.apply(state, value("m", 20, 0.9), 0)).as("no layer").isEmpty();
+    assertThat(engine.apply(state, value("m", 30, 0.9).toBuilder().setLayer(0).build(), 0)).as("layer 0").isEmpty();
+    assertThat(engine.apply(state, value("m", 40, 0.9).toBuilder().setLayer(1).setClassLabel(3).build(), 0))
+        .as("per class").isEmpty();
+    assertThat(engine.apply(state, value("m", 50, 0.9).toBuilder().setLayer(1).build(), 0)).hasSize(1);
+  }
+
+  @Test
+  void shouldRoundTripTheStateThroughItsSerde() {
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(3)), List.of()),
+        new RuleEngine.Listener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("m", 10, 0.2), 0);
+    engine.apply(state, value("m", 20, 0.3), 0);
+    RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
+    // continuing from the copy fires at the same point as continuing from the original
+    assertThat(engine.apply(copy, value("m", 30, 0.3), 0)).isEmpty();
+    assertThat(engine.apply(copy, value("m", 40, 0.3), 0)).singleElement()
+        .satisfies(s -> assertThat(s.getRestoreStep()).isEqualTo(10));
+  }
+}

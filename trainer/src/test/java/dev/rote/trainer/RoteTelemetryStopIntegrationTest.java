@@ -1,0 +1,60 @@
+package dev.rote.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.TopicProvisioner;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.SignalAction;
+import dev.rote.contract.v1.StopSignal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** {@link RoteTelemetry#shouldStop()} and {@link RoteTerminationCondition} against a real embedded broker. */
+@Tag("integration")
+class RoteTelemetryStopIntegrationTest {
+
+  @Test
+  void shouldStopOnceASignalForTheRunArrivesOverKafka() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
+      try (Admin admin = Admin.create(kafka.with(Map.of()))) {
+        new TopicProvisioner(1, null).ensureTopics(admin, Duration.ofSeconds(30));
+      }
+      TelemetryConfig config = TelemetryConfig.defaults("it-should-stop");
+      try (RoteTelemetry rote = RoteTelemetry.start(config, kafka, null);
+          var producer = new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
+              Topics.CONTROL.valueSerde().serializer())) {
+        RoteTerminationCondition condition = RoteTerminationCondition.of(rote);
+        assertThat(rote.shouldStop()).isFalse();
+        assertThat(condition.terminate(0.3)).isFalse();
+
+        StopSignal other = signal("other-run", "sig-other");
+        producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "other-run", other)).get(10, TimeUnit.SECONDS);
+        StopSignal mine = signal("it-should-stop", "sig-mine");
+        producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-should-stop", mine)).get(10, TimeUnit.SECONDS);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!rote.shouldStop() && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertThat(rote.shouldStop()).isTrue();
+        assertThat(condition.terminate(0.3)).isTrue();
+        assertThat(condition.signal()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-mine"));
+        assertThat(condition.toString()).contains("manual").contains("sig-mine");
+      }
+    }
+  }
+
+  private static StopSignal signal(String runId, String id) {
+    return StopSignal.newBuilder().setSignalId(id).setRunId(runId).setRule("manual").setReason("test")
+        .setAction(SignalAction.SIGNAL_ACTION_STOP).setIssuedTimeMs(System.currentTimeMillis()).build();
+  }
+}
