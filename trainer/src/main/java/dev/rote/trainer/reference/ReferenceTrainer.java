@@ -6,6 +6,7 @@ import dev.rote.contract.v1.ProbeSet;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.trainer.Checkpoints;
 import dev.rote.trainer.ModelSummaries;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.RoteTelemetryListener;
@@ -23,6 +24,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,10 +51,23 @@ public final class ReferenceTrainer {
       int epoch, int epochs, long step, double trainLoss, double testAccuracy, double testLoss,
       long telemetrySent, long telemetryDropped) {}
 
-  /** How the run ended. */
+  /**
+   * How the run ended.
+   *
+   * @param steps last step trained
+   * @param bestStep step of the best clean test accuracy (evaluated after each epoch)
+   * @param testAccuracy clean test accuracy after each epoch: {step, accuracy}
+   * @param stop the stop signal received, obeyed or only recorded
+   * @param stopStep last step trained when the signal arrived, or -1
+   * @param testAccuracyAtStop clean test accuracy of the model at {@code stopStep}, or NaN
+   * @param restoredStep step of the checkpoint restored (or, when only recording, that would have
+   *     been), or -1
+   * @param testAccuracyAtRestore clean test accuracy of that checkpoint, or NaN
+   */
   public record Result(
       RunStatus status, long steps, int epochsCompleted, double finalTestAccuracy,
-      double bestTestAccuracy, Optional<StopSignal> stop) {}
+      double bestTestAccuracy, long bestStep, List<double[]> testAccuracy, Optional<StopSignal> stop,
+      long stopStep, double testAccuracyAtStop, long restoredStep, double testAccuracyAtRestore) {}
 
   private static final int EVAL_CHUNK = 1000;
 
@@ -103,9 +118,16 @@ public final class ReferenceTrainer {
     return net;
   }
 
-  /** Trains to the end or until a stop signal arrives. */
+  /** Trains to the end or until a stop signal arrives, restoring the best checkpoint on a stop. */
   public Result run(RoteTelemetry telemetry, Progress progress) {
+    return run(telemetry, StopOptions.defaults(), progress);
+  }
+
+  /** Trains to the end or until a stop signal arrives, handling it as {@code stopOptions} say. */
+  public Result run(RoteTelemetry telemetry, StopOptions stopOptions, Progress progress) {
     MultiLayerNetwork net = buildNetwork();
+    Checkpoints checkpoints = stopOptions.restore()
+        ? new Checkpoints(stopOptions.checkpointEvery(), stopOptions.checkpointCapacity()) : null;
     RoteTelemetryListener listener = telemetry.listener();
     net.addListeners(listener);
     int[] probe = probeExamples();
@@ -116,19 +138,26 @@ public final class ReferenceTrainer {
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
     double best = Double.NaN;
+    long bestStep = -1;
     double last = Double.NaN;
     int epochsDone = 0;
+    List<double[]> curve = new ArrayList<>();
     Optional<StopSignal> stop = Optional.empty();
+    StopOutcome outcome = null;
+    boolean stopped = false;
     try {
-      for (int epoch = 0; epoch < options.epochs() && stop.isEmpty(); epoch++) {
+      for (int epoch = 0; epoch < options.epochs() && !stopped; epoch++) {
         shuffle(order, new SplittableRandom(options.seed() * 1_000_003L + epoch));
         double lossSum = 0;
         int steps = 0;
         for (int from = 0; from < n; from += options.batchSize()) {
-          stop = telemetry.stopSignal();
-          if (stop.isPresent()) {
+          if (outcome == null && (stop = telemetry.stopSignal()).isPresent()) {
+            outcome = onStop(net, stop.get(), checkpoints, stopOptions, listener.lastStep());
             progress.onStop(stop.get(), listener.lastStep());
-            break;
+            if (stopOptions.obey()) {
+              stopped = true;
+              break;
+            }
           }
           int[] batch = Arrays.copyOfRange(order, from, Math.min(n, from + options.batchSize()));
           INDArray x = features(true, batch);
@@ -141,15 +170,22 @@ public final class ReferenceTrainer {
           }
           lossSum += net.score();
           steps++;
+          if (checkpoints != null) {
+            checkpoints.onStep(listener.lastStep(), net);
+          }
         }
-        if (stop.isPresent() && steps == 0) {
+        if (stopped && steps == 0) {
           break;
         }
         net.incrementEpochCount();
         epochsDone = epoch + 1;
         double[] eval = evaluate(net);
         last = eval[0];
-        best = Double.isNaN(best) ? last : Math.max(best, last);
+        if (Double.isNaN(best) || last > best) {
+          best = last;
+          bestStep = listener.lastStep();
+        }
+        curve.add(new double[] {listener.lastStep(), last});
         telemetry.publishEvaluation(listener.lastStep(), epoch, "test", eval[0], eval[1], data.testSize());
         progress.onEpoch(new EpochReport(epochsDone, options.epochs(), listener.lastStep(),
             steps == 0 ? Double.NaN : lossSum / steps, eval[0], eval[1],
@@ -159,9 +195,47 @@ public final class ReferenceTrainer {
       telemetry.finish(RunStatus.RUN_STATUS_FAILED, e.toString(), null);
       throw e;
     }
-    RunStatus status = stop.isPresent() ? RunStatus.RUN_STATUS_STOPPED : RunStatus.RUN_STATUS_COMPLETED;
-    telemetry.finish(status, stop.map(s -> s.getRule() + ": " + s.getReason()).orElse(""), null);
-    return new Result(status, listener.lastStep(), epochsDone, last, best, stop);
+    RunStatus status = stopped ? RunStatus.RUN_STATUS_STOPPED : RunStatus.RUN_STATUS_COMPLETED;
+    Long restored = stopped && outcome.restoredStep >= 0 ? outcome.restoredStep : null;
+    telemetry.finish(status, stopped ? stop.get().getRule() + ": " + stop.get().getReason() : "", restored);
+    if (stopped) {
+      last = Double.isNaN(outcome.accuracyAtRestore) ? outcome.accuracyAtStop : outcome.accuracyAtRestore;
+    }
+    return new Result(status, listener.lastStep(), epochsDone, last, best, bestStep, curve,
+        outcome == null ? Optional.empty() : stop,
+        outcome == null ? -1 : outcome.stopStep, outcome == null ? Double.NaN : outcome.accuracyAtStop,
+        outcome == null ? -1 : outcome.restoredStep, outcome == null ? Double.NaN : outcome.accuracyAtRestore);
+  }
+
+  private record StopOutcome(long stopStep, double accuracyAtStop, long restoredStep, double accuracyAtRestore) {}
+
+  /**
+   * Measures the model at the stop and, when restoring, the checkpoint closest to the signal's
+   * restore step: obeyed, the network itself goes back to it (and is saved); only recorded, a copy
+   * is measured and training goes on untouched.
+   */
+  private StopOutcome onStop(MultiLayerNetwork net, StopSignal signal, Checkpoints checkpoints,
+      StopOptions stopOptions, long step) {
+    double atStop = evaluate(net)[0];
+    long restored = -1;
+    double atRestore = Double.NaN;
+    if (checkpoints != null && signal.hasRestoreStep() && checkpoints.closest(signal.getRestoreStep()).isPresent()) {
+      if (stopOptions.obey()) {
+        restored = checkpoints.restore(net, signal.getRestoreStep());
+        atRestore = evaluate(net)[0];
+      } else {
+        restored = checkpoints.closest(signal.getRestoreStep()).getAsLong();
+        atRestore = evaluate(checkpoints.copyAt(restored, net))[0];
+      }
+    }
+    if (stopOptions.obey() && stopOptions.saveModel() != null) {
+      try {
+        ModelSerializer.writeModel(net, stopOptions.saveModel().toFile(), true);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot save the model to " + stopOptions.saveModel(), e);
+      }
+    }
+    return new StopOutcome(step, atStop, restored, atRestore);
   }
 
   /** Test-set accuracy and mean cross-entropy loss. */

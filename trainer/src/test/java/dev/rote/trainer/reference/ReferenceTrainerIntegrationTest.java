@@ -32,7 +32,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The reference trainer against a real embedded broker and real Fashion-MNIST. */
 @Tag("integration")
@@ -155,38 +157,70 @@ class ReferenceTrainerIntegrationTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
   }
 
-  @Test
-  void shouldStopAtTheNextStepBoundaryWhenToldOverKafka() throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      KafkaSettings kafka = provision(broker);
-      TrainOptions opts = options("it-stop", 50);
-      ReferenceTrainer.Result result;
-      try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), kafka, new SimpleMeterRegistry());
-          var producer = new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
-              Topics.CONTROL.valueSerde().serializer())) {
-        result = new ReferenceTrainer(opts, data).run(telemetry, new ReferenceTrainer.Progress() {
-          @Override
-          public void onEpoch(ReferenceTrainer.EpochReport report) {
-            if (report.epoch() == 2) {
-              StopSignal s = StopSignal.newBuilder().setSignalId("sig-1").setRunId("it-stop")
-                  .setRule("manual").setReason("test").setAction(SignalAction.SIGNAL_ACTION_STOP)
-                  .setIssuedTimeMs(System.currentTimeMillis()).build();
-              try {
-                producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-stop", s)).get(10, TimeUnit.SECONDS);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
+  /** Trains with a stop signal (restore step 10) sent over Kafka after epoch 2. */
+  private ReferenceTrainer.Result trainWithSignalAfterEpoch2(KafkaSettings kafka, String run, int epochs,
+      StopOptions stop) throws Exception {
+    TrainOptions opts = options(run, epochs);
+    try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), kafka, new SimpleMeterRegistry());
+        var producer = new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
+            Topics.CONTROL.valueSerde().serializer())) {
+      return new ReferenceTrainer(opts, data).run(telemetry, stop, new ReferenceTrainer.Progress() {
+        @Override
+        public void onEpoch(ReferenceTrainer.EpochReport report) {
+          if (report.epoch() == 2) {
+            StopSignal s = StopSignal.newBuilder().setSignalId("sig-1").setRunId(run)
+                .setRule("manual").setReason("test").setAction(SignalAction.SIGNAL_ACTION_STOP)
+                .setRestoreStep(10).setIssuedTimeMs(System.currentTimeMillis()).build();
+            try {
+              producer.send(new ProducerRecord<>(Topics.CONTROL.name(), run, s)).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
             }
           }
-        });
-      }
+        }
+      });
+    }
+  }
+
+  @Test
+  void shouldStopAtTheNextStepBoundaryAndRestoreTheCheckpointWhenToldOverKafka(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = provision(broker);
+      Path saved = dir.resolve("model.zip");
+      ReferenceTrainer.Result result = trainWithSignalAfterEpoch2(kafka, "it-stop", 50, StopOptions.defaults().savingTo(saved));
       assertThat(result.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
       assertThat(result.stop()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-1"));
       assertThat(result.steps()).isGreaterThanOrEqualTo(20).isLessThan(500);
+      assertThat(result.stopStep()).isEqualTo(result.steps());
+      // 10 steps per epoch: the checkpoint of step 10 is the model evaluated after epoch 1
+      assertThat(result.restoredStep()).isEqualTo(10);
+      assertThat(result.testAccuracy().get(0)[0]).isEqualTo(10.0);
+      assertThat(result.testAccuracyAtRestore()).isEqualTo(result.testAccuracy().get(0)[1]);
+      assertThat(result.finalTestAccuracy()).isEqualTo(result.testAccuracyAtRestore());
+      MultiLayerNetwork restored = MultiLayerNetwork.load(saved.toFile(), false);
+      assertThat(new ReferenceTrainer(options("it-stop", 50), data).evaluate(restored)[0])
+          .isEqualTo(result.testAccuracyAtRestore());
       RunMetadata last = lastRun(kafka);
       assertThat(last.getStatus()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
       assertThat(last.getStopSignalId()).isEqualTo("sig-1");
       assertThat(last.getLastStep()).isEqualTo(result.steps());
+      assertThat(last.getRestoredStep()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void shouldOnlyRecordTheSignalWhenObservingAndTrainToTheEnd() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = provision(broker);
+      ReferenceTrainer.Result result = trainWithSignalAfterEpoch2(kafka, "it-observe", 5, StopOptions.defaults().observeOnly());
+      assertThat(result.status()).isEqualTo(RunStatus.RUN_STATUS_COMPLETED);
+      assertThat(result.steps()).isEqualTo(50);
+      assertThat(result.stop()).isPresent();
+      assertThat(result.stopStep()).isBetween(20L, 49L);
+      assertThat(result.restoredStep()).isEqualTo(10);
+      assertThat(result.testAccuracyAtRestore()).isEqualTo(result.testAccuracy().get(0)[1]);
+      assertThat(result.testAccuracy()).hasSize(5);
+      assertThat(lastRun(kafka).getStatus()).isEqualTo(RunStatus.RUN_STATUS_COMPLETED);
     }
   }
 

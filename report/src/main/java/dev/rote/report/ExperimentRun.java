@@ -1,0 +1,76 @@
+package dev.rote.report;
+
+import java.util.List;
+
+/**
+ * One training run of the stopping experiment, with Rote's stop and a baseline stopping rule's stop
+ * on the same setting. Stored by {@link ExperimentJson} under snake_case names ({@code label_noise},
+ * {@code stop_step}, ..., {@code baseline_test_accuracy}); absent values are written as JSON null.
+ * Accuracies are clean test accuracies in [0, 1].
+ *
+ * @param labelNoise fraction of training labels replaced by wrong ones, in [0, 1]
+ * @param seed the run's random seed
+ * @param stopStep the step of Rote's stop signal, or {@code null} when Rote never signalled
+ * @param testAccAtStop test accuracy at {@code stopStep}, or {@code null}
+ * @param testAccAtRestore test accuracy of the checkpoint restored after the stop, or {@code null}
+ * @param restoreStep the step of that checkpoint, or {@code null}
+ * @param bestTestAcc the best test accuracy over the whole run
+ * @param bestStep the step of {@code bestTestAcc}
+ * @param finalTestAcc test accuracy when training ended
+ * @param finalStep the last step
+ * @param stopRule the name of the rule that stopped the run, or {@code null}
+ * @param baselineStopStep the step the baseline rule would have stopped at, or {@code null}
+ * @param baselineTestAccAtStop test accuracy at {@code baselineStopStep}, or {@code null}
+ * @param baselineBestTestAcc the best test accuracy of the baseline run, or {@code null}
+ * @param testAccuracy test accuracy by step (sorted by step on construction)
+ * @param baselineTestAccuracy the baseline run's test accuracy by step; empty when it is the same run
+ */
+public record ExperimentRun(
+    double labelNoise,
+    long seed,
+    Long stopStep,
+    Double testAccAtStop,
+    Double testAccAtRestore,
+    Long restoreStep,
+    double bestTestAcc,
+    long bestStep,
+    double finalTestAcc,
+    long finalStep,
+    String stopRule,
+    Long baselineStopStep,
+    Double baselineTestAccAtStop,
+    Double baselineBestTestAcc,
+    List<Point> testAccuracy,
+    List<Point> baselineTestAccuracy) {
+
+  public ExperimentRun {
+    if (!(labelNoise >= 0 && labelNoise <= 1)) {
+      throw new IllegalArgumentException("labelNoise must be in [0, 1], was " + labelNoise);
+    }
+    step("stopStep", stopStep);
+    accuracy("testAccAtStop", testAccAtStop);
+    accuracy("testAccAtRestore", testAccAtRestore);
+    step("restoreStep", restoreStep);
+    accuracy("bestTestAcc", bestTestAcc);
+    step("bestStep", bestStep);
+    accuracy("finalTestAcc", finalTestAcc);
+    step("finalStep", finalStep);
+    step("baselineStopStep", baselineStopStep);
+    accuracy("baselineTestAccAtStop", baselineTestAccAtStop);
+    accuracy("baselineBestTestAcc", baselineBestTestAcc);
+    testAccuracy = RunTimeline.sortedByStep(testAccuracy, "testAccuracy");
+    baselineTestAccuracy = RunTimeline.sortedByStep(baselineTestAccuracy, "baselineTestAccuracy");
+  }
+
+  private static void step(String name, Long value) {
+    if (value != null && value < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, was " + value);
+    }
+  }
+
+  private static void accuracy(String name, Double value) {
+    if (value != null && !(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(name + " must be in [0, 1], was " + value);
+    }
+  }
+}
