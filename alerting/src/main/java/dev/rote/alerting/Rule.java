@@ -11,7 +11,7 @@ import java.util.Objects;
  * better than {@code stoppingThreshold} fires; a value worse than {@code divergenceThreshold} fires;
  * otherwise the value either improves on the best so far by more than {@code minDelta} (it becomes
  * the best, the wait resets) or it does not (the wait grows, and fires once it reaches {@code
- * patience}). A rule fires at most once per run, and only while every {@code when} condition holds
+ * patience} and the value is more than {@code rebound} worse than the best). A rule fires at most once per run, and only while every {@code when} condition holds
  * on the run's latest values; a patience trigger that finds a condition false fires at the first
  * later evaluation where all hold.
  *
@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param mode whether smaller ({@link Mode#MIN}) or larger ({@link Mode#MAX}) values are better
  * @param minDelta smallest change that counts as an improvement, >= 0
  * @param patience evaluations without improvement before the rule fires, >= 0
+ * @param rebound Rote's addition: a patience trigger fires only once the value is worse than the
+ *     best by more than this (absolute, >= 0; 0 keeps Keras' behaviour). It tells a turning point
+ *     (the value has come back up from its minimum) from a plateau (it merely stopped improving)
  * @param baseline the best value to start from: the run must improve on it (Keras), or null
  * @param stoppingThreshold fire as soon as a value is better than this (Lightning), or null
  * @param divergenceThreshold fire as soon as a value is worse than this (Lightning), or null
@@ -37,6 +40,7 @@ public record Rule(
     Mode mode,
     double minDelta,
     int patience,
+    double rebound,
     Double baseline,
     Double stoppingThreshold,
     Double divergenceThreshold,
@@ -104,6 +108,9 @@ public record Rule(
     if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
       throw new IllegalArgumentException("min_delta must be a finite number >= 0, was " + minDelta);
     }
+    if (!(rebound >= 0) || Double.isInfinite(rebound)) {
+      throw new IllegalArgumentException("rebound must be a finite number >= 0, was " + rebound);
+    }
     if (patience < 0) {
       throw new IllegalArgumentException("patience must be >= 0, was " + patience);
     }
@@ -118,7 +125,7 @@ public record Rule(
 
   /** A rule with the documented defaults: min, min_delta 0, patience 3, check_finite, stop. */
   public static Rule of(String name, String monitor) {
-    return new Rule(name, monitor, null, Mode.MIN, 0.0, 3, null, null, null, true, 0, Action.STOP, true,
+    return new Rule(name, monitor, null, Mode.MIN, 0.0, 3, 0.0, null, null, null, true, 0, Action.STOP, true,
         List.of());
   }
 
@@ -128,17 +135,17 @@ public record Rule(
   }
 
   public Rule withPatience(int value) {
-    return new Rule(name, monitor, layer, mode, minDelta, value, baseline, stoppingThreshold,
+    return new Rule(name, monitor, layer, mode, minDelta, value, rebound, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFromStep, action, restoreBest, when);
   }
 
   public Rule withMode(Mode value) {
-    return new Rule(name, monitor, layer, value, minDelta, patience, baseline, stoppingThreshold,
+    return new Rule(name, monitor, layer, value, minDelta, patience, rebound, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFromStep, action, restoreBest, when);
   }
 
   public Rule withAction(Action value) {
-    return new Rule(name, monitor, layer, mode, minDelta, patience, baseline, stoppingThreshold,
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFromStep, value, restoreBest, when);
   }
 

@@ -36,6 +36,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     mode: min                      # min | max                    (default min)
  *     min_delta: 0.002               # >= 0                         (default 0)
  *     patience: 12                   # evaluations, >= 0            (default 3)
+ *     rebound: 0.01                  # fire only this far off the best (default 0)
  *     baseline: 0.5                  # optional (Keras)
  *     stopping_threshold: 0.01       # optional (Lightning)
  *     divergence_threshold: 0.9      # optional (Lightning)
@@ -58,7 +59,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
   public static final String DEFAULT_RESOURCE = "/dev/rote/alerting/default-rules.yaml";
 
   private static final Set<String> RULE_FIELDS = Set.of("name", "monitor", "layer", "mode", "min_delta",
-      "patience", "baseline", "stopping_threshold", "divergence_threshold", "check_finite", "start_from_step",
+      "patience", "rebound", "baseline", "stopping_threshold", "divergence_threshold", "check_finite", "start_from_step",
       "action", "restore_best", "when");
   private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below");
 
@@ -178,6 +179,8 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
           try {
             when.add(new Rule.Condition(string(cf, c, "indicator", null), integer(cf, "layer", null, 0),
                 number(cf, "above", null, false), number(cf, "below", null, false)));
+          } catch (RulesException e) {
+            throw e;
           } catch (IllegalArgumentException e) {
             throw error(c, "when", e.getMessage());
           }
@@ -185,10 +188,12 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
       }
       try {
         return new Rule(name, monitor, integer(f, "layer", null, 0), mode, number(f, "min_delta", 0.0, true),
-            integer(f, "patience", 3, 0), number(f, "baseline", null, false),
+            integer(f, "patience", 3, 0), number(f, "rebound", 0.0, true), number(f, "baseline", null, false),
             number(f, "stopping_threshold", null, false), number(f, "divergence_threshold", null, false),
             bool(f, "check_finite", true), integer(f, "start_from_step", 0, 0), action,
             bool(f, "restore_best", true), when);
+      } catch (RulesException e) {
+        throw e;
       } catch (IllegalArgumentException e) {
         throw error(node, "rule '" + name + "'", e.getMessage());
       }

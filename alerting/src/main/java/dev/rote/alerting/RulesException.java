@@ -1,7 +1,7 @@
 package dev.rote.alerting;
 
 /** A rules file that cannot be used; the message names the file, line and field. */
-public final class RulesException extends RuntimeException {
+public final class RulesException extends IllegalArgumentException {
 
   public RulesException(String message) {
     super(message);

@@ -20,6 +20,7 @@ class RuleSetTest {
             mode: max
             min_delta: 0.01
             patience: 5
+            rebound: 0.02
             baseline: 0.2
             stopping_threshold: 0.9
             divergence_threshold: 0.05
@@ -36,7 +37,7 @@ class RuleSetTest {
         """, "t.yaml");
     assertThat(set.rules()).hasSize(2);
     Rule a = set.rules().get(0);
-    assertThat(a).isEqualTo(new Rule("a", "nmf_nonlinearity", 1, Rule.Mode.MAX, 0.01, 5, 0.2, 0.9, 0.05, false, 100,
+    assertThat(a).isEqualTo(new Rule("a", "nmf_nonlinearity", 1, Rule.Mode.MAX, 0.01, 5, 0.02, 0.2, 0.9, 0.05, false, 100,
         Rule.Action.WARN, false, java.util.List.of(new Rule.Condition("train_accuracy", null, 0.5, 0.99))));
     assertThat(set.rules().get(1)).isEqualTo(Rule.of("b", "test_loss"));
     assertThat(set.warnings()).isEmpty();

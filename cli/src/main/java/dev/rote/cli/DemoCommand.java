@@ -1,18 +1,33 @@
 package dev.rote.cli;
 
 import dev.rote.analyzer.AnalyzerConfig;
-import dev.rote.analyzer.AnalyzerService;
-import dev.rote.broker.EmbeddedKafkaBroker;
-import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.IndicatorNames;
+import dev.rote.contract.v1.RunStatus;
+import dev.rote.contract.v1.SignalAction;
+import dev.rote.report.Alert;
+import dev.rote.report.HtmlReport;
+import dev.rote.report.Marker;
+import dev.rote.report.Point;
+import dev.rote.report.RunTimeline;
+import dev.rote.trainer.reference.ReferenceTrainer;
+import dev.rote.trainer.reference.StopOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start an embedded Kafka broker and train the reference MLP on Fashion-MNIST with "
-        + "40% label noise, with live progress.")
+    description = "The whole loop in one command: an embedded Kafka broker, the analyzer, the alerting "
+        + "service and the reference trainer on Fashion-MNIST with 40% label noise. Rote stops the run when "
+        + "it starts memorizing, restores the best checkpoint, and writes an HTML report.")
 final class DemoCommand implements Callable<Integer> {
 
   static final double DEFAULT_LABEL_NOISE = 0.4;
@@ -20,6 +35,7 @@ final class DemoCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin TrainerOptions trainer;
+  @Mixin RulesOption rules;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
       description = "Port of the embedded broker; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -29,38 +45,110 @@ final class DemoCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
-  private static java.nio.file.Path stateDir() {
-    try {
-      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("rote-demo-streams-");
-      dir.toFile().deleteOnExit();
-      return dir;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Where the report and the stopped model go (default: rote-demo-<run id>).")
+  Path out;
+
+  @Option(names = "--no-full-run",
+      description = "After the stop, do not train on to show what the full run would reach.")
+  boolean noFullRun;
+
+  @Option(names = "--no-restore",
+      description = "On the stop, keep the model as it is instead of restoring the recommended checkpoint.")
+  boolean noRestore;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException, InterruptedException {
     if (!trainer.randomLabels && !spec.commandLine().getParseResult().hasMatchedOption("--label-noise")) {
       trainer.labelNoise = DEFAULT_LABEL_NOISE;
     }
+    var ruleSet = rules.load(System.err);
     TrainCommand.Prepared run = TrainCommand.prepare(trainer);
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, null);
-        MetricsEndpoint metrics = new MetricsEndpoint("demo", metricsPort)) {
-      System.out.printf("embedded Kafka broker at %s%n", broker.bootstrapServers());
-      KafkaSettings settings = KafkaOptions.connect(broker.bootstrapServers(), null, 6, "30d");
-      try (AnalyzerService analyzer = new AnalyzerService(settings, AnalyzerConfig.defaults(), metrics.registry(),
-              stateDir(), 1);
-          IndicatorWatch watch = new IndicatorWatch(settings, run.options().telemetry().runId())) {
-        analyzer.start(Duration.ofSeconds(60));
-        System.out.println("analyzer running");
-        TrainCommand.train(run, settings, metrics.registry(), System.out, watch::summary);
+    String runId = run.options().telemetry().runId();
+    Path dir = out != null ? out : Path.of("rote-demo-" + runId);
+    Files.createDirectories(dir);
+    StopOptions stop = StopOptions.defaults().withRestore(!noRestore).savingTo(dir.resolve("model.zip"));
+    if (!noFullRun) {
+      stop = stop.continuingAfterStop();
+    }
+    try (MetricsEndpoint metrics = new MetricsEndpoint("demo", metricsPort);
+        LocalPipeline pipeline = LocalPipeline.start(port, AnalyzerConfig.defaults(), ruleSet, metrics.registry())) {
+      System.out.printf("embedded Kafka broker at %s; analyzer and alerting running (%s)%n",
+          pipeline.broker.bootstrapServers(), rules.describe());
+      ruleSet.rules().forEach(r -> System.out.println("  rule " + AlertingCommand.describe(r)));
+      try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka, runId, s -> System.out.printf(
+          ">> alert: rule %s (%s) at step %d: %s%n", s.getRule(),
+          s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason()))) {
+        ReferenceTrainer.Result r = TrainCommand.train(run, pipeline.kafka, metrics.registry(), System.out,
+            watch::summary, stop);
+        watch.awaitStep(IndicatorNames.TEST_ACCURACY, r.curveStepBeforeStop(), Duration.ofSeconds(10));
+        summary(r);
+        Path report = dir.resolve("report.html");
+        HtmlReport.write(timeline(runId, run.cli().describe(), r, watch), report);
+        System.out.printf("report: %s%n", report.toAbsolutePath());
+        if (r.status() == RunStatus.RUN_STATUS_STOPPED) {
+          System.out.printf("model at the stop: %s%n", dir.resolve("model.zip").toAbsolutePath());
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
     }
     return 0;
   }
 
+  private static void summary(ReferenceTrainer.Result r) {
+    System.out.println();
+    if (r.status() == RunStatus.RUN_STATUS_STOPPED) {
+      System.out.printf("stopped by Rote after step %d (rule %s)%n", r.stopStep(), r.stop().get().getRule());
+      System.out.printf("  clean test accuracy at the stop step:    %.4f%n", r.testAccuracyAtStop());
+      if (r.restoredStep() >= 0) {
+        System.out.printf("  restored checkpoint of step %-6d        %.4f  <- the model you keep%n",
+            r.restoredStep(), r.testAccuracyAtRestore());
+      }
+    } else {
+      System.out.printf("no stop signal: trained to the end, clean test accuracy %.4f%n", r.finalTestAccuracy());
+    }
+    System.out.printf("  best clean test accuracy of any epoch:   %.4f (step %d)%n", r.bestTestAccuracy(), r.bestStep());
+    if (!Double.isNaN(r.fullRunTestAccuracy())) {
+      System.out.printf("  training to the end would have reached:  %.4f%n", r.fullRunTestAccuracy());
+    }
+    System.out.println("(no clean data decided the stop: the test set only measures it)");
+  }
+
+  /** The run as the report shows it: indicators from the topic, accuracy by epoch, stop and alerts. */
+  static RunTimeline timeline(String runId, String description, ReferenceTrainer.Result r, IndicatorWatch watch) {
+    Map<String, List<Point>> series = new LinkedHashMap<>();
+    watch.history().forEach((name, values) -> {
+      List<Point> points = new ArrayList<>();
+      values.forEach((step, v) -> points.add(new Point(step, v)));
+      series.put(name, points);
+    });
+    List<Point> epochs = new ArrayList<>();
+    r.testAccuracy().forEach(p -> epochs.add(new Point((long) p[0], p[1])));
+    series.put("full_run_test_accuracy", epochs);
+    List<Marker> markers = new ArrayList<>();
+    if (r.stopStep() >= 0) {
+      markers.add(new Marker(r.stopStep(), "stop signal (step " + r.stopStep() + ")"));
+    }
+    if (r.restoredStep() >= 0) {
+      markers.add(new Marker(r.restoredStep(), "restored checkpoint (step " + r.restoredStep() + ")"));
+    }
+    List<Alert> alerts = watch.alerts().stream().map(s -> new Alert(s.getStep(), s.getRule(),
+        s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getReason())).toList();
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put("run", description);
+    facts.put("status", Console.status(r.status()));
+    if (r.stopStep() >= 0) {
+      facts.put("stopped after step", Long.toString(r.stopStep()));
+      facts.put("clean test accuracy at the stop step", String.format("%.4f", r.testAccuracyAtStop()));
+    }
+    if (r.restoredStep() >= 0) {
+      facts.put("restored checkpoint", "step " + r.restoredStep() + String.format(", clean test accuracy %.4f",
+          r.testAccuracyAtRestore()));
+    }
+    facts.put("best clean test accuracy", String.format("%.4f at step %d", r.bestTestAccuracy(), r.bestStep()));
+    if (!Double.isNaN(r.fullRunTestAccuracy())) {
+      facts.put("training to the end would have reached", String.format("%.4f (full_run_test_accuracy in the "
+          + "chart; after the stop the trainer trained on detached from Rote)", r.fullRunTestAccuracy()));
+    }
+    return new RunTimeline(runId, "Rote run " + runId, facts, series, markers, alerts);
+  }
 }

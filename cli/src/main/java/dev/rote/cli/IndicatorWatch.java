@@ -4,6 +4,7 @@ import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.StopSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,29 +17,37 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * Follows one run's indicators on the indicators topic: the latest run-level value of each, and
- * the whole history for reports. Series are named {@code name} or {@code name/layer}; per-class
- * values are left out.
+ * Follows one run's indicators and alerts: the latest run-level value of each indicator, the whole
+ * history for reports, and every alert as it arrives. Series are named {@code name} or {@code
+ * name/layer}; per-class values are left out.
  */
 final class IndicatorWatch implements AutoCloseable {
 
   private final Map<String, Double> latest = new ConcurrentHashMap<>();
   private final Map<String, TreeMap<Long, Double>> history = new TreeMap<>();
-  private final KafkaConsumer<String, Indicator> consumer;
+  private final List<StopSignal> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.function.Consumer<StopSignal> onAlert;
+  private final KafkaConsumer<String, byte[]> consumer;
   private final Thread thread;
   private final String runId;
   private volatile boolean running = true;
 
   IndicatorWatch(KafkaSettings kafka, String runId) {
+    this(kafka, runId, s -> { });
+  }
+
+  /** @param onAlert called on the watch thread for each alert of the run */
+  IndicatorWatch(KafkaSettings kafka, String runId, java.util.function.Consumer<StopSignal> onAlert) {
     this.runId = runId;
+    this.onAlert = onAlert;
     Map<String, Object> props = kafka.with(Map.of(
         ConsumerConfig.CLIENT_ID_CONFIG, "rote-watch-" + runId,
         ConsumerConfig.GROUP_ID_CONFIG, "rote-watch-" + runId,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     consumer = new KafkaConsumer<>(props, Topics.INDICATORS.keySerde().deserializer(),
-        Topics.INDICATORS.valueSerde().deserializer());
-    consumer.subscribe(List.of(Topics.INDICATORS.name()));
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    consumer.subscribe(List.of(Topics.INDICATORS.name(), Topics.ALERTS.name()));
     thread = new Thread(this::run, "rote-indicator-watch");
     thread.setDaemon(true);
     thread.start();
@@ -49,7 +58,18 @@ final class IndicatorWatch implements AutoCloseable {
       while (running) {
         try {
           for (var r : consumer.poll(Duration.ofMillis(200))) {
-            Indicator i = r.value();
+            if (!runId.equals(r.key()) || r.value() == null) {
+              continue;
+            }
+            if (r.topic().equals(Topics.ALERTS.name())) {
+              StopSignal s = parse(StopSignal.parser(), r.value());
+              if (s != null) {
+                alerts.add(s);
+                onAlert.accept(s);
+              }
+              continue;
+            }
+            Indicator i = parse(Indicator.parser(), r.value());
             if (i != null && runId.equals(i.getRunId()) && !i.hasClassLabel()) {
               String name = seriesName(i);
               latest.put(name, i.getValue());
@@ -67,6 +87,19 @@ final class IndicatorWatch implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(1));
     }
+  }
+
+  private static <T> T parse(com.google.protobuf.Parser<T> parser, byte[] bytes) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return null; // the services dead-letter bad records; a watcher only skips them
+    }
+  }
+
+  /** Alerts of the run received so far, in arrival order. */
+  List<StopSignal> alerts() {
+    return List.copyOf(alerts);
   }
 
   static String seriesName(Indicator i) {

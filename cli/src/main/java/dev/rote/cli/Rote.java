@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "rote", mixinStandardHelpOptions = true, version = "rote 0.1.0",
     description = "Rote: a live memorization monitor for neural-network training.",
     subcommands = {
-        DemoCommand.class, BrokerCommand.class, TrainCommand.class, AnalyzerCommand.class, StopCommand.class,
-        RunsCommand.class, ReproduceCommand.class,
+        DemoCommand.class, BrokerCommand.class, TrainCommand.class, AnalyzerCommand.class, AlertingCommand.class,
+        StopCommand.class,
+        RunsCommand.class, ReproduceCommand.class, ExperimentCommand.class,
         BenchCommand.class
     })
 public final class Rote implements Runnable {

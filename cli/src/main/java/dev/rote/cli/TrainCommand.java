@@ -5,6 +5,7 @@ import dev.rote.contract.v1.StopSignal;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.data.IdxDataset;
 import dev.rote.trainer.reference.ReferenceTrainer;
+import dev.rote.trainer.reference.StopOptions;
 import dev.rote.trainer.reference.TrainOptions;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -20,6 +21,15 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
   @Mixin TrainerOptions trainer;
 
+  @picocli.CommandLine.Option(names = "--no-restore",
+      description = "On a stop, keep the model as it is instead of going back to the checkpoint closest to "
+          + "the signal's restore step.")
+  boolean noRestore;
+
+  @picocli.CommandLine.Option(names = "--save-model", paramLabel = "FILE",
+      description = "Save the model here after a stop (the restored one when restoring).")
+  java.nio.file.Path saveModel;
+
   @picocli.CommandLine.Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
       description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
   int metricsPort;
@@ -29,7 +39,8 @@ final class TrainCommand implements Callable<Integer> {
     Prepared run = prepare(trainer);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     try (MetricsEndpoint metrics = new MetricsEndpoint("trainer", metricsPort)) {
-      ReferenceTrainer.Result r = train(run, settings, metrics.registry(), System.out, null);
+      ReferenceTrainer.Result r = train(run, settings, metrics.registry(), System.out, null,
+          StopOptions.defaults().withRestore(!noRestore).savingTo(saveModel));
       return r.status() == dev.rote.contract.v1.RunStatus.RUN_STATUS_FAILED ? 1 : 0;
     }
   }
@@ -50,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
   /** Loads the data, trains with live progress on {@code out}, and prints a summary. */
   static ReferenceTrainer.Result train(
       Prepared run, KafkaSettings settings, io.micrometer.core.instrument.MeterRegistry metrics, PrintStream out,
-      java.util.function.Supplier<String> indicators) {
+      java.util.function.Supplier<String> indicators, StopOptions stopOptions) {
     TrainOptions options = run.options();
     IdxDataset data = run.data();
     ReferenceTrainer rt = run.trainer();
@@ -59,9 +70,14 @@ final class TrainCommand implements Callable<Integer> {
     out.printf("label noise: %d of %d training labels changed%n", rt.labels().flippedCount(), data.trainSize());
     long t0 = System.nanoTime();
     try (RoteTelemetry telemetry = RoteTelemetry.start(options.telemetry(), settings, metrics)) {
-      ReferenceTrainer.Result r = rt.run(telemetry, new ReferenceTrainer.Progress() {
+      ReferenceTrainer.Result r = rt.run(telemetry, stopOptions, new ReferenceTrainer.Progress() {
         @Override
         public void onEpoch(ReferenceTrainer.EpochReport e) {
+          if (e.afterStop()) {
+            out.printf("  (full run) epoch %3d/%d  step %6d  loss %.4f  test acc %.4f%n",
+                e.epoch(), e.epochs(), e.step(), e.trainLoss(), e.testAccuracy());
+            return;
+          }
           out.printf("epoch %3d/%d  step %6d  loss %.4f  test acc %.4f  test loss %.4f  "
                   + "telemetry sent %d dropped %d%n",
               e.epoch(), e.epochs(), e.step(), e.trainLoss(), e.testAccuracy(), e.testLoss(),
@@ -73,13 +89,23 @@ final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onStop(StopSignal s, long step) {
-          out.printf("stop signal %s (rule %s: %s) received; stopping after step %d%n",
-              s.getSignalId(), s.getRule(), s.getReason(), step);
+          out.printf(">> stop signal %s from rule %s received after step %d%s%n   %s%n",
+              s.getSignalId(), s.getRule(), step,
+              stopOptions.obey() ? "; stopping" : " (recorded, not obeyed)", s.getReason());
+          if (s.hasRestoreStep() && stopOptions.restore()) {
+            out.printf("   recommended restore step %d%n", s.getRestoreStep());
+          }
+          if (stopOptions.continueAfterStop()) {
+            out.println("   training on detached from Rote only to show what the full run would reach:");
+          }
         }
       });
-      out.printf("run %s %s after %d steps (%d epochs, %.0f s): final test acc %.4f, best %.4f%n",
+      out.printf("run %s %s after %d steps (%d epochs, %.0f s): test acc %.4f%s, best %.4f%n",
           options.telemetry().runId(), Console.status(r.status()), r.steps(), r.epochsCompleted(),
-          (System.nanoTime() - t0) / 1e9, r.finalTestAccuracy(), r.bestTestAccuracy());
+          (System.nanoTime() - t0) / 1e9, r.finalTestAccuracy(),
+          r.restoredStep() >= 0 && r.status() == dev.rote.contract.v1.RunStatus.RUN_STATUS_STOPPED
+              ? " (restored checkpoint of step " + r.restoredStep() + ")" : "",
+          r.bestTestAccuracy());
       return r;
     } finally {
       out.flush();

@@ -30,11 +30,11 @@ final class TrainerOptions {
       description = "Replace every training label by a uniformly random class.")
   boolean randomLabels;
 
-  @Option(names = "--train-size", paramLabel = "N", defaultValue = "5000",
+  @Option(names = "--train-size", paramLabel = "N", defaultValue = "10000",
       description = "Train on the first N training examples; 0 for all (default: ${DEFAULT-VALUE}).")
   int trainSize;
 
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "40",
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "30",
       description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
@@ -46,7 +46,7 @@ final class TrainerOptions {
       description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
   int[] hidden;
 
-  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.001",
+  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.0003",
       description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 

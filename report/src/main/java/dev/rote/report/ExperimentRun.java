@@ -11,7 +11,9 @@ import java.util.List;
  * @param labelNoise fraction of training labels replaced by wrong ones, in [0, 1]
  * @param seed the run's random seed
  * @param stopStep the step of Rote's stop signal, or {@code null} when Rote never signalled
- * @param testAccAtStop test accuracy at {@code stopStep}, or {@code null}
+ * @param testAccAtStop test accuracy of the model Rote leaves at its stop: the checkpoint restored after
+ *     the stop when the signal recommends one (the trainer's default), else the model at {@code
+ *     stopStep}; or {@code null}
  * @param testAccAtRestore test accuracy of the checkpoint restored after the stop, or {@code null}
  * @param restoreStep the step of that checkpoint, or {@code null}
  * @param bestTestAcc the best test accuracy over the whole run
@@ -24,6 +26,8 @@ import java.util.List;
  * @param baselineBestTestAcc the best test accuracy of the baseline run, or {@code null}
  * @param testAccuracy test accuracy by step (sorted by step on construction)
  * @param baselineTestAccuracy the baseline run's test accuracy by step; empty when it is the same run
+ * @param testAccAtStopStep test accuracy of the model at {@code stopStep} itself, not restored, or
+ *     {@code null}
  */
 public record ExperimentRun(
     double labelNoise,
@@ -41,7 +45,8 @@ public record ExperimentRun(
     Double baselineTestAccAtStop,
     Double baselineBestTestAcc,
     List<Point> testAccuracy,
-    List<Point> baselineTestAccuracy) {
+    List<Point> baselineTestAccuracy,
+    Double testAccAtStopStep) {
 
   public ExperimentRun {
     if (!(labelNoise >= 0 && labelNoise <= 1)) {
@@ -50,6 +55,7 @@ public record ExperimentRun(
     step("stopStep", stopStep);
     accuracy("testAccAtStop", testAccAtStop);
     accuracy("testAccAtRestore", testAccAtRestore);
+    accuracy("testAccAtStopStep", testAccAtStopStep);
     step("restoreStep", restoreStep);
     accuracy("bestTestAcc", bestTestAcc);
     step("bestStep", bestStep);

@@ -90,14 +90,15 @@ public final class RuleEngine {
       return null;
     }
     s.wait++;
-    if (s.wait < r.patience()) {
+    if (s.wait < r.patience() || (r.rebound() > 0 && Math.abs(v - s.best) <= r.rebound())) {
       return null;
     }
     String best = s.bestStep < 0
         ? "never improved on the baseline " + r.baseline()
         : String.format(Locale.ROOT, "best %.6g at step %d", s.best, s.bestStep);
-    return String.format(Locale.ROOT, "%s = %.6g has not improved by more than %s for %d evaluations (%s)",
-        m, v, r.minDelta(), s.wait, best);
+    String rebound = r.rebound() > 0 ? String.format(Locale.ROOT, " and is more than %s off it", r.rebound()) : "";
+    return String.format(Locale.ROOT, "%s = %.6g has not improved by more than %s for %d evaluations (%s)%s",
+        m, v, r.minDelta(), s.wait, best, rebound);
   }
 
   private static boolean conditionsHold(Rule r, RunAlerts state) {

@@ -55,11 +55,25 @@ class RuleEngineTest {
 
   @Test
   void shouldRequireAnImprovementLargerThanMinDelta() {
-    Rule r = new Rule("r1", "m", null, Rule.Mode.MAX, 0.05, 1, null, null, null, true, 0, Rule.Action.STOP, true,
+    Rule r = new Rule("r1", "m", null, Rule.Mode.MAX, 0.05, 1, 0.0, null, null, null, true, 0, Rule.Action.STOP, true,
         List.of());
     // max mode: 0.50 best; 0.54 is not > 0.50 + 0.05 -> wait 1 -> fires at step 20.
     assertThat(feed(r, 0.50, 0.54)).singleElement().extracting(StopSignal::getStep).isEqualTo(20L);
     assertThat(feed(r, 0.50, 0.56)).isEmpty();
+  }
+
+  @Test
+  void shouldWaitForTheReboundBeforeFiringOnPatience() {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of());
+    // best 0.10 at step 10; 0.12, 0.14 exhaust the patience but stay within 0.05 of the best (a
+    // plateau); 0.16 is 0.06 off the best (a turning point) -> fires at step 40, restore step 10.
+    assertThat(feed(r, 0.10, 0.12, 0.14, 0.16)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(40);
+      assertThat(s.getRestoreStep()).isEqualTo(10);
+      assertThat(s.getReason()).contains("more than 0.05 off it");
+    });
+    assertThat(feed(r, 0.10, 0.12, 0.14, 0.15, 0.13, 0.149)).isEmpty();
   }
 
   @Test
@@ -78,13 +92,13 @@ class RuleEngineTest {
 
   @Test
   void shouldFireOnThresholdsAndNonFiniteValues() {
-    Rule stopping = new Rule("s", "m", null, Rule.Mode.MIN, 0, 100, null, 0.1, null, true, 0, Rule.Action.STOP,
+    Rule stopping = new Rule("s", "m", null, Rule.Mode.MIN, 0, 100, 0.0, null, 0.1, null, true, 0, Rule.Action.STOP,
         true, List.of());
     assertThat(feed(stopping, 0.5, 0.2, 0.09)).singleElement().satisfies(s -> {
       assertThat(s.getStep()).isEqualTo(30);
       assertThat(s.getReason()).contains("stopping threshold");
     });
-    Rule diverging = new Rule("d", "m", null, Rule.Mode.MIN, 0, 100, null, null, 2.0, true, 0, Rule.Action.STOP,
+    Rule diverging = new Rule("d", "m", null, Rule.Mode.MIN, 0, 100, 0.0, null, null, 2.0, true, 0, Rule.Action.STOP,
         true, List.of());
     assertThat(feed(diverging, 0.5, 1.9, 2.1)).singleElement().satisfies(s ->
         assertThat(s.getReason()).contains("diverged"));
@@ -95,7 +109,7 @@ class RuleEngineTest {
   @Test
   void shouldStartFromTheBaseline() {
     // max mode, baseline 0.8, patience 2: 0.7 and 0.75 never beat the baseline -> fires, no restore step.
-    Rule r = new Rule("b", "m", null, Rule.Mode.MAX, 0, 2, 0.8, null, null, true, 0, Rule.Action.STOP, true,
+    Rule r = new Rule("b", "m", null, Rule.Mode.MAX, 0, 2, 0.0, 0.8, null, null, true, 0, Rule.Action.STOP, true,
         List.of());
     assertThat(feed(r, 0.7, 0.75)).singleElement().satisfies(s -> {
       assertThat(s.hasRestoreStep()).isFalse();
@@ -105,7 +119,7 @@ class RuleEngineTest {
 
   @Test
   void shouldIgnoreValuesBeforeStartFromStep() {
-    Rule r = new Rule("b", "m", null, Rule.Mode.MIN, 0, 1, null, null, null, true, 25, Rule.Action.STOP, true,
+    Rule r = new Rule("b", "m", null, Rule.Mode.MIN, 0, 1, 0.0, null, null, null, true, 25, Rule.Action.STOP, true,
         List.of());
     // steps 10, 20 ignored (0.1 would otherwise be the best); 30 best; 40 worse -> fires at 40.
     assertThat(feed(r, 0.1, 0.1, 0.5, 0.6)).singleElement().satisfies(s -> {
@@ -116,7 +130,7 @@ class RuleEngineTest {
 
   @Test
   void shouldHoldATriggerUntilEveryConditionHolds() {
-    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 1, null, null, null, true, 0, Rule.Action.WARN, true,
+    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 1, 0.0, null, null, null, true, 0, Rule.Action.WARN, true,
         List.of(new Rule.Condition("g", null, 0.5, null)));
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new RuleEngine.Listener() {});
     RunAlerts state = new RunAlerts();
@@ -133,7 +147,7 @@ class RuleEngineTest {
 
   @Test
   void shouldMatchLayerAndSkipPerClassValues() {
-    Rule r = new Rule("l", "m", 1, Rule.Mode.MIN, 0, 0, null, null, null, true, 0, Rule.Action.STOP, true, List.of());
+    Rule r = new Rule("l", "m", 1, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true, List.of());
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new RuleEngine.Listener() {});
     RunAlerts state = new RunAlerts();
     engine.apply(state, value("m", 10, 0.2).toBuilder().setLayer(1).build(), 0);

@@ -49,7 +49,7 @@ public final class ReferenceTrainer {
   /** End-of-epoch numbers. */
   public record EpochReport(
       int epoch, int epochs, long step, double trainLoss, double testAccuracy, double testLoss,
-      long telemetrySent, long telemetryDropped) {}
+      long telemetrySent, long telemetryDropped, boolean afterStop) {}
 
   /**
    * How the run ended.
@@ -63,11 +63,27 @@ public final class ReferenceTrainer {
    * @param restoredStep step of the checkpoint restored (or, when only recording, that would have
    *     been), or -1
    * @param testAccuracyAtRestore clean test accuracy of that checkpoint, or NaN
+   * @param fullRunTestAccuracy after a stop with {@link StopOptions#continueAfterStop()}: the clean
+   *     test accuracy training to the last epoch reached; otherwise NaN
    */
   public record Result(
       RunStatus status, long steps, int epochsCompleted, double finalTestAccuracy,
       double bestTestAccuracy, long bestStep, List<double[]> testAccuracy, Optional<StopSignal> stop,
-      long stopStep, double testAccuracyAtStop, long restoredStep, double testAccuracyAtRestore) {}
+      long stopStep, double testAccuracyAtStop, long restoredStep, double testAccuracyAtRestore,
+      double fullRunTestAccuracy) {
+
+    /** Step of the last epoch evaluated before the stop (or of the last epoch), 0 if none. */
+    public long curveStepBeforeStop() {
+      long last = 0;
+      for (double[] p : testAccuracy) {
+        if (stopStep >= 0 && status == RunStatus.RUN_STATUS_STOPPED && p[0] > stopStep) {
+          break;
+        }
+        last = (long) p[0];
+      }
+      return last;
+    }
+  }
 
   private static final int EVAL_CHUNK = 1000;
 
@@ -145,66 +161,87 @@ public final class ReferenceTrainer {
     Optional<StopSignal> stop = Optional.empty();
     StopOutcome outcome = null;
     boolean stopped = false;
+    boolean detached = false; // training on after an obeyed stop, only to measure the full run
+    long step = 0;
+    long stoppedAtStep = -1;
     try {
-      for (int epoch = 0; epoch < options.epochs() && !stopped; epoch++) {
+      for (int epoch = 0; epoch < options.epochs() && !(stopped && !detached); epoch++) {
         shuffle(order, new SplittableRandom(options.seed() * 1_000_003L + epoch));
         double lossSum = 0;
         int steps = 0;
         for (int from = 0; from < n; from += options.batchSize()) {
           if (outcome == null && (stop = telemetry.stopSignal()).isPresent()) {
-            outcome = onStop(net, stop.get(), checkpoints, stopOptions, listener.lastStep());
-            progress.onStop(stop.get(), listener.lastStep());
+            outcome = onStop(net, stop.get(), checkpoints, stopOptions, step);
+            progress.onStop(stop.get(), step);
             if (stopOptions.obey()) {
               stopped = true;
-              break;
+              stoppedAtStep = step;
+              telemetry.finish(RunStatus.RUN_STATUS_STOPPED, stop.get().getRule() + ": " + stop.get().getReason(),
+                  outcome.restoredStep >= 0 ? outcome.restoredStep : null);
+              if (!stopOptions.continueAfterStop()) {
+                break;
+              }
+              detached = true;
+              net.setListeners(new ArrayList<>());
             }
           }
           int[] batch = Arrays.copyOfRange(order, from, Math.min(n, from + options.batchSize()));
           INDArray x = features(true, batch);
           INDArray y = oneHot(select(labels.labels(), batch));
-          listener.beginBatch(toLongs(batch), select(labels.flipped(), batch));
-          if (SingleBackwardPass.wanted(net, listener)) {
-            SingleBackwardPass.fit(net, x, y, listener);
-          } else {
+          if (detached) {
             net.fit(x, y);
+            step++;
+          } else {
+            listener.beginBatch(toLongs(batch), select(labels.flipped(), batch));
+            if (SingleBackwardPass.wanted(net, listener)) {
+              SingleBackwardPass.fit(net, x, y, listener);
+            } else {
+              net.fit(x, y);
+            }
+            step = listener.lastStep();
+            if (checkpoints != null) {
+              checkpoints.onStep(step, net);
+            }
           }
           lossSum += net.score();
           steps++;
-          if (checkpoints != null) {
-            checkpoints.onStep(listener.lastStep(), net);
-          }
         }
         if (stopped && steps == 0) {
           break;
         }
         net.incrementEpochCount();
-        epochsDone = epoch + 1;
         double[] eval = evaluate(net);
-        last = eval[0];
-        if (Double.isNaN(best) || last > best) {
-          best = last;
-          bestStep = listener.lastStep();
+        if (Double.isNaN(best) || eval[0] > best) {
+          best = eval[0];
+          bestStep = step;
         }
-        curve.add(new double[] {listener.lastStep(), last});
-        telemetry.publishEvaluation(listener.lastStep(), epoch, "test", eval[0], eval[1], data.testSize());
-        progress.onEpoch(new EpochReport(epochsDone, options.epochs(), listener.lastStep(),
+        curve.add(new double[] {step, eval[0]});
+        if (!detached) {
+          epochsDone = epoch + 1;
+          last = eval[0];
+          telemetry.publishEvaluation(step, epoch, "test", eval[0], eval[1], data.testSize());
+        }
+        progress.onEpoch(new EpochReport(epoch + 1, options.epochs(), step,
             steps == 0 ? Double.NaN : lossSum / steps, eval[0], eval[1],
-            telemetry.sink().sent(), telemetry.sink().dropped()));
+            telemetry.sink().sent(), telemetry.sink().dropped(), detached));
       }
     } catch (RuntimeException e) {
       telemetry.finish(RunStatus.RUN_STATUS_FAILED, e.toString(), null);
       throw e;
     }
-    RunStatus status = stopped ? RunStatus.RUN_STATUS_STOPPED : RunStatus.RUN_STATUS_COMPLETED;
-    Long restored = stopped && outcome.restoredStep >= 0 ? outcome.restoredStep : null;
-    telemetry.finish(status, stopped ? stop.get().getRule() + ": " + stop.get().getReason() : "", restored);
+    double fullRun = Double.NaN;
     if (stopped) {
+      fullRun = detached ? curve.get(curve.size() - 1)[1] : Double.NaN;
       last = Double.isNaN(outcome.accuracyAtRestore) ? outcome.accuracyAtStop : outcome.accuracyAtRestore;
+    } else {
+      telemetry.finish(RunStatus.RUN_STATUS_COMPLETED, "", null);
     }
-    return new Result(status, listener.lastStep(), epochsDone, last, best, bestStep, curve,
+    return new Result(stopped ? RunStatus.RUN_STATUS_STOPPED : RunStatus.RUN_STATUS_COMPLETED,
+        stopped ? stoppedAtStep : step, epochsDone, last, best, bestStep, curve,
         outcome == null ? Optional.empty() : stop,
         outcome == null ? -1 : outcome.stopStep, outcome == null ? Double.NaN : outcome.accuracyAtStop,
-        outcome == null ? -1 : outcome.restoredStep, outcome == null ? Double.NaN : outcome.accuracyAtRestore);
+        outcome == null ? -1 : outcome.restoredStep, outcome == null ? Double.NaN : outcome.accuracyAtRestore,
+        fullRun);
   }
 
   private record StopOutcome(long stopStep, double accuracyAtStop, long restoredStep, double accuracyAtRestore) {}
@@ -219,18 +256,19 @@ public final class ReferenceTrainer {
     double atStop = evaluate(net)[0];
     long restored = -1;
     double atRestore = Double.NaN;
+    MultiLayerNetwork kept = net;
     if (checkpoints != null && signal.hasRestoreStep() && checkpoints.closest(signal.getRestoreStep()).isPresent()) {
-      if (stopOptions.obey()) {
+      if (stopOptions.obey() && !stopOptions.continueAfterStop()) {
         restored = checkpoints.restore(net, signal.getRestoreStep());
-        atRestore = evaluate(net)[0];
       } else {
         restored = checkpoints.closest(signal.getRestoreStep()).getAsLong();
-        atRestore = evaluate(checkpoints.copyAt(restored, net))[0];
+        kept = checkpoints.copyAt(restored, net);
       }
+      atRestore = evaluate(kept)[0];
     }
     if (stopOptions.obey() && stopOptions.saveModel() != null) {
       try {
-        ModelSerializer.writeModel(net, stopOptions.saveModel().toFile(), true);
+        ModelSerializer.writeModel(kept, stopOptions.saveModel().toFile(), true);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("cannot save the model to " + stopOptions.saveModel(), e);
       }

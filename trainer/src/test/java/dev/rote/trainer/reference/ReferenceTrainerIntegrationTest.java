@@ -224,6 +224,25 @@ class ReferenceTrainerIntegrationTest {
     }
   }
 
+  @Test
+  void shouldPublishTheStopAndMeasureTheFullRunWhenContinuingAfterStop() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = provision(broker);
+      ReferenceTrainer.Result result = trainWithSignalAfterEpoch2(kafka, "it-continue", 5,
+          StopOptions.defaults().continuingAfterStop());
+      assertThat(result.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
+      assertThat(result.steps()).isBetween(20L, 49L);
+      assertThat(result.testAccuracy()).hasSize(5);
+      assertThat(result.fullRunTestAccuracy()).isEqualTo(result.testAccuracy().get(4)[1]);
+      assertThat(result.testAccuracyAtRestore()).isEqualTo(result.testAccuracy().get(0)[1]);
+      assertThat(result.finalTestAccuracy()).isEqualTo(result.testAccuracyAtRestore());
+      RunMetadata last = lastRun(kafka);
+      assertThat(last.getStatus()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
+      assertThat(last.getLastStep()).isEqualTo(result.steps());
+      assertThat(last.getRestoredStep()).isEqualTo(10);
+    }
+  }
+
   /** The latest run metadata record, read with a plain byte-array consumer. */
   static RunMetadata lastRun(KafkaSettings kafka) throws Exception {
     RunMetadata last = null;

@@ -1,0 +1,79 @@
+package dev.rote.cli;
+
+import dev.rote.alerting.AlertingService;
+import dev.rote.alerting.Rule;
+import dev.rote.alerting.RuleSet;
+import dev.rote.contract.KafkaSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "alerting", mixinStandardHelpOptions = true,
+    description = "Run the alerting service: indicators in, alerts and stop signals out. Start more "
+        + "instances with the same --application-id to scale out.")
+final class AlertingCommand implements Callable<Integer> {
+
+  @Mixin KafkaOptions kafka;
+  @Mixin RulesOption rules;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9402",
+      description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--application-id", paramLabel = "ID", defaultValue = AlertingService.DEFAULT_APPLICATION_ID,
+      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Local state directory (default: Kafka Streams' own).")
+  Path stateDir;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    RuleSet set = rules.load(System.err);
+    KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
+    MetricsEndpoint metrics = new MetricsEndpoint("alerting", metricsPort);
+    AlertingService service = new AlertingService(settings, set, applicationId, metrics.registry(), stateDir);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      service.close(Duration.ofSeconds(30));
+      metrics.close();
+      stopped.countDown();
+    }, "rote-alerting-shutdown"));
+    service.start(Duration.ofSeconds(60));
+    System.out.printf("alerting %s running against %s with %s%s:%n", applicationId, settings.bootstrapServers(),
+        rules.describe(), metricsPort > 0 ? ", metrics at http://127.0.0.1:" + metricsPort + "/metrics" : "");
+    set.rules().forEach(r -> System.out.println("  " + describe(r)));
+    System.out.println("Ctrl-C stops it.");
+    stopped.await();
+    return 0;
+  }
+
+  static String describe(Rule r) {
+    StringBuilder b = new StringBuilder(r.name()).append(": ").append(r.action().name().toLowerCase())
+        .append(" when ").append(r.series()).append(" (").append(r.mode().name().toLowerCase())
+        .append(") has not improved by more than ").append(r.minDelta()).append(" for ").append(r.patience())
+        .append(" evaluations");
+    if (r.rebound() > 0) {
+      b.append(" and is more than ").append(r.rebound()).append(" off its best");
+    }
+    if (r.stoppingThreshold() != null) {
+      b.append(", or passes ").append(r.stoppingThreshold());
+    }
+    if (r.divergenceThreshold() != null) {
+      b.append(", or diverges beyond ").append(r.divergenceThreshold());
+    }
+    for (Rule.Condition c : r.when()) {
+      b.append(", while ").append(c.series()).append(c.above() != null ? " > " + c.above() : "")
+          .append(c.below() != null ? " < " + c.below() : "");
+    }
+    if (r.startFromStep() > 0) {
+      b.append(", from step ").append(r.startFromStep());
+    }
+    return b.toString();
+  }
+}

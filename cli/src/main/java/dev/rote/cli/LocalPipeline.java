@@ -1,0 +1,81 @@
+package dev.rote.cli;
+
+import dev.rote.alerting.AlertingService;
+import dev.rote.alerting.RuleSet;
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerService;
+import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Rote's whole server side in one process: an embedded Kafka broker with the analyzer and the
+ * alerting service, each a real Kafka Streams application. Behind {@code demo}, {@code experiment}
+ * and {@code bench stop-latency}.
+ */
+final class LocalPipeline implements AutoCloseable {
+
+  final EmbeddedKafkaBroker broker;
+  final KafkaSettings kafka;
+  final AnalyzerService analyzer;
+  final AlertingService alerting;
+
+  private LocalPipeline(EmbeddedKafkaBroker broker, KafkaSettings kafka, AnalyzerService analyzer,
+      AlertingService alerting) {
+    this.broker = broker;
+    this.kafka = kafka;
+    this.analyzer = analyzer;
+    this.alerting = alerting;
+  }
+
+  /**
+   * @param port broker port, 0 for a free one
+   * @param analyzerConfig the analyzer's settings
+   */
+  static LocalPipeline start(int port, AnalyzerConfig analyzerConfig, RuleSet rules, MeterRegistry registry)
+      throws InterruptedException {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, null);
+    AnalyzerService analyzer = null;
+    AlertingService alerting = null;
+    try {
+      KafkaSettings kafka = KafkaOptions.connect(broker.bootstrapServers(), null, 6, "30d");
+      analyzer = new AnalyzerService(kafka, analyzerConfig, registry, tempDir("rote-analyzer-"), 1);
+      alerting = new AlertingService(kafka, rules, AlertingService.DEFAULT_APPLICATION_ID, registry,
+          tempDir("rote-alerting-"));
+      analyzer.start(Duration.ofSeconds(60));
+      alerting.start(Duration.ofSeconds(60));
+      return new LocalPipeline(broker, kafka, analyzer, alerting);
+    } catch (RuntimeException | InterruptedException e) {
+      if (alerting != null) {
+        alerting.close(Duration.ofSeconds(5));
+      }
+      if (analyzer != null) {
+        analyzer.close(Duration.ofSeconds(5));
+      }
+      broker.close();
+      throw e;
+    }
+  }
+
+  static Path tempDir(String prefix) {
+    try {
+      Path dir = Files.createTempDirectory(prefix);
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    alerting.close(Duration.ofSeconds(10));
+    analyzer.close(Duration.ofSeconds(10));
+    broker.close();
+  }
+}
