@@ -328,7 +328,7 @@ final class AnalyzerBench implements Callable<Integer> {
     }
   }
 
-  private static long pct(long[] sorted, double p) {
+  static long pct(long[] sorted, double p) {
     if (sorted.length == 0) {
       return -1;
     }

@@ -72,6 +72,26 @@ class RoteCliTest {
   }
 
   @Test
+  void shouldRefuseToStartWithAnInvalidRulesFileNamingLineAndField(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, "rules:\n  - name: a\n    monitor: prediction_flip_rate\n    patience: -2\n");
+    Run r = run("alerting", "--rules", rules.toString(), "--bootstrap-servers", "127.0.0.1:1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(rules + " line 4: patience: must be an integer >= 0, was -2")
+        .doesNotContain("cannot reach Kafka");
+  }
+
+  @Test
+  void shouldReportARuleOnAnUnknownIndicatorAndGoOn(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, "rules:\n  - name: a\n    monitor: val_los\n");
+    Run r = run("alerting", "--rules", rules.toString(), "--bootstrap-servers", "127.0.0.1:1");
+    assertThat(r.err()).contains("warning: " + rules + " line 2: rule 'a' monitors 'val_los', which the "
+        + "analyzer does not publish").contains("cannot reach Kafka");
+    assertThat(r.code()).isEqualTo(1);
+  }
+
+  @Test
   void shouldParseRetentions() {
     assertThat(KafkaOptions.parseRetention("7d")).hasDays(7);
     assertThat(KafkaOptions.parseRetention("12h")).hasHours(12);
