@@ -41,7 +41,7 @@ public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.int
     registry = r;
     counters.clear();
     processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service")
-        .baseUnit("records").register(r);
+        .register(r);
     latency = Timer.builder(LATENCY)
         .description("Time from the trainer publishing the telemetry behind an indicator to the signal it fired")
         .publishPercentileHistogram()
@@ -56,7 +56,7 @@ public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.int
   }
 
   public void deadLettered(String reason) {
-    count(DEAD_LETTERED, "Indicator records sent to the dead-letter topic", "records", Tags.of("reason", reason));
+    count(DEAD_LETTERED, "Indicator records sent to the dead-letter topic", null, Tags.of("reason", reason));
   }
 
   @Override
@@ -79,6 +79,7 @@ public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.int
   }
 
   private void count(String name, String description, String unit, Tags tags) {
+    // Units only where the name does not already say it (Prometheus appends the unit to the name).
     counters.computeIfAbsent(Tags.of(name, "").and(tags), k -> Counter.builder(name)
         .description(description).baseUnit(unit).tags(tags).register(registry)).increment();
   }

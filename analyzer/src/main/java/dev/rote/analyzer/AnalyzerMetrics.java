@@ -52,13 +52,13 @@ public final class AnalyzerMetrics implements MeterBinder {
 
   public void processed(String type) {
     processed.computeIfAbsent(type, t -> Counter.builder(PROCESSED)
-        .description("Telemetry records processed").baseUnit("records").tag("type", t).register(registry))
+        .description("Telemetry records processed").tag("type", t).register(registry))
         .increment();
   }
 
   public void deadLettered(String reason) {
     deadLettered.computeIfAbsent(reason, t -> Counter.builder(DEAD_LETTERED)
-        .description("Telemetry records sent to the dead-letter topic").baseUnit("records").tag("reason", t)
+        .description("Telemetry records sent to the dead-letter topic").tag("reason", t)
         .register(registry)).increment();
   }
 

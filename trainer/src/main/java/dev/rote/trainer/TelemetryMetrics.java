@@ -35,11 +35,11 @@ public final class TelemetryMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     FunctionCounter.builder(SENT, sink, TelemetrySink::sent)
-        .description("Telemetry records acknowledged by Kafka").baseUnit("records").tags(tags)
+        .description("Telemetry records acknowledged by Kafka").tags(tags)
         .register(registry);
     FunctionCounter.builder(DROPPED, sink, TelemetrySink::dropped)
         .description("Telemetry records dropped because the broker was slow or down; training went on")
-        .baseUnit("records").tags(tags).register(registry);
+        .tags(tags).register(registry);
     Gauge.builder(BUFFERED, sink, TelemetrySink::bufferedBytes)
         .description("Telemetry accepted and not yet acknowledged").baseUnit("bytes").tags(tags)
         .register(registry);
@@ -47,7 +47,7 @@ public final class TelemetryMetrics implements MeterBinder {
         .description("Last training step completed").tags(tags).register(registry);
     if (control != null) {
       FunctionCounter.builder(STOPS, control, c -> c.stopSignal().isPresent() ? 1 : 0)
-          .description("Stop signals received for the run").baseUnit("signals").tags(tags)
+          .description("Stop signals received for the run").tags(tags)
           .register(registry);
     }
   }

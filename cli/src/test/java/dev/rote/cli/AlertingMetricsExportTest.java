@@ -1,0 +1,39 @@
+package dev.rote.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.alerting.AlertingMetrics;
+import dev.rote.alerting.Rule;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+/** The alerting meters as Prometheus scrapes them: names with units and _total, bounded tags. */
+class AlertingMetricsExportTest {
+
+  @Test
+  void shouldExportAlertingMetersWithPrometheusNames() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AlertingMetrics metrics = new AlertingMetrics();
+    metrics.bindTo(registry);
+    Rule stop = Rule.of("memorization_onset", "prediction_flip_rate");
+    Rule warn = Rule.of("forgetting_rising", "forgetting_rate").withAction(Rule.Action.WARN);
+    metrics.processed();
+    metrics.evaluated(stop, "run-1");
+    metrics.evaluated(stop, "run-1");
+    metrics.fired(stop, "run-1", 120);
+    metrics.fired(warn, "run-1", 80);
+    metrics.deadLettered("deserialization");
+    String text = registry.scrape();
+    assertThat(text)
+        .contains("rote_alerting_records_processed_total 1.0")
+        .contains("rote_alerting_rule_evaluations_total{rule=\"memorization_onset\"} 2.0")
+        .contains("rote_alerting_alerts_total{action=\"stop\",rule=\"memorization_onset\",run=\"run-1\"} 1.0")
+        .contains("rote_alerting_alerts_total{action=\"warn\",rule=\"forgetting_rising\",run=\"run-1\"} 1.0")
+        .contains("rote_alerting_stop_signals_total{rule=\"memorization_onset\",run=\"run-1\"} 1.0")
+        .doesNotContain("rote_alerting_stop_signals_total{rule=\"forgetting_rising\"")
+        .contains("rote_alerting_signal_latency_seconds_count 2")
+        .contains("rote_alerting_signal_latency_seconds_sum 0.2")
+        .contains("rote_alerting_records_deadlettered_total{reason=\"deserialization\"} 1.0");
+  }
+}
