@@ -39,9 +39,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
   @Mixin RulesOption rules;
 
-  @Option(names = "--data", paramLabel = "DIR", defaultValue = TrainerOptions.DEFAULT_DATA,
-      description = "Dataset in the MNIST IDX layout (default: ${DEFAULT-VALUE}).")
-  Path data;
+  @Mixin ModelOptions model;
 
   @Option(names = "--label-noise", paramLabel = "F,F,...", split = ",", defaultValue = "0,0.2,0.4,0.6",
       description = "Label-noise levels (default: ${DEFAULT-VALUE}).")
@@ -59,25 +57,6 @@ final class ExperimentCommand implements Callable<Integer> {
       description = "Also render the results page here, with plots in results-plots/ beside it "
           + "(e.g. docs/RESULTS.md).")
   Path results;
-
-  @Option(names = "--train-size", paramLabel = "N", defaultValue = "10000",
-      description = "Training examples (default: ${DEFAULT-VALUE}).")
-  int trainSize;
-
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "30", description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-      description = "Examples per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--hidden", paramLabel = "W,W,...", defaultValue = "512,512", split = ",",
-      description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
-  int[] hidden;
-
-  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.0003",
-      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
 
   @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.1",
       description = "Baseline: share of the (noisy) training data held out for validation (default: ${DEFAULT-VALUE}).")
@@ -100,9 +79,9 @@ final class ExperimentCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     if (quick) {
       var parsed = spec.commandLine().getParseResult();
-      trainSize = parsed.hasMatchedOption("--train-size") ? trainSize : 2000;
-      epochs = parsed.hasMatchedOption("--epochs") ? epochs : 8;
-      hidden = parsed.hasMatchedOption("--hidden") ? hidden : new int[] {256, 256};
+      model.trainSize = parsed.hasMatchedOption("--train-size") ? model.trainSize : 2000;
+      model.epochs = parsed.hasMatchedOption("--epochs") ? model.epochs : 8;
+      model.hidden = parsed.hasMatchedOption("--hidden") ? model.hidden : new int[] {256, 256};
       labelNoise = parsed.hasMatchedOption("--label-noise") ? labelNoise : new double[] {0.4};
       seeds = parsed.hasMatchedOption("--seeds") ? seeds : 1;
     }
@@ -115,15 +94,15 @@ final class ExperimentCommand implements Callable<Integer> {
       }
     }
     RuleSet ruleSet = rules.load(System.err);
-    IdxDataset dataset = IdxDataset.load(data, 10);
-    if (trainSize > 0) {
-      dataset = dataset.subsetTrain(trainSize);
+    IdxDataset dataset = IdxDataset.load(model.data, 10);
+    if (model.trainSize > 0) {
+      dataset = dataset.subsetTrain(model.trainSize);
     }
     String settings = String.format(Locale.ROOT,
         "%s, %d training examples, MLP %s, Adam %s, batch %d, %d epochs; Rote: %s, analyzer defaults; "
             + "baseline: DL4J EarlyStoppingTrainer, %.0f%% of the noisy training data for validation, "
-            + "patience %d epochs on validation loss", data, dataset.trainSize(), Arrays.toString(hidden),
-        learningRate, batchSize, epochs, rules.describe(), validationFraction * 100, baselinePatience);
+            + "patience %d epochs on validation loss", model.data, dataset.trainSize(),
+        Arrays.toString(model.hidden), model.learningRate, model.batchSize, model.epochs, rules.describe(), validationFraction * 100, baselinePatience);
     PrintStream o = System.out;
     o.println("experiment: " + settings);
     List<ExperimentRun> runs = new ArrayList<>();
@@ -160,8 +139,8 @@ final class ExperimentCommand implements Callable<Integer> {
       int seed, PrintStream o) {
     String runId = String.format(Locale.ROOT, "exp-n%02d-s%d-%s", Math.round(noise * 100), seed,
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")));
-    TrainOptions opts = new TrainOptions(data, noise, seed, false, trainSize, epochs, batchSize, hidden,
-        learningRate, seed, 32, TelemetryConfig.defaults(runId));
+    TrainOptions opts = new TrainOptions(model.data, noise, seed, false, model.trainSize, model.epochs,
+        model.batchSize, model.hidden, model.learningRate, seed, 32, TelemetryConfig.defaults(runId));
     ReferenceTrainer trainer = new ReferenceTrainer(opts, dataset);
     ReferenceTrainer.Result r;
     try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), pipeline.kafka, registry)) {

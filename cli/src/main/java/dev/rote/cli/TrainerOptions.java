@@ -7,16 +7,15 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of the reference trainer, shared by {@code train} and {@code demo}. */
 final class TrainerOptions {
 
-  static final String DEFAULT_DATA = "/usr/share/datasets/fashion-mnist";
+  static final String DEFAULT_DATA = ModelOptions.DEFAULT_DATA;
 
-  @Option(names = "--data", paramLabel = "DIR", defaultValue = DEFAULT_DATA,
-      description = "Dataset in the MNIST IDX layout (default: ${DEFAULT-VALUE}).")
-  Path data;
+  @Mixin ModelOptions model = new ModelOptions();
 
   @Option(names = "--label-noise", paramLabel = "FRACTION", defaultValue = "0",
       description = "Fraction of training labels replaced by a different class, uniformly (default: ${DEFAULT-VALUE}).")
@@ -29,26 +28,6 @@ final class TrainerOptions {
   @Option(names = "--random-labels",
       description = "Replace every training label by a uniformly random class.")
   boolean randomLabels;
-
-  @Option(names = "--train-size", paramLabel = "N", defaultValue = "10000",
-      description = "Train on the first N training examples; 0 for all (default: ${DEFAULT-VALUE}).")
-  int trainSize;
-
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "30",
-      description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-      description = "Examples per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--hidden", paramLabel = "W,W,...", defaultValue = "512,512", split = ",",
-      description = "Hidden layer widths (default: ${DEFAULT-VALUE}).")
-  int[] hidden;
-
-  @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "0.0003",
-      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "Seed of initialization and shuffling (default: ${DEFAULT-VALUE}).")
@@ -93,13 +72,13 @@ final class TrainerOptions {
   TrainOptions toOptions() {
     TelemetryConfig telemetry = TelemetryConfig.defaults(runId())
         .withSampling(summaryEvery, layerStatsEvery, sensitivityEvery, probeEvery);
-    return new TrainOptions(data, labelNoise, noiseSeed, randomLabels, trainSize, epochs, batchSize,
-        hidden, learningRate, seed, probePerClass, telemetry);
+    return new TrainOptions(model.data, labelNoise, noiseSeed, randomLabels, model.trainSize, model.epochs,
+        model.batchSize, model.hidden, model.learningRate, seed, probePerClass, telemetry);
   }
 
   String describe() {
     String noise = randomLabels ? "random labels" : "label noise " + labelNoise;
-    return data + ", " + (trainSize == 0 ? "all" : trainSize) + " training examples, " + noise
-        + ", MLP " + Arrays.toString(hidden) + ", " + epochs + " epochs";
+    return model.data + ", " + (model.trainSize == 0 ? "all" : model.trainSize) + " training examples, " + noise
+        + ", MLP " + Arrays.toString(model.hidden) + ", " + model.epochs + " epochs";
   }
 }
