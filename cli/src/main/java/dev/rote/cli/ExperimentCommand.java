@@ -69,6 +69,10 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--no-baseline", description = "Skip the baseline runs.")
   boolean noBaseline;
 
+  @Option(names = "--render", paramLabel = "FILE.json",
+      description = "Run nothing: render --results from a JSON file an earlier run wrote.")
+  Path render;
+
   @Option(names = "--quick",
       description = "A small variant for tests: 2,000 examples, 8 epochs, 256-256 hidden units, 40% noise, one seed.")
   boolean quick;
@@ -77,6 +81,15 @@ final class ExperimentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (render != null) {
+      if (results == null) {
+        throw new IllegalArgumentException("--render needs --results FILE.md");
+      }
+      Path page = results.toAbsolutePath();
+      ResultsReport.write(ExperimentJson.read(render), page, page.getParent().resolve("results-plots"));
+      System.out.println("results page: " + page);
+      return 0;
+    }
     if (quick) {
       var parsed = spec.commandLine().getParseResult();
       model.trainSize = parsed.hasMatchedOption("--train-size") ? model.trainSize : 2000;

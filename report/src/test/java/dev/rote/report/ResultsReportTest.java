@@ -22,8 +22,8 @@ class ResultsReportTest {
     assertThat(ResultsReport.targetMet(run(0.4, 1, 812L, 0.8819, 0.9, 1500L, 0.85))).contains(false);
     assertThat(ResultsReport.targetMet(run(0.4, 1, 812L, 0.89, 0.9, 1500L, 0.89))).contains(true);
     assertThat(ResultsReport.targetMet(run(0.4, 1, 812L, 0.89, 0.9, 1500L, 0.8901))).contains(false);
-    assertThat(ResultsReport.targetMet(run(0.3, 1, 812L, 0.8821, 0.9, 1500L, 0.85))).contains(true);
-    assertThat(ResultsReport.targetMet(run(0.3, 1, 812L, 0.8819, 0.9, 1500L, 0.85))).contains(false);
+    assertThat(ResultsReport.targetMet(run(0.6, 1, 812L, 0.8821, 0.9, 1500L, 0.85))).isEmpty();
+    assertThat(ResultsReport.targetMet(run(0.3, 1, 812L, 0.8819, 0.9, 1500L, 0.85))).isEmpty();
   }
 
   @Test
