@@ -152,6 +152,15 @@ class AlertingTopologyTest {
   }
 
   @Test
+  void shouldLeaveReplaysToTheReplayItself() {
+    for (long step = 10; step <= 50; step += 10) {
+      send("run-a@replay-1", "prediction_flip_rate", step, 0.5);
+    }
+    assertThat(alerts.isEmpty()).isTrue();
+    assertThat(control.isEmpty()).isTrue();
+  }
+
+  @Test
   void shouldIgnoreIndicatorsNoRuleMonitors() {
     send("run-a", "loss_sensitivity_gini", 10, 0.5);
     send("run-a", "loss_sensitivity_gini", 20, 0.4);

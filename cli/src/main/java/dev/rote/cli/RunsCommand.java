@@ -3,6 +3,7 @@ package dev.rote.cli;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunMetadata;
+import dev.rote.contract.v1.StopSignal;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
-    description = "List the runs the cluster knows, with their status.")
+    description = "List the runs the cluster knows: status, steps recorded, the oldest step still replayable "
+        + "(retention), and the rule that stopped each stopped run.")
 final class RunsCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIME =
@@ -34,7 +36,10 @@ final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
-    print(read(settings).values(), System.out);
+    Map<String, TelemetryCatalog.Span> spans = TelemetryCatalog.spans(settings, Topics.TELEMETRY.name());
+    Map<String, StopSignal> signals = TelemetryCatalog.signals(settings, Topics.CONTROL.name());
+    signals.putAll(TelemetryCatalog.signals(settings, Topics.ALERTS.name()));
+    print(read(settings).values(), spans, signals, System.out);
     return 0;
   }
 
@@ -69,18 +74,25 @@ final class RunsCommand implements Callable<Integer> {
     return runs;
   }
 
-  static void print(Collection<RunMetadata> runs, PrintStream out) {
+  static void print(Collection<RunMetadata> runs, Map<String, TelemetryCatalog.Span> spans,
+      Map<String, StopSignal> signals, PrintStream out) {
     if (runs.isEmpty()) {
       out.println("no runs");
       return;
     }
-    String fmt = "%-32s %-10s %8s  %-19s  %-19s  %-16s %s%n";
-    out.printf(fmt, "RUN", "STATUS", "STEP", "STARTED", "UPDATED", "LABEL NOISE", "REASON");
-    runs.stream().sorted(Comparator.comparingLong(RunMetadata::getStartTimeMs)).forEach(r -> out.printf(fmt,
-        r.getRunId(), Console.status(r.getStatus()), r.getLastStep(),
-        TIME.format(Instant.ofEpochMilli(r.getStartTimeMs())),
-        TIME.format(Instant.ofEpochMilli(r.getUpdatedTimeMs())),
-        noise(r), r.getStatusReason()));
+    String fmt = "%-34s %-10s %8s %8s %9s  %-19s  %-16s %-20s %s%n";
+    out.printf(fmt, "RUN", "STATUS", "STEP", "RECORDS", "OLDEST", "STARTED", "LABEL NOISE", "STOPPED BY", "REASON");
+    runs.stream().sorted(Comparator.comparingLong(RunMetadata::getStartTimeMs)).forEach(r -> {
+      TelemetryCatalog.Span span = spans.get(r.getRunId());
+      StopSignal s = signals.get(r.getStopSignalId());
+      String by = r.getStopSignalId().isEmpty() ? "-" : s == null ? r.getStopSignalId() : s.getRule();
+      out.printf(fmt, r.getRunId(), Console.status(r.getStatus()), r.getLastStep(),
+          span == null ? "0" : Long.toString(span.records()),
+          span == null ? "gone" : Long.toString(span.oldestStep()),
+          TIME.format(Instant.ofEpochMilli(r.getStartTimeMs())), noise(r), by, r.getStatusReason());
+    });
+    out.println("RECORDS: telemetry records still in " + Topics.TELEMETRY.name() + "; OLDEST: the oldest step "
+        + "still replayable (earlier ones aged out of the retention).");
   }
 
   private static String noise(RunMetadata r) {

@@ -29,6 +29,8 @@ public final class AlertingProcessor implements Processor<String, byte[], String
   public static final String ALERTS = "alerts-sink";
   public static final String CONTROL = "control-sink";
   public static final String DEAD_LETTER = "deadletter-sink";
+  /** Run ids of replays ({@code RUN_ID@replay-N}) carry this; the live service leaves them alone. */
+  public static final String REPLAY_MARK = "@replay-";
 
   private static final Logger log = LoggerFactory.getLogger(AlertingProcessor.class);
 
@@ -60,6 +62,9 @@ public final class AlertingProcessor implements Processor<String, byte[], String
       return;
     }
     metrics.processed();
+    if (record.key().contains(REPLAY_MARK)) {
+      return; // a replay evaluates its own rules and publishes its own alerts (./rote replay)
+    }
     RunAlerts state = store.get(record.key());
     if (state == null) {
       state = new RunAlerts();

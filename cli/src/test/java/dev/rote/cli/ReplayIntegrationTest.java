@@ -1,0 +1,103 @@
+package dev.rote.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rote.alerting.RuleSet;
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.contract.IndicatorNames;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.RunStatus;
+import dev.rote.trainer.reference.ReferenceTrainer;
+import dev.rote.trainer.reference.StopOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replay and backtest on the real embedded broker: a run trained and stopped by the live loop is
+ * replayed from its topics; the same rules reproduce its indicators and stop exactly.
+ */
+@Tag("integration")
+class ReplayIntegrationTest {
+
+  @Test
+  void shouldReproduceTheOriginalIndicatorsAndStopAndHandleAgedOutSteps(@TempDir Path dir) throws Exception {
+    Path rulesFile = dir.resolve("rules.yaml");
+    Files.writeString(rulesFile, FullLoopIntegrationTest.FAST_RULES);
+    Path lenient = dir.resolve("lenient.yaml");
+    Files.writeString(lenient, "rules:\n  - name: lenient\n    monitor: prediction_flip_rate\n    patience: 1000\n");
+    RuleSet rules = RuleSet.load(rulesFile);
+    try (LocalPipeline pipeline = LocalPipeline.start(0, AnalyzerConfig.defaults(), rules, new SimpleMeterRegistry())) {
+      TrainCommand command = new TrainCommand();
+      new picocli.CommandLine(command).parseArgs("--train-size", "2000", "--epochs", "10", "--hidden", "128,128",
+          "--learning-rate", "0.001", "--label-noise", "0.4", "--run-id", "replay-it");
+      TrainCommand.Prepared run = TrainCommand.prepare(command.trainer);
+      ReferenceTrainer.Result r;
+      try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka, "replay-it")) {
+        r = TrainCommand.train(run, pipeline.kafka, null, System.out, null, StopOptions.defaults());
+        assertThat(r.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
+        assertThat(watch.awaitStep(IndicatorNames.TEST_ACCURACY, r.curveStepBeforeStop(), Duration.ofSeconds(30)))
+            .isTrue();
+        Thread.sleep(3000); // the NMF application's last indicators
+      }
+      String bs = pipeline.broker.bootstrapServers();
+
+      // Backtest with the live rules and a lenient set: the live rules reproduce the original stop.
+      RoteCliTest.Run backtest = RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs,
+          "--rules", rulesFile.toString(), "--rules", lenient.toString(), "--json", "--compare");
+      assertThat(backtest.code()).as(backtest.err()).isZero();
+      JsonNode outcomes = new ObjectMapper().readTree(backtest.out());
+      assertThat(outcomes).hasSize(2);
+      JsonNode same = outcomes.get(0);
+      assertThat(same.get("stop_step").asLong()).isEqualTo(same.get("original_stop_step").asLong())
+          .isEqualTo(r.stop().get().getStep());
+      assertThat(same.get("stop_rule").asText()).isEqualTo("memorization_onset");
+      assertThat(same.get("restore_step").asLong()).isEqualTo(r.stop().get().getRestoreStep());
+      assertThat(same.get("indicators_compared").asLong()).isGreaterThan(100);
+      assertThat(same.get("indicators_differing").asLong()).as("indicators identical to the original").isZero();
+      assertThat(outcomes.get(1).get("stop_step").isNull()).as("the lenient rules never stop").isTrue();
+      assertThat(backtest.err()).contains("compared with the original").contains("0 differing, 0 missing, 0 extra");
+
+      // A published replay gets its own run id, twice in a row.
+      RoteCliTest.Run replay = RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs);
+      assertThat(replay.code()).as(replay.err()).isZero();
+      assertThat(replay.out()).contains("replaying run replay-it as replay-it@replay-1")
+          .contains("stop at step " + r.stop().get().getStep() + " by memorization_onset");
+      assertThat(RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs, "--no-nmf").out())
+          .contains("as replay-it@replay-2");
+      assertThat(RunTopics.read(pipeline.kafka, Topics.INDICATORS.name(), "replay-it@replay-1").records())
+          .isNotEmpty();
+      RoteCliTest.Run runs = RoteCliTest.run("runs", "--bootstrap-servers", bs);
+      assertThat(runs.out()).contains("replay-it@replay-1").contains("replay-it@replay-2")
+          .containsPattern("replay-it\\s+stopped\\s+\\d+\\s+\\d+\\s+1\\s");
+
+      // Retention: delete the run's oldest telemetry; the replay says what is gone and replays the rest.
+      var slice = RunTopics.read(pipeline.kafka, Topics.TELEMETRY.name(), "replay-it");
+      var cut = slice.records().get(slice.records().size() / 2);
+      try (Admin admin = Admin.create(pipeline.kafka.with(Map.of()))) {
+        admin.deleteRecords(Map.of(new TopicPartition(cut.topic(), cut.partition()),
+            RecordsToDelete.beforeOffset(cut.offset()))).all().get();
+      }
+      long firstLeft = TelemetryCatalog.stepOf(cut.value());
+      RoteCliTest.Run partial = RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs, "--rules",
+          lenient.toString());
+      assertThat(partial.code()).as(partial.err()).isZero();
+      assertThat(partial.out()).contains("steps 1.." + (firstLeft - 1) + " are gone from rote.telemetry")
+          .contains("replaying from step " + firstLeft);
+      assertThat(RoteCliTest.run("runs", "--bootstrap-servers", bs).out())
+          .containsPattern("replay-it\\s+stopped\\s+\\d+\\s+\\d+\\s+" + firstLeft + "\\s");
+      assertThat(List.of(firstLeft)).allMatch(s -> s > 1);
+    }
+  }
+}
