@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The analyzer's meters. In Prometheus: {@code rote_analyzer_records_processed_total{type}},
  * {@code rote_analyzer_records_deadlettered_total{reason}},
  * {@code rote_analyzer_processing_latency_seconds} (trainer publish → indicator emitted) and
- * {@code rote_analyzer_indicator{run,indicator,layer,class}}, the latest value of every indicator.
+ * {@code rote_analyzer_indicator{run,indicator,layer,class}}, the latest value of every indicator,
+ * and the latest per-layer statistics of each run's batch summaries:
+ * {@code rote_analyzer_layer_gradient_norm{run,layer}}, {@code rote_analyzer_layer_update_ratio{run,layer}},
+ * {@code rote_analyzer_layer_parameter_norm{run,layer}}.
  */
 public final class AnalyzerMetrics implements MeterBinder {
 
@@ -24,6 +27,9 @@ public final class AnalyzerMetrics implements MeterBinder {
   public static final String DEAD_LETTERED = "rote.analyzer.records.deadlettered";
   public static final String LATENCY = "rote.analyzer.processing.latency";
   public static final String INDICATOR = "rote.analyzer.indicator";
+  public static final String LAYER_GRADIENT_NORM = "rote.analyzer.layer.gradient.norm";
+  public static final String LAYER_UPDATE_RATIO = "rote.analyzer.layer.update.ratio";
+  public static final String LAYER_PARAMETER_NORM = "rote.analyzer.layer.parameter.norm";
 
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
@@ -68,6 +74,25 @@ public final class AnalyzerMetrics implements MeterBinder {
 
   public long deadLetteredCount() {
     return (long) deadLettered.values().stream().mapToDouble(Counter::count).sum();
+  }
+
+  /** Records the latest statistics of one layer of a run. */
+  public void layer(String run, String layer, double gradientNorm, double updateRatio, double parameterNorm) {
+    gauge(LAYER_GRADIENT_NORM, "L2 norm of the raw loss gradient of the layer's parameters", Tags.of("run", run,
+        "layer", layer), gradientNorm);
+    gauge(LAYER_UPDATE_RATIO, "||update|| / ||parameters|| of the layer at the step", Tags.of("run", run,
+        "layer", layer), updateRatio);
+    gauge(LAYER_PARAMETER_NORM, "L2 norm of the layer's parameters", Tags.of("run", run, "layer", layer),
+        parameterNorm);
+  }
+
+  private void gauge(String name, String description, Tags tags, double value) {
+    gauges.computeIfAbsent(tags.and("__name", name), t -> {
+      AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+      Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description).tags(tags)
+          .register(registry);
+      return bits;
+    }).set(Double.doubleToLongBits(value));
   }
 
   /** Records the latest value of an indicator. */

@@ -67,7 +67,14 @@ class AlertingIntegrationTest {
   @Test
   void shouldStopTheTrainerOnceEvenAcrossARestartAndDeadLetterGarbage(@TempDir Path dir) throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      KafkaSettings kafka = KafkaOptions.connect(broker.bootstrapServers(), null, 3, "1d");
+      scenario(broker.bootstrapServers(), dir);
+    }
+  }
+
+  /** The scenario on any cluster. */
+  static void scenario(String bootstrapServers, Path dir) throws Exception {
+    {
+      KafkaSettings kafka = KafkaOptions.connect(bootstrapServers, null, 3, "1d");
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (StopControl control = new StopControl(kafka, "run-it", System.currentTimeMillis() - 1000);
           var producer = new KafkaProducer<>(kafka.with(Map.of()), new StringSerializer(), new ByteArraySerializer())) {

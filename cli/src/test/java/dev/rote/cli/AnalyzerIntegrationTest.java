@@ -33,7 +33,14 @@ class AnalyzerIntegrationTest {
   @Test
   void shouldTurnARealTrainingRunIntoIndicators(@TempDir Path state) throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
+      scenario(broker.bootstrapServers(), state);
+    }
+  }
+
+  /** The scenario on any cluster: a real training run through the analyzer into indicators. */
+  static void scenario(String bootstrapServers, Path state) throws Exception {
+    {
+      KafkaSettings kafka = KafkaSettings.of(bootstrapServers);
       try (Admin admin = Admin.create(kafka.with(Map.of()))) {
         new TopicProvisioner(2, null).ensureTopics(admin, Duration.ofSeconds(30));
       }

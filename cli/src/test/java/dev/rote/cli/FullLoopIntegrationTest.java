@@ -33,7 +33,7 @@ class FullLoopIntegrationTest {
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, FAST_RULES);
     RoteCliTest.Run demo = RoteCliTest.run("demo", "--rules", rules.toString(), "--train-size", "2000",
-        "--epochs", "10", "--hidden", "128,128", "--learning-rate", "0.001", "--run-id", "demo-it",
+        "--epochs", "16", "--hidden", "128,128", "--learning-rate", "0.001", "--run-id", "demo-it",
         "--out", dir.resolve("out").toString());
     assertThat(demo.code()).as(demo.err()).isZero();
     assertThat(demo.out())
@@ -41,7 +41,7 @@ class FullLoopIntegrationTest {
         .contains("stopped by Rote after step")
         .contains("<- the model you keep")
         .contains("training to the end would have reached")
-        .contains("(full run) epoch  10/10");
+        .contains("(full run) epoch  16/16");
     Path report = dir.resolve("out/report.html");
     String html = Files.readString(report);
     assertThat(html).contains("stop signal (step").contains("restored checkpoint (step").contains("memorization_onset")
@@ -54,7 +54,7 @@ class FullLoopIntegrationTest {
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, FAST_RULES);
     Path json = dir.resolve("exp.json");
-    RoteCliTest.Run exp = RoteCliTest.run("experiment", "--quick", "--rules", rules.toString(), "--epochs", "10",
+    RoteCliTest.Run exp = RoteCliTest.run("experiment", "--quick", "--rules", rules.toString(), "--epochs", "16",
         "--learning-rate", "0.001", "--label-noise", "0,0.4", "--out", json.toString(), "--results",
         dir.resolve("RESULTS.md").toString());
     assertThat(exp.code()).as(exp.err()).isZero();
@@ -62,12 +62,12 @@ class FullLoopIntegrationTest {
     assertThat(runs).hasSize(2);
     for (JsonNode run : runs) {
       assertThat(run.get("best_test_acc").asDouble()).isBetween(0.3, 1.0);
-      assertThat(run.get("test_accuracy")).hasSize(10);
-      assertThat(run.get("final_step").asLong()).isEqualTo(160);
+      assertThat(run.get("test_accuracy")).hasSize(16);
+      assertThat(run.get("final_step").asLong()).isEqualTo(256);
       assertThat(run.get("baseline_stop_step").asLong()).isPositive();
       if (!run.get("stop_step").isNull()) {
         // observe-only: the run went on to the end; the stop was recorded with its accuracies
-        assertThat(run.get("stop_step").asLong()).isLessThan(160);
+        assertThat(run.get("stop_step").asLong()).isLessThan(256);
         assertThat(run.get("test_acc_at_stop_step").asDouble()).isBetween(0.3, 1.0);
         assertThat(run.get("stop_rule").asText()).isEqualTo("memorization_onset");
       }

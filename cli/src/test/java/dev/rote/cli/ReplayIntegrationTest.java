@@ -40,7 +40,7 @@ class ReplayIntegrationTest {
     RuleSet rules = RuleSet.load(rulesFile);
     try (LocalPipeline pipeline = LocalPipeline.start(0, AnalyzerConfig.defaults(), rules, new SimpleMeterRegistry())) {
       TrainCommand command = new TrainCommand();
-      new picocli.CommandLine(command).parseArgs("--train-size", "2000", "--epochs", "10", "--hidden", "128,128",
+      new picocli.CommandLine(command).parseArgs("--train-size", "2000", "--epochs", "16", "--hidden", "128,128",
           "--learning-rate", "0.001", "--label-noise", "0.4", "--run-id", "replay-it");
       TrainCommand.Prepared run = TrainCommand.prepare(command.trainer);
       ReferenceTrainer.Result r;

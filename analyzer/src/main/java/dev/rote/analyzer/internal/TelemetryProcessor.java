@@ -93,6 +93,12 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
         metrics.indicator(i.getRunId(), i.getName(), i.hasLayer() ? i.getLayer() : null,
             i.hasClassLabel() ? i.getClassLabel() : null, i.getValue());
       }
+      if (t.hasBatch()) {
+        for (var l : t.getBatch().getLayersList()) {
+          metrics.layer(t.getRunId(), Integer.toString(l.getIndex()), l.getGradientNorm(), l.getUpdateRatio(),
+              l.getParameterNorm());
+        }
+      }
       metrics.processed(t.getPayloadCase().name().toLowerCase());
       if (!out.isEmpty()) {
         metrics.latency(System.currentTimeMillis() - t.getTimeMs());

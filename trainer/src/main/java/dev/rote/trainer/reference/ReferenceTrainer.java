@@ -206,8 +206,8 @@ public final class ReferenceTrainer {
           lossSum += net.score();
           steps++;
         }
-        if (stopped && steps == 0) {
-          break;
+        if (stopped && !detached) {
+          break; // the partial epoch's model is gone (restored) or measured at the stop already
         }
         net.incrementEpochCount();
         double[] eval = evaluate(net);
