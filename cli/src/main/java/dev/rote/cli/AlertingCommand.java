@@ -1,5 +1,7 @@
 package dev.rote.cli;
 
+import dev.rote.trainer.MetricsEndpoint;
+
 import dev.rote.alerting.AlertingService;
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;

@@ -1,5 +1,7 @@
 package dev.rote.cli;
 
+import dev.rote.trainer.MetricsEndpoint;
+
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
 import dev.rote.contract.KafkaSettings;

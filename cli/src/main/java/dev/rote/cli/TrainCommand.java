@@ -1,5 +1,7 @@
 package dev.rote.cli;
 
+import dev.rote.trainer.MetricsEndpoint;
+
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.trainer.RoteTelemetry;

@@ -36,6 +36,7 @@ public final class RoteTelemetry implements AutoCloseable {
   private final StopControl control;
   private final RoteTelemetryListener listener;
   private RunMetadata run;
+  private final java.util.List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
   /**
    * Connects to Kafka: an asynchronous producer for telemetry and a consumer of the control topic.
@@ -50,6 +51,18 @@ public final class RoteTelemetry implements AutoCloseable {
   }
 
   /**
+   * Like {@link #start}, with a registry of its own (Prometheus, JVM and Kafka client meters) served
+   * at {@code http://0.0.0.0:PORT/metrics} until {@link #close()}: for trainers that have no
+   * Micrometer registry of their own.
+   */
+  public static RoteTelemetry startWithEndpoint(TelemetryConfig config, KafkaSettings kafka, int port) {
+    MetricsEndpoint endpoint = new MetricsEndpoint("trainer", port);
+    RoteTelemetry rote = start(config, kafka, endpoint.registry());
+    rote.closeables.add(endpoint);
+    return rote;
+  }
+
+  /**
    * @param control may be null when stop signals are not wanted
    * @param registry may be null
    */
@@ -60,6 +73,12 @@ public final class RoteTelemetry implements AutoCloseable {
     this.listener = new RoteTelemetryListener(config, sink);
     if (registry != null) {
       new TelemetryMetrics(config.runId(), sink, listener, control).bindTo(registry);
+      if (sink instanceof KafkaTelemetrySink k) {
+        closeables.add(k.bindClientMetrics(registry));
+      }
+      if (control != null) {
+        closeables.add(control.bindClientMetrics(registry));
+      }
     }
   }
 
@@ -142,5 +161,12 @@ public final class RoteTelemetry implements AutoCloseable {
       control.close();
     }
     sink.close(config.closeTimeout());
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // meters only
+      }
+    }
   }
 }

@@ -64,6 +64,13 @@ public final class StopControl implements AutoCloseable {
     thread.start();
   }
 
+  /** Binds Micrometer's Kafka client metrics of the control consumer ({@code kafka_consumer_*}). */
+  AutoCloseable bindClientMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    var metrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
   /** The stop signal received for this run, if any. */
   public Optional<StopSignal> stopSignal() {
     return Optional.ofNullable(signal.get());

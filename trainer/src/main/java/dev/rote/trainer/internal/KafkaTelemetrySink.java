@@ -144,6 +144,13 @@ public final class KafkaTelemetrySink implements TelemetrySink {
     }
   }
 
+  /** Binds Micrometer's Kafka client metrics of the producer ({@code kafka_producer_*}); close to unbind. */
+  public AutoCloseable bindClientMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    var metrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
   @Override
   public long sent() {
     return sent.get();

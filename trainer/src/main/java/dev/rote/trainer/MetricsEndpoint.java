@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.trainer;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -16,10 +16,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Prometheus registry with JVM binders, served at {@code http://HOST:PORT/metrics} when a port
- * is given.
+ * A Prometheus registry with Micrometer's JVM binders, served at {@code http://HOST:PORT/metrics}
+ * when a port is given: the default registry of a trainer that brings none
+ * ({@link RoteTelemetry#startWithEndpoint}), and the registry of every Rote service.
  */
-final class MetricsEndpoint implements AutoCloseable {
+public final class MetricsEndpoint implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HttpServer server;
@@ -28,7 +29,7 @@ final class MetricsEndpoint implements AutoCloseable {
   /**
    * @param port 0 or negative for no HTTP endpoint (meters are still kept)
    */
-  MetricsEndpoint(String service, int port) {
+  public MetricsEndpoint(String service, int port) {
     registry.config().commonTags("service", service);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -58,7 +59,7 @@ final class MetricsEndpoint implements AutoCloseable {
     }
   }
 
-  PrometheusMeterRegistry registry() {
+  public PrometheusMeterRegistry registry() {
     return registry;
   }
 
