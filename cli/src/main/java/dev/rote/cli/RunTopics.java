@@ -31,13 +31,19 @@ final class RunTopics {
     return Utils.toPositive(Utils.murmur2(runId.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
-  static Slice read(KafkaSettings kafka, String topic, String runId) {
+  /** Properties of a group-less, read-committed reader that fetches records as large as Rote's. */
+  static Map<String, Object> readerProperties(KafkaSettings kafka, String clientId) {
     Map<String, Object> props = kafka.with(Map.of(
-        ConsumerConfig.CLIENT_ID_CONFIG, "rote-replay-reader",
+        ConsumerConfig.CLIENT_ID_CONFIG, clientId,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024));
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return props;
+  }
+
+  static Slice read(KafkaSettings kafka, String topic, String runId) {
+    Map<String, Object> props = readerProperties(kafka, "rote-replay-reader");
     try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(15)).size();
       TopicPartition tp = new TopicPartition(topic, partitionFor(runId, partitions));

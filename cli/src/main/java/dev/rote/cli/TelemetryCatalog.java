@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -78,12 +77,7 @@ final class TelemetryCatalog {
   }
 
   private static void scan(KafkaSettings kafka, String topic, java.util.function.BiConsumer<String, byte[]> each) {
-    Map<String, Object> props = kafka.with(Map.of(
-        ConsumerConfig.CLIENT_ID_CONFIG, "rote-catalog",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024));
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    Map<String, Object> props = RunTopics.readerProperties(kafka, "rote-catalog");
     try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
