@@ -49,6 +49,26 @@ public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.int
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(r);
+    DEAD_LETTER_REASONS.forEach(reason -> counter(DEAD_LETTERED, "Indicator records sent to the dead-letter topic",
+        null, Tags.of("reason", reason)));
+  }
+
+  /** Reasons the processor dead-letters for; their counters start at 0 so rates exist from the start. */
+  public static final java.util.List<String> DEAD_LETTER_REASONS =
+      java.util.List.of("deserialization", "null_record", "run_id_mismatch", "missing_name", "negative_step");
+
+  /**
+   * Registers a run's alert and stop-signal counters at 0 when the service first sees the run, so
+   * that {@code increase()} and {@code changes()} see its first alert.
+   */
+  public void runSeen(String runId, RuleSet rules) {
+    for (Rule r : rules.rules()) {
+      counter(ALERTS, "Rules that fired, warn or stop", "alerts",
+          Tags.of("rule", r.name(), "run", runId, "action", r.action().name().toLowerCase()));
+      if (r.action() == Rule.Action.STOP) {
+        counter(STOP_SIGNALS, "Stop signals sent to trainers", "signals", Tags.of("rule", r.name(), "run", runId));
+      }
+    }
   }
 
   public void processed() {
@@ -79,8 +99,12 @@ public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.int
   }
 
   private void count(String name, String description, String unit, Tags tags) {
+    counter(name, description, unit, tags).increment();
+  }
+
+  private Counter counter(String name, String description, String unit, Tags tags) {
     // Units only where the name does not already say it (Prometheus appends the unit to the name).
-    counters.computeIfAbsent(Tags.of(name, "").and(tags), k -> Counter.builder(name)
-        .description(description).baseUnit(unit).tags(tags).register(registry)).increment();
+    return counters.computeIfAbsent(Tags.of(name, "").and(tags), k -> Counter.builder(name)
+        .description(description).baseUnit(unit).tags(tags).register(registry));
   }
 }

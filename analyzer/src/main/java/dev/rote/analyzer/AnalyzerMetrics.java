@@ -54,7 +54,14 @@ public final class AnalyzerMetrics implements MeterBinder {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(r);
+    DEAD_LETTER_REASONS.forEach(reason -> deadLettered.computeIfAbsent(reason, t -> Counter.builder(DEAD_LETTERED)
+        .description("Telemetry records sent to the dead-letter topic").tag("reason", t).register(r)));
   }
+
+  /** Reasons the analyzer dead-letters for; their counters start at 0 so rates exist from the start. */
+  public static final java.util.List<String> DEAD_LETTER_REASONS = java.util.List.of("deserialization",
+      "null_record", "key_mismatch", "bad_step", "step_backwards", "no_payload", "not_finite", "negative_value",
+      "out_of_range", "shape_mismatch", "too_large");
 
   public void processed(String type) {
     processed.computeIfAbsent(type, t -> Counter.builder(PROCESSED)

@@ -34,6 +34,19 @@ class AlertingMetricsExportTest {
         .doesNotContain("rote_alerting_stop_signals_total{rule=\"forgetting_rising\"")
         .contains("rote_alerting_signal_latency_seconds_count 2")
         .contains("rote_alerting_signal_latency_seconds_sum 0.2")
-        .contains("rote_alerting_records_deadlettered_total{reason=\"deserialization\"} 1.0");
+        .contains("rote_alerting_records_deadlettered_total{reason=\"deserialization\"} 1.0")
+        .contains("rote_alerting_records_deadlettered_total{reason=\"run_id_mismatch\"} 0.0");
+  }
+
+  @Test
+  void shouldStartARunsAlertCountersAtZeroSoTheFirstAlertIsAnIncrease() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AlertingMetrics metrics = new AlertingMetrics();
+    metrics.bindTo(registry);
+    metrics.runSeen("run-2", dev.rote.alerting.RuleSet.defaults());
+    assertThat(registry.scrape())
+        .contains("rote_alerting_stop_signals_total{rule=\"memorization_onset\",run=\"run-2\"} 0.0")
+        .contains("rote_alerting_alerts_total{action=\"warn\",rule=\"forgetting_rising\",run=\"run-2\"} 0.0")
+        .doesNotContain("rote_alerting_stop_signals_total{rule=\"forgetting_rising\"");
   }
 }

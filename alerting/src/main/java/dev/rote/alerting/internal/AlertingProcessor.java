@@ -68,6 +68,7 @@ public final class AlertingProcessor implements Processor<String, byte[], String
     RunAlerts state = store.get(record.key());
     if (state == null) {
       state = new RunAlerts();
+      metrics.runSeen(record.key(), engine.rules());
     }
     List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis());
     store.put(record.key(), state);
