@@ -40,6 +40,13 @@ class DeploymentConfigTest {
   }
 
   @Test
+  void shouldPassTheAlertRulesUnitTests() throws Exception {
+    Result r = exec(List.of("promtool", "test", "rules", "prometheus/test-rules.yml"));
+    assertThat(r.code()).as(r.output()).isZero();
+    assertThat(r.output()).contains("SUCCESS");
+  }
+
+  @Test
   void shouldValidateTheComposeFile() throws Exception {
     Result r = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q"));
     assertThat(r.code()).as(r.output()).isZero();
