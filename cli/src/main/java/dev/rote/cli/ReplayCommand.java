@@ -3,7 +3,10 @@ package dev.rote.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.rote.alerting.AlertingMetrics;
 import dev.rote.alerting.RuleSet;
+import dev.rote.analyzer.AnalyzerMetrics;
+import dev.rote.trainer.MetricsEndpoint;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
@@ -68,9 +71,17 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Also compare the replayed indicators with the original run's, value by value.")
   boolean compare;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
+      description = "Serve the replayed run's indicators and alerts as Prometheus metrics on this port (the "
+          + "analyzer's and alerting service's metric names), for the dashboards; 0 for none (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
   @Option(names = "--no-nmf",
       description = "Skip the NMF factorizations (the costly part) unless a rule needs them.")
   boolean noNmf;
+
+  private AnalyzerMetrics analyzerMetrics;
+  private AlertingMetrics alertingMetrics;
 
   /** What one replay of one run with one rule set gave, as printed and as --json writes it. */
   record Outcome(String run, String replayRunId, String rules, Long firstStep, Long lastStep, Long missingFrom,
@@ -101,8 +112,17 @@ final class ReplayCommand implements Callable<Integer> {
     Map<String, RunMetadata> catalog = RunsCommand.read(settings);
     PrintStream out = json ? System.err : System.out;
     List<Outcome> outcomes = new ArrayList<>();
-    for (String runId : runIds) {
-      outcomes.addAll(replay(settings, catalog, runId, sets, names, backtest, out));
+    try (MetricsEndpoint endpoint = new MetricsEndpoint("replay", metricsPort)) {
+      analyzerMetrics = new AnalyzerMetrics();
+      analyzerMetrics.bindTo(endpoint.registry());
+      alertingMetrics = new AlertingMetrics();
+      alertingMetrics.bindTo(endpoint.registry());
+      if (metricsPort > 0) {
+        out.printf("replay metrics at http://127.0.0.1:%d/metrics%n", metricsPort);
+      }
+      for (String runId : runIds) {
+        outcomes.addAll(replay(settings, catalog, runId, sets, names, backtest, out));
+      }
     }
     if (json) {
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -195,10 +215,17 @@ final class ReplayCommand implements Callable<Integer> {
           .putHyperparameters("replay_of", runId)
           .putHyperparameters("replay_from_step", Long.toString(fromStep));
       producer.send(new ProducerRecord<>(Topics.RUNS.name(), replayId, m.build().toByteArray()));
+      alertingMetrics.runSeen(replayId, sets.get(0));
       Replay.Result r = Replay.run(telemetry, replayId, new Replay.Options(fromStep, speed, nmf), sets,
-          i -> producer.send(new ProducerRecord<>(Topics.INDICATORS.name(), replayId, i.toByteArray())),
+          i -> {
+            producer.send(new ProducerRecord<>(Topics.INDICATORS.name(), replayId, i.toByteArray()));
+            analyzerMetrics.indicator(replayId, i.getName(), i.hasLayer() ? i.getLayer() : null,
+                i.hasClassLabel() ? i.getClassLabel() : null, i.getValue());
+          },
           s -> {
             producer.send(new ProducerRecord<>(Topics.ALERTS.name(), replayId, s.toByteArray()));
+            sets.get(0).rules().stream().filter(rule -> rule.name().equals(s.getRule())).findFirst()
+                .ifPresent(rule -> alertingMetrics.fired(rule, replayId, 0));
             out.printf(">> alert in the replay: rule %s (%s) at step %d: %s%n", s.getRule(),
                 s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason());
           });

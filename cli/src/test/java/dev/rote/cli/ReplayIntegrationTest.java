@@ -78,6 +78,30 @@ class ReplayIntegrationTest {
           .contains("as replay-it@replay-2");
       assertThat(RunTopics.read(pipeline.kafka, Topics.INDICATORS.name(), "replay-it@replay-1").records())
           .isNotEmpty();
+
+      // Paced at half the original speed, the replay serves its run's metrics for the dashboards.
+      int port;
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      var paced = java.util.concurrent.CompletableFuture.supplyAsync(() -> RoteCliTest.run("replay", "replay-it",
+          "--bootstrap-servers", bs, "--speed", "0.5", "--metrics-port", Integer.toString(port), "--no-nmf"));
+      String scraped = "";
+      String trainAccuracy = "rote_analyzer_indicator{class=\"all\",indicator=\"train_accuracy\",layer=\"all\","
+          + "run=\"replay-it@replay-3\",service=\"replay\"}";
+      var http = java.net.http.HttpClient.newHttpClient();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!scraped.contains(trainAccuracy) && System.nanoTime() < deadline && !paced.isDone()) {
+        try {
+          scraped = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+              + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+          // not serving yet
+        }
+        Thread.sleep(200);
+      }
+      assertThat(scraped).as("metrics served while the paced replay runs").contains(trainAccuracy);
+      assertThat(paced.get().code()).isZero();
       RoteCliTest.Run runs = RoteCliTest.run("runs", "--bootstrap-servers", bs);
       assertThat(runs.out()).contains("replay-it@replay-1").contains("replay-it@replay-2")
           .containsPattern("replay-it\\s+stopped\\s+\\d+\\s+\\d+\\s+1\\s");
