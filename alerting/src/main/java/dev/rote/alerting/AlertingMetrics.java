@@ -84,6 +84,15 @@ public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.int
     count(EVALUATIONS, "Rule evaluations (one per monitored value)", "evaluations", Tags.of("rule", rule.name()));
   }
 
+  /** A rule fired for a run outside the live path (a replay): counted, no latency recorded. */
+  public void fired(Rule rule, String runId) {
+    count(ALERTS, "Rules that fired, warn or stop", "alerts",
+        Tags.of("rule", rule.name(), "run", runId, "action", rule.action().name().toLowerCase()));
+    if (rule.action() == Rule.Action.STOP) {
+      count(STOP_SIGNALS, "Stop signals sent to trainers", "signals", Tags.of("rule", rule.name(), "run", runId));
+    }
+  }
+
   /** A rule fired for a run: an alert always, a stop signal when the action is stop. */
   public void fired(Rule rule, String runId, long latencyMs) {
     count(ALERTS, "Rules that fired, warn or stop", "alerts",

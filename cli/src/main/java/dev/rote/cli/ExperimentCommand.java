@@ -193,7 +193,7 @@ final class ExperimentCommand implements Callable<Integer> {
         restored ? (Long) r.restoredStep() : null,
         r.bestTestAccuracy(), r.bestStep(), r.finalTestAccuracy(), r.steps(),
         stopped ? r.stop().get().getRule() : null,
-        b == null ? null : (Long) b.stopStep(),
+        b == null || !b.stoppedEarly() ? null : (Long) b.stopStep(),
         b == null ? null : (Double) b.bestModelTestAcc(),
         b == null ? null : (Double) b.bestTestAccSeen(),
         curve, baseCurve, stopped ? (Double) r.testAccuracyAtStop() : null);

@@ -153,7 +153,7 @@ final class ReplayCommand implements Callable<Integer> {
     long wanted = Math.max(1, fromStep);
     Long missingFrom = null;
     Long missingTo = null;
-    if (firstRecorded > wanted) {
+    if (firstRecorded > wanted && slice.logStartOffset() > 0) {
       missingFrom = wanted;
       missingTo = firstRecorded - 1;
       out.printf("run %s: steps %d..%d are gone from %s (retention; the partition's log starts at offset %d); "
@@ -161,8 +161,13 @@ final class ReplayCommand implements Callable<Integer> {
           runId, missingFrom, missingTo, Topics.TELEMETRY.name(), slice.logStartOffset(), firstRecorded);
     }
     String replayId = backtest ? runId : nextReplayId(catalog, runId);
+    if (!backtest) {
+      catalog.put(replayId, RunMetadata.newBuilder().setRunId(replayId).build()); // the next replay counts it
+    }
     Optional<StopSignal> original = originalStop(settings, runId);
-    boolean nmf = !noNmf || Replay.needsNmf(sets);
+    // A backtest factorizes only when one of its rules reads an NMF indicator (or to compare every
+    // indicator); a replay unless told not to (then the built-in NMF warn rule never evaluates).
+    boolean nmf = compare || (backtest ? Replay.needsNmf(sets) : !noNmf);
     Replay.Result result;
     if (backtest) {
       out.printf("backtesting run %s (%d records, steps %d..%d)%n", runId, telemetry.size(), firstRecorded,
@@ -214,18 +219,24 @@ final class ReplayCommand implements Callable<Integer> {
           .clearStopSignalId().clearRestoredStep()
           .putHyperparameters("replay_of", runId)
           .putHyperparameters("replay_from_step", Long.toString(fromStep));
-      producer.send(new ProducerRecord<>(Topics.RUNS.name(), replayId, m.build().toByteArray()));
+      java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+      org.apache.kafka.clients.producer.Callback count = (md, e) -> {
+        if (e != null) {
+          failed.incrementAndGet();
+        }
+      };
+      producer.send(new ProducerRecord<>(Topics.RUNS.name(), replayId, m.build().toByteArray()), count);
       alertingMetrics.runSeen(replayId, sets.get(0));
       Replay.Result r = Replay.run(telemetry, replayId, new Replay.Options(fromStep, speed, nmf), sets,
           i -> {
-            producer.send(new ProducerRecord<>(Topics.INDICATORS.name(), replayId, i.toByteArray()));
+            producer.send(new ProducerRecord<>(Topics.INDICATORS.name(), replayId, i.toByteArray()), count);
             analyzerMetrics.indicator(replayId, i.getName(), i.hasLayer() ? i.getLayer() : null,
                 i.hasClassLabel() ? i.getClassLabel() : null, i.getValue());
           },
           s -> {
-            producer.send(new ProducerRecord<>(Topics.ALERTS.name(), replayId, s.toByteArray()));
+            producer.send(new ProducerRecord<>(Topics.ALERTS.name(), replayId, s.toByteArray()), count);
             sets.get(0).rules().stream().filter(rule -> rule.name().equals(s.getRule())).findFirst()
-                .ifPresent(rule -> alertingMetrics.fired(rule, replayId, 0));
+                .ifPresent(rule -> alertingMetrics.fired(rule, replayId));
             out.printf(">> alert in the replay: rule %s (%s) at step %d: %s%n", s.getRule(),
                 s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason());
           });
@@ -234,8 +245,11 @@ final class ReplayCommand implements Callable<Integer> {
           .setLastStep(Math.max(0, r.lastStep()))
           .setStatusReason("replay of " + runId + stop.map(s -> "; rule " + s.getRule() + " would stop it at step "
               + s.getStep()).orElse(""));
-      producer.send(new ProducerRecord<>(Topics.RUNS.name(), replayId, m.build().toByteArray()));
+      producer.send(new ProducerRecord<>(Topics.RUNS.name(), replayId, m.build().toByteArray()), count);
       producer.flush();
+      if (failed.get() > 0) {
+        throw new IllegalStateException(failed.get() + " records of replay " + replayId + " could not be published");
+      }
       return r;
     }
   }

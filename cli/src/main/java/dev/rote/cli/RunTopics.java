@@ -37,6 +37,8 @@ final class RunTopics {
         ConsumerConfig.CLIENT_ID_CONFIG, clientId,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        // If retention deletes the oldest segment while we read, go on from the new oldest record.
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024));
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     return props;
@@ -61,6 +63,10 @@ final class RunTopics {
             out.add(r);
           }
         }
+      }
+      if (consumer.position(tp) < end) {
+        throw new IllegalStateException("could not read " + topic + " partition " + tp.partition() + " to its end ("
+            + consumer.position(tp) + " of " + end + ") within 10 s of silence");
       }
       return new Slice(out, start, end);
     }

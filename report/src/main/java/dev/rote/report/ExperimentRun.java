@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param labelNoise fraction of training labels replaced by wrong ones, in [0, 1]
  * @param seed the run's random seed
- * @param stopStep the step of Rote's stop signal, or {@code null} when Rote never signalled
+ * @param stopStep the trainer step at which Rote's stop signal arrived (where an obeying trainer
+ *     stops), or {@code null} when Rote never signalled
  * @param testAccAtStop test accuracy of the model Rote leaves at its stop: the checkpoint restored after
  *     the stop when the signal recommends one (the trainer's default), else the model at {@code
  *     stopStep}; or {@code null}

@@ -57,9 +57,14 @@ public final class RoteTelemetry implements AutoCloseable {
    */
   public static RoteTelemetry startWithEndpoint(TelemetryConfig config, KafkaSettings kafka, int port) {
     MetricsEndpoint endpoint = new MetricsEndpoint("trainer", port);
-    RoteTelemetry rote = start(config, kafka, endpoint.registry());
-    rote.closeables.add(endpoint);
-    return rote;
+    try {
+      RoteTelemetry rote = start(config, kafka, endpoint.registry());
+      rote.closeables.add(endpoint);
+      return rote;
+    } catch (RuntimeException e) {
+      endpoint.close();
+      throw e;
+    }
   }
 
   /**
@@ -145,7 +150,9 @@ public final class RoteTelemetry implements AutoCloseable {
         .setStatusReason(reason == null ? "" : reason)
         .setUpdatedTimeMs(System.currentTimeMillis())
         .setLastStep(listener.lastStep());
-    stopSignal().ifPresent(s -> b.setStopSignalId(s.getSignalId()));
+    if (status == RunStatus.RUN_STATUS_STOPPED) {
+      stopSignal().ifPresent(s -> b.setStopSignalId(s.getSignalId()));
+    }
     if (restoredStep != null) {
       b.setRestoredStep(restoredStep);
     }

@@ -73,24 +73,30 @@ public final class RuleEngine {
   /** Updates the rule's state with a value; returns why it fires, or null. */
   private static String evaluate(Rule r, RuleState s, double v, long step) {
     String m = r.series();
-    if (!Double.isFinite(v)) {
-      return r.checkFinite() ? m + " = " + v + " is not finite" : null;
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      if (r.checkFinite()) {
+        return m + " = " + v + " is not finite";
+      }
     }
     if (r.stoppingThreshold() != null && r.mode().better(v, r.stoppingThreshold())) {
+      // the value that reached the target is the best so far: the step to keep is this one
+      s.best = v;
+      s.bestStep = step;
+      s.wait = 0;
       return String.format(Locale.ROOT, "%s = %.6g reached the stopping threshold %s", m, v, r.stoppingThreshold());
     }
     if (r.divergenceThreshold() != null && r.mode().better(r.divergenceThreshold(), v)) {
       return String.format(Locale.ROOT, "%s = %.6g diverged beyond %s", m, v, r.divergenceThreshold());
     }
     double shifted = r.mode() == Rule.Mode.MIN ? v + r.minDelta() : v - r.minDelta();
-    if (r.mode().better(shifted, s.best)) {
+    if (!Double.isNaN(v) && r.mode().better(shifted, s.best)) {
       s.best = v;
       s.bestStep = step;
       s.wait = 0;
       return null;
     }
-    s.wait++;
-    if (s.wait < r.patience() || (r.rebound() > 0 && Math.abs(v - s.best) <= r.rebound())) {
+    s.wait++; // NaN (with check_finite off) counts as no improvement, as in Keras and Lightning
+    if (s.wait < r.patience() || (r.rebound() > 0 && !(worseBy(r, v, s.best) > r.rebound()))) {
       return null;
     }
     String best = s.bestStep < 0
@@ -99,6 +105,11 @@ public final class RuleEngine {
     String rebound = r.rebound() > 0 ? String.format(Locale.ROOT, " and is more than %s off it", r.rebound()) : "";
     return String.format(Locale.ROOT, "%s = %.6g has not improved by more than %s for %d evaluations (%s)%s",
         m, v, r.minDelta(), s.wait, best, rebound);
+  }
+
+  /** How much worse than {@code best} a value is, in the rule's direction (negative when better). */
+  private static double worseBy(Rule r, double v, double best) {
+    return r.mode() == Rule.Mode.MIN ? v - best : best - v;
   }
 
   private static boolean conditionsHold(Rule r, RunAlerts state) {

@@ -107,6 +107,40 @@ class RuleEngineTest {
   }
 
   @Test
+  void shouldRecommendTheStepThatReachedTheStoppingThreshold() {
+    Rule r = new Rule("t", "m", null, Rule.Mode.MAX, 0, 100, 0.0, null, 0.9, null, true, 0, Rule.Action.STOP, true,
+        List.of());
+    assertThat(feed(r, 0.5, 0.7, 0.95)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(30);
+      assertThat(s.getRestoreStep()).as("the step that reached the target, not the previous best").isEqualTo(30);
+    });
+  }
+
+  @Test
+  void shouldCountNaNAsNoImprovementAndCheckInfinityAgainstThresholdsWhenNotCheckingFinite() {
+    Rule nan = new Rule("n", "m", null, Rule.Mode.MIN, 0, 2, 0.0, null, null, null, false, 0, Rule.Action.STOP, true,
+        List.of());
+    // 0.5 best; NaN (wait 1), NaN (wait 2) -> fires at step 30 on patience, not on finiteness
+    assertThat(feed(nan, 0.5, Double.NaN, Double.NaN)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(30);
+      assertThat(s.getReason()).contains("has not improved").doesNotContain("not finite");
+    });
+    Rule inf = new Rule("i", "m", null, Rule.Mode.MIN, 0, 100, 0.0, null, null, 10.0, false, 0, Rule.Action.STOP,
+        true, List.of());
+    assertThat(feed(inf, 0.5, Double.POSITIVE_INFINITY)).singleElement()
+        .satisfies(s -> assertThat(s.getReason()).contains("diverged beyond 10.0"));
+  }
+
+  @Test
+  void shouldNeverTakeAnImprovementForARebound() {
+    // min_delta 0.1 > rebound 0.01: 0.45 is better than the best 0.5 (by 0.05, too little to count as an
+    // improvement), so the wait grows, but it is no rebound; 0.52 is.
+    Rule r = new Rule("d", "m", null, Rule.Mode.MIN, 0.1, 1, 0.01, null, null, null, true, 0, Rule.Action.STOP,
+        true, List.of());
+    assertThat(feed(r, 0.5, 0.45, 0.52)).singleElement().extracting(StopSignal::getStep).isEqualTo(30L);
+  }
+
+  @Test
   void shouldStartFromTheBaseline() {
     // max mode, baseline 0.8, patience 2: 0.7 and 0.75 never beat the baseline -> fires, no restore step.
     Rule r = new Rule("b", "m", null, Rule.Mode.MAX, 0, 2, 0.0, 0.8, null, null, true, 0, Rule.Action.STOP, true,

@@ -56,6 +56,11 @@ public final class BaselineTrainer {
     public Result {
       testAccuracyByEpoch = testAccuracyByEpoch.stream().map(double[]::clone).toList();
     }
+
+    /** Whether patience on validation loss ended training, rather than the epoch limit. */
+    public boolean stoppedEarly() {
+      return terminationDetails != null && terminationDetails.contains("ScoreImprovementEpochTerminationCondition");
+    }
   }
 
   private static final int EVAL_BATCH = 1000;

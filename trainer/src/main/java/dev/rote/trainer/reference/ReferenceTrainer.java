@@ -226,7 +226,9 @@ public final class ReferenceTrainer {
             telemetry.sink().sent(), telemetry.sink().dropped(), detached));
       }
     } catch (RuntimeException e) {
-      telemetry.finish(RunStatus.RUN_STATUS_FAILED, e.toString(), null);
+      if (!stopped) { // after an obeyed stop the run's status is published already: a detached failure keeps it
+        telemetry.finish(RunStatus.RUN_STATUS_FAILED, e.toString(), null);
+      }
       throw e;
     }
     double fullRun = Double.NaN;

@@ -44,6 +44,7 @@ class BaselineTrainerIntegrationTest {
 
     assertThat(r.terminationReason()).isEqualTo("EpochTerminationCondition");
     assertThat(r.terminationDetails()).startsWith("ScoreImprovementEpochTerminationCondition");
+    assertThat(r.stoppedEarly()).isTrue();
     assertThat(r.epochsTrained()).isLessThan(60).isEqualTo(r.bestEpoch() + 2 + 1);
     assertStructure(r, 20);
     assertThat(lines).hasSize(r.epochsTrained());
@@ -58,6 +59,7 @@ class BaselineTrainerIntegrationTest {
 
     assertThat(r.terminationReason()).isEqualTo("EpochTerminationCondition");
     assertThat(r.terminationDetails()).isEqualTo("MaxEpochsTerminationCondition(3)");
+    assertThat(r.stoppedEarly()).isFalse();
     assertThat(r.epochsTrained()).isEqualTo(3);
     assertStructure(r, 20);
   }
