@@ -62,6 +62,9 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
       "patience", "rebound", "baseline", "stopping_threshold", "divergence_threshold", "check_finite", "start_from_step",
       "action", "restore_best", "when");
   private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below");
+  /** Indicators with no value that has neither a layer nor a class label. */
+  private static final Set<String> PER_CLASS_OR_LAYER =
+      Set.of(IndicatorNames.NMF_NONLINEARITY, IndicatorNames.LOSS_SENSITIVITY_MEAN);
 
   public RuleSet {
     rules = List.copyOf(rules);
@@ -132,6 +135,11 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
         warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' monitors '" + r.monitor()
             + "', which the analyzer does not publish (known: " + String.join(", ", IndicatorNames.ALL.stream()
                 .sorted().toList()) + ")");
+      }
+      if (PER_CLASS_OR_LAYER.contains(r.monitor()) && r.layer() == null) {
+        warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' monitors '" + r.monitor()
+            + "' without a layer: the analyzer publishes it per layer or per class only, so the rule never "
+            + "evaluates (add layer: N)");
       }
       for (Rule.Condition c : r.when()) {
         if (!IndicatorNames.ALL.contains(c.indicator())) {

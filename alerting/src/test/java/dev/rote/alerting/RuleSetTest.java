@@ -86,6 +86,14 @@ class RuleSetTest {
   }
 
   @Test
+  void shouldWarnAboutARuleThatCanNeverEvaluate() {
+    RuleSet set = RuleSet.parse("rules:\n  - name: a\n    monitor: nmf_nonlinearity\n"
+        + "  - name: b\n    monitor: nmf_nonlinearity\n    layer: 1\n", "t.yaml");
+    assertThat(set.warnings()).singleElement().asString()
+        .startsWith("t.yaml line 2: rule 'a' monitors 'nmf_nonlinearity' without a layer");
+  }
+
+  @Test
   void shouldWarnAboutAnUnknownIndicator() {
     RuleSet set = RuleSet.parse("rules:\n  - name: a\n    monitor: val_loss\n", "t.yaml");
     assertThat(set.warnings()).singleElement().asString()

@@ -37,6 +37,7 @@ public final class AlertingProcessor implements Processor<String, byte[], String
   private final RuleEngine engine;
   private final AlertingMetrics metrics;
   private final Map<String, Rule> byName = new HashMap<>();
+  private final java.util.Set<String> seen = new java.util.HashSet<>();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, RunAlerts> store;
 
@@ -68,7 +69,9 @@ public final class AlertingProcessor implements Processor<String, byte[], String
     RunAlerts state = store.get(record.key());
     if (state == null) {
       state = new RunAlerts();
-      metrics.runSeen(record.key(), engine.rules());
+    }
+    if (seen.add(record.key())) {
+      metrics.runSeen(record.key(), engine.rules()); // at 0 from this process's first record of the run
     }
     List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis());
     store.put(record.key(), state);
