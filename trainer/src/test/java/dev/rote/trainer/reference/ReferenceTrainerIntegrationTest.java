@@ -139,6 +139,15 @@ class ReferenceTrainerIntegrationTest {
         @Override
         public void onEpoch(ReferenceTrainer.EpochReport report) {
           if (report.epoch() == 1) {
+            // Let the first records be acknowledged, so that the run has both sent and dropped ones.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            try {
+              while (telemetry.sink().sent() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
             broker.close();
           }
         }
