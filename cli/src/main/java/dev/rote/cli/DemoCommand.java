@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
     String runId = run.options().telemetry().runId();
     Path dir = out != null ? out : Path.of("rote-demo-" + runId);
     Files.createDirectories(dir);
-    StopOptions stop = StopOptions.defaults().withRestore(!noRestore).savingTo(dir.resolve("model.zip"));
+    StopOptions stop = trainer.stopOptions(!noRestore, dir.resolve("model.zip"));
     if (!noFullRun) {
       stop = stop.continuingAfterStop();
     }
@@ -101,9 +101,13 @@ final class DemoCommand implements Callable<Integer> {
     if (r.status() == RunStatus.RUN_STATUS_STOPPED) {
       System.out.printf("stopped by Rote after step %d (rule %s)%n", r.stopStep(), r.stop().get().getRule());
       System.out.printf("  clean test accuracy at the stop step:    %.4f%n", r.testAccuracyAtStop());
-      if (r.restoredStep() >= 0) {
+      if (r.restoredStep() >= 0 && Double.isNaN(r.testAccuracyAtRestoreAverage())) {
         System.out.printf("  restored checkpoint of step %-6d        %.4f  <- the model you keep%n",
             r.restoredStep(), r.testAccuracyAtRestore());
+      } else if (!Double.isNaN(r.testAccuracyAtRestoreAverage())) {
+        System.out.printf("  checkpoint of step %-6d                %.4f%n", r.restoredStep(), r.testAccuracyAtRestore());
+        System.out.printf("  average of the checkpoints around it:    %.4f  <- the model you keep%n",
+            r.testAccuracyAtRestoreAverage());
       }
     } else {
       System.out.printf("no stop signal: trained to the end, clean test accuracy %.4f%n", r.finalTestAccuracy());

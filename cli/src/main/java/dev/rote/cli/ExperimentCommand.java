@@ -66,6 +66,11 @@ final class ExperimentCommand implements Callable<Integer> {
       description = "Baseline: epochs without a better validation loss before it stops (default: ${DEFAULT-VALUE}).")
   int baselinePatience;
 
+  @Option(names = "--average-radius", paramLabel = "STEPS", defaultValue = "80",
+      description = "Also measure the average of the checkpoints within STEPS of the restore step (an "
+          + "averaged restore, measured only; 0 for none) (default: ${DEFAULT-VALUE}).")
+  int averageRadius;
+
   @Option(names = "--no-baseline", description = "Skip the baseline runs.")
   boolean noBaseline;
 
@@ -157,7 +162,8 @@ final class ExperimentCommand implements Callable<Integer> {
     ReferenceTrainer trainer = new ReferenceTrainer(opts, dataset);
     ReferenceTrainer.Result r;
     try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), pipeline.kafka, registry)) {
-      r = trainer.run(telemetry, StopOptions.defaults().observeOnly(), new ReferenceTrainer.Progress() {
+      StopOptions stop = StopOptions.defaults().observeOnly().measuringAverage(averageRadius, 64);
+      r = trainer.run(telemetry, stop, new ReferenceTrainer.Progress() {
         @Override
         public void onEpoch(ReferenceTrainer.EpochReport e) {
           o.printf("  epoch %2d/%d step %5d  loss %.3f  test acc %.4f%n", e.epoch(), e.epochs(), e.step(),
@@ -172,8 +178,9 @@ final class ExperimentCommand implements Callable<Integer> {
       });
     }
     o.printf("  Rote: %s; best %.4f at step %d; final %.4f%n", r.stopStep() < 0 ? "no stop"
-        : String.format(Locale.ROOT, "stop after step %d at %.4f, restore step %d at %.4f", r.stopStep(),
-            r.testAccuracyAtStop(), r.restoredStep(), r.testAccuracyAtRestore()),
+        : String.format(Locale.ROOT, "stop after step %d at %.4f, restore step %d at %.4f (averaged: %.4f)",
+            r.stopStep(), r.testAccuracyAtStop(), r.restoredStep(), r.testAccuracyAtRestore(),
+            r.testAccuracyAtRestoreAverage()),
         r.bestTestAccuracy(), r.bestStep(), r.finalTestAccuracy());
     BaselineTrainer.Result b = null;
     if (!noBaseline) {
@@ -196,7 +203,8 @@ final class ExperimentCommand implements Callable<Integer> {
         b == null || !b.stoppedEarly() ? null : (Long) b.stopStep(),
         b == null ? null : (Double) b.bestModelTestAcc(),
         b == null ? null : (Double) b.bestTestAccSeen(),
-        curve, baseCurve, stopped ? (Double) r.testAccuracyAtStop() : null);
+        curve, baseCurve, stopped ? (Double) r.testAccuracyAtStop() : null,
+        stopped && !Double.isNaN(r.testAccuracyAtRestoreAverage()) ? (Double) r.testAccuracyAtRestoreAverage() : null);
   }
 
   private ExperimentResults results(List<ExperimentRun> runs, String settings) {

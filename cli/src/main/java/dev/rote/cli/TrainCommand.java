@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     try (MetricsEndpoint metrics = new MetricsEndpoint("trainer", metricsPort)) {
       ReferenceTrainer.Result r = train(run, settings, metrics.registry(), System.out, null,
-          StopOptions.defaults().withRestore(!noRestore).savingTo(saveModel));
+          trainer.stopOptions(!noRestore, saveModel));
       return r.status() == dev.rote.contract.v1.RunStatus.RUN_STATUS_FAILED ? 1 : 0;
     }
   }

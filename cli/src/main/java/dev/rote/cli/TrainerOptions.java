@@ -61,6 +61,17 @@ final class TrainerOptions {
       description = "Publish probe activations every N steps (default: ${DEFAULT-VALUE}).")
   int probeEvery;
 
+  @Option(names = "--restore-average", paramLabel = "STEPS", defaultValue = "0",
+      description = "On a stop, restore the average of the checkpoints within STEPS of the signal's restore step "
+          + "instead of the closest checkpoint; 0 for the closest (default: ${DEFAULT-VALUE}).")
+  int restoreAverage;
+
+  /** How the trainer handles a stop signal, from these options. */
+  dev.rote.trainer.reference.StopOptions stopOptions(boolean restore, java.nio.file.Path saveModel) {
+    var stop = dev.rote.trainer.reference.StopOptions.defaults().withRestore(restore).savingTo(saveModel);
+    return restoreAverage > 0 ? stop.measuringAverage(restoreAverage, 64) : stop;
+  }
+
   String runId() {
     if (runId == null) {
       runId = "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))

@@ -29,6 +29,8 @@ import java.util.List;
  * @param baselineTestAccuracy the baseline run's test accuracy by step; empty when it is the same run
  * @param testAccAtStopStep test accuracy of the model at {@code stopStep} itself, not restored, or
  *     {@code null}
+ * @param testAccAtRestoreAverage test accuracy of the average of the checkpoints around the restore
+ *     step (measured, not what the trainer restores), or {@code null}
  */
 public record ExperimentRun(
     double labelNoise,
@@ -47,7 +49,8 @@ public record ExperimentRun(
     Double baselineBestTestAcc,
     List<Point> testAccuracy,
     List<Point> baselineTestAccuracy,
-    Double testAccAtStopStep) {
+    Double testAccAtStopStep,
+    Double testAccAtRestoreAverage) {
 
   public ExperimentRun {
     if (!(labelNoise >= 0 && labelNoise <= 1)) {
@@ -57,6 +60,7 @@ public record ExperimentRun(
     accuracy("testAccAtStop", testAccAtStop);
     accuracy("testAccAtRestore", testAccAtRestore);
     accuracy("testAccAtStopStep", testAccAtStopStep);
+    accuracy("testAccAtRestoreAverage", testAccAtRestoreAverage);
     step("restoreStep", restoreStep);
     accuracy("bestTestAcc", bestTestAcc);
     step("bestStep", bestStep);

@@ -35,9 +35,10 @@ public final class ResultsReport {
   public static final double CLEAN_STOP_TO_BEST = 0.99;
 
   private static final String PER_RUN_HEADER = "| noise | seed | stop step | acc at stop | acc at stop step (not restored) | restore step "
+      + "| averaged checkpoints around it "
       + "| best acc (step) | final acc | stop / best | baseline stop step | baseline acc at stop "
       + "| baseline stop / best | target met |\n"
-      + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n";
+      + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n";
   private static final String SUMMARY_HEADER = "| noise | runs | Rote stopped | mean stop / best "
       + "| baseline stopped | mean baseline stop / best | target met |\n"
       + "|---:|---:|---:|---:|---:|---:|:---:|\n";
@@ -124,7 +125,7 @@ public final class ResultsReport {
 
   static String runRow(ExperimentRun r) {
     return row(percent(r.labelNoise()), Long.toString(r.seed()), step(r.stopStep()), accuracy(r.testAccAtStop()),
-        accuracy(r.testAccAtStopStep()), step(r.restoreStep()), accuracy(r.bestTestAcc()) + " (" + r.bestStep() + ")",
+        accuracy(r.testAccAtStopStep()), step(r.restoreStep()), accuracy(r.testAccAtRestoreAverage()), accuracy(r.bestTestAcc()) + " (" + r.bestStep() + ")",
         accuracy(r.finalTestAcc()), ratio(ratioOf(r.testAccAtStop(), r.bestTestAcc())),
         step(r.baselineStopStep()), accuracy(r.baselineTestAccAtStop()),
         ratio(ratioOf(r.baselineTestAccAtStop(), r.baselineBestTestAcc())), verdict(targetMet(r)));

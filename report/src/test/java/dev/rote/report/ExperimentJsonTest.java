@@ -18,7 +18,7 @@ class ExperimentJsonTest {
   static ExperimentResults results() {
     ExperimentRun stopped = new ExperimentRun(0.4, 7, 812L, 0.8123, 0.8301, 700L, 0.8412, 690, 0.7011, 2340,
         "nmf_depth_rising", 1500L, 0.7799, 0.8412, TestRuns.curve(0.8412),
-        List.of(new Point(0, 0.1), new Point(1500, 0.7799)), 0.8123);
+        List.of(new Point(0, 0.1), new Point(1500, 0.7799)), 0.8123, 0.8355);
     ExperimentRun neverStopped = TestRuns.run(0.0, 8, null, null, 0.98, null, null);
     return new ExperimentResults("rote reproduce --seeds 7,8", "MLP, 10k MNIST, 20 epochs", "16 cores, no GPU",
         "2025-06-01", List.of(stopped, neverStopped));
@@ -41,7 +41,7 @@ class ExperimentJsonTest {
     assertThat(root.get("command").asText()).isEqualTo("rote reproduce --seeds 7,8");
     JsonNode run = root.get("runs").get(0);
     assertThat(names(run)).containsExactlyInAnyOrder("label_noise", "seed", "stop_step", "test_acc_at_stop",
-        "test_acc_at_restore", "test_acc_at_stop_step", "restore_step", "best_test_acc", "best_step", "final_test_acc", "final_step",
+        "test_acc_at_restore", "test_acc_at_stop_step", "test_acc_at_restore_average", "restore_step", "best_test_acc", "best_step", "final_test_acc", "final_step",
         "stop_rule", "baseline_stop_step", "baseline_test_acc_at_stop", "baseline_best_test_acc",
         "test_accuracy", "baseline_test_accuracy");
     assertThat(run.get("label_noise").asDouble()).isEqualTo(0.4);

@@ -32,7 +32,7 @@ class ResultsReportTest {
     // baseline never stopped and shares the run: it delivers final_test_acc (0.5 in TestRuns)
     assertThat(ResultsReport.targetMet(run(0.4, 1, 812L, 0.8821, 0.9, null, null))).contains(true);
     ExperimentRun ownBaselineCurve = new ExperimentRun(0.4, 1, 812L, 0.8821, null, null, 0.9, 700, 0.5, 2000,
-        "r", null, null, 0.9, TestRuns.curve(0.9), List.of(new Point(0, 0.1), new Point(2000, 0.8822)), null);
+        "r", null, null, 0.9, TestRuns.curve(0.9), List.of(new Point(0, 0.1), new Point(2000, 0.8822)), null, null);
     assertThat(ResultsReport.targetMet(ownBaselineCurve)).contains(false);
   }
 
@@ -55,9 +55,9 @@ class ResultsReportTest {
     ExperimentRun met = run(0.4, 1, 812L, 0.8821, 0.9, 1500L, 0.85);
     ExperimentRun missed = run(0.4, 2, 900L, 0.8819, 0.9, 1500L, 0.85);
     assertThat(ResultsReport.runRow(met))
-        .isEqualTo("| 40% | 1 | 812 | 0.8821 | 0.8821 | 700 | 0.9000 (700) | 0.5000 | 98.0% | 1500 | 0.8500 | 94.4% | yes |");
+        .isEqualTo("| 40% | 1 | 812 | 0.8821 | 0.8821 | 700 | - | 0.9000 (700) | 0.5000 | 98.0% | 1500 | 0.8500 | 94.4% | yes |");
     assertThat(ResultsReport.runRow(run(0.0, 3, null, null, 0.98, null, null)))
-        .isEqualTo("| 0% | 3 | - | - | - | - | 0.9800 (700) | 0.5000 | - | - | - | - | yes |");
+        .isEqualTo("| 0% | 3 | - | - | - | - | - | 0.9800 (700) | 0.5000 | - | - | - | - | yes |");
     assertThat(ResultsReport.summaryRow(0.4, List.of(met, missed)))
         .isEqualTo("| 40% | 2 | 2/2 | 98.0% | 2/2 | 94.4% | no (1/2) |");
     assertThat(ResultsReport.summaryRow(0.125, List.of(run(0.125, 1, null, null, 0.9, null, null))))

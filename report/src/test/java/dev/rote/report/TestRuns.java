@@ -12,7 +12,7 @@ final class TestRuns {
       Long baselineStopStep, Double baselineAccAtStop) {
     return new ExperimentRun(noise, seed, stopStep, accAtStop, accAtStop == null ? null : best - 0.001,
         stopStep == null ? null : 700L, best, 700, 0.5, 2000, stopStep == null ? null : "nmf_depth_rising",
-        baselineStopStep, baselineAccAtStop, best, curve(best), List.of(), accAtStop);
+        baselineStopStep, baselineAccAtStop, best, curve(best), List.of(), accAtStop, null);
   }
 
   /** Rising to {@code best} at step 700, then falling to 0.5 at step 2000 (points out of order on purpose). */

@@ -139,6 +139,25 @@ public final class Checkpoints {
     return copy;
   }
 
+  /**
+   * A clone of {@code like} whose parameters are the mean of the held checkpoints with steps in
+   * {@code [fromStep, toStep]} (an average of weights along the trajectory, as in stochastic weight
+   * averaging); empty when none is held there. {@code like} is left as it is.
+   */
+  public synchronized java.util.Optional<MultiLayerNetwork> average(long fromStep, long toStep, MultiLayerNetwork like) {
+    var range = held.subMap(fromStep, true, toStep, true);
+    if (range.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    INDArray sum = null;
+    for (Snapshot s : range.values()) {
+      sum = sum == null ? s.params().dup() : sum.addi(s.params());
+    }
+    MultiLayerNetwork copy = like.clone();
+    copy.setParams(sum.divi(range.size()));
+    return java.util.Optional.of(copy);
+  }
+
   /** Bytes of parameter and updater-state data held. */
   public synchronized long heldBytes() {
     return held.values().stream().mapToLong(Snapshot::bytes).sum();

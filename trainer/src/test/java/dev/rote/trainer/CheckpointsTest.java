@@ -25,6 +25,26 @@ class CheckpointsTest {
   }
 
   @Test
+  void shouldAverageTheParametersOfTheCheckpointsInARange() {
+    MultiLayerNetwork n = net();
+    Checkpoints checkpoints = new Checkpoints(1, 10);
+    float[][] params = new float[4][];
+    for (int step = 1; step <= 3; step++) {
+      n.fit(X, Y);
+      checkpoints.onStep(step, n);
+      params[step] = floats(n.params());
+    }
+    float[] before = floats(n.params());
+    MultiLayerNetwork avg = checkpoints.average(2, 3, n).orElseThrow();
+    float[] got = floats(avg.params());
+    for (int i = 0; i < got.length; i++) {
+      assertThat(got[i]).isCloseTo((params[2][i] + params[3][i]) / 2, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    assertThat(floats(n.params())).as("the original is untouched").containsExactly(before);
+    assertThat(checkpoints.average(5, 9, n)).isEmpty();
+  }
+
+  @Test
   void shouldRestoreExactlyTheParametersUpdaterStateAndOutputsOfAnEarlierStep() {
     MultiLayerNetwork net = net();
     Checkpoints checkpoints = new Checkpoints(3, 10);

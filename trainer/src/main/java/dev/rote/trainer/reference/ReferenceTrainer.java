@@ -63,6 +63,9 @@ public final class ReferenceTrainer {
    * @param restoredStep step of the checkpoint restored (or, when only recording, that would have
    *     been), or -1
    * @param testAccuracyAtRestore clean test accuracy of that checkpoint, or NaN
+   * @param testAccuracyAtRestoreAverage with {@link StopOptions#averageRadius()} > 0: the clean test
+   *     accuracy of the average of the checkpoints around the restore step (the model kept when the
+   *     stop is obeyed); else NaN
    * @param fullRunTestAccuracy after a stop with {@link StopOptions#continueAfterStop()}: the clean
    *     test accuracy training to the last epoch reached; otherwise NaN
    */
@@ -70,7 +73,7 @@ public final class ReferenceTrainer {
       RunStatus status, long steps, int epochsCompleted, double finalTestAccuracy,
       double bestTestAccuracy, long bestStep, List<double[]> testAccuracy, Optional<StopSignal> stop,
       long stopStep, double testAccuracyAtStop, long restoredStep, double testAccuracyAtRestore,
-      double fullRunTestAccuracy) {
+      double fullRunTestAccuracy, double testAccuracyAtRestoreAverage) {
 
     /** Step of the last epoch evaluated before the stop (or of the last epoch), 0 if none. */
     public long curveStepBeforeStop() {
@@ -234,7 +237,8 @@ public final class ReferenceTrainer {
     double fullRun = Double.NaN;
     if (stopped) {
       fullRun = detached ? curve.get(curve.size() - 1)[1] : Double.NaN;
-      last = Double.isNaN(outcome.accuracyAtRestore) ? outcome.accuracyAtStop : outcome.accuracyAtRestore;
+      last = !Double.isNaN(outcome.accuracyAtAverage) && stopOptions.obey() ? outcome.accuracyAtAverage
+          : Double.isNaN(outcome.accuracyAtRestore) ? outcome.accuracyAtStop : outcome.accuracyAtRestore;
     } else {
       telemetry.finish(RunStatus.RUN_STATUS_COMPLETED, "", null);
     }
@@ -243,10 +247,11 @@ public final class ReferenceTrainer {
         outcome == null ? Optional.empty() : stop,
         outcome == null ? -1 : outcome.stopStep, outcome == null ? Double.NaN : outcome.accuracyAtStop,
         outcome == null ? -1 : outcome.restoredStep, outcome == null ? Double.NaN : outcome.accuracyAtRestore,
-        fullRun);
+        fullRun, outcome == null ? Double.NaN : outcome.accuracyAtAverage);
   }
 
-  private record StopOutcome(long stopStep, double accuracyAtStop, long restoredStep, double accuracyAtRestore) {}
+  private record StopOutcome(long stopStep, double accuracyAtStop, long restoredStep, double accuracyAtRestore,
+      double accuracyAtAverage) {}
 
   /**
    * Measures the model at the stop and, when restoring, the checkpoint closest to the signal's
@@ -258,7 +263,15 @@ public final class ReferenceTrainer {
     double atStop = evaluate(net)[0];
     long restored = -1;
     double atRestore = Double.NaN;
+    double atAverage = Double.NaN;
     MultiLayerNetwork kept = net;
+    MultiLayerNetwork averaged = null;
+    if (checkpoints != null && signal.hasRestoreStep() && stopOptions.averageRadius() > 0) {
+      long r = signal.getRestoreStep();
+      averaged = checkpoints.average(r - stopOptions.averageRadius(), r + stopOptions.averageRadius(), net)
+          .orElse(null);
+      atAverage = averaged == null ? Double.NaN : evaluate(averaged)[0];
+    }
     if (checkpoints != null && signal.hasRestoreStep() && checkpoints.closest(signal.getRestoreStep()).isPresent()) {
       if (stopOptions.obey() && !stopOptions.continueAfterStop()) {
         restored = checkpoints.restore(net, signal.getRestoreStep());
@@ -268,6 +281,14 @@ public final class ReferenceTrainer {
       }
       atRestore = evaluate(kept)[0];
     }
+    if (averaged != null && stopOptions.obey()) {
+      if (stopOptions.continueAfterStop()) {
+        kept = averaged;
+      } else {
+        net.setParams(averaged.params());
+        kept = net;
+      }
+    }
     if (stopOptions.obey() && stopOptions.saveModel() != null) {
       try {
         ModelSerializer.writeModel(kept, stopOptions.saveModel().toFile(), true);
@@ -275,7 +296,7 @@ public final class ReferenceTrainer {
         throw new java.io.UncheckedIOException("cannot save the model to " + stopOptions.saveModel(), e);
       }
     }
-    return new StopOutcome(step, atStop, restored, atRestore);
+    return new StopOutcome(step, atStop, restored, atRestore, atAverage);
   }
 
   /** Test-set accuracy and mean cross-entropy loss. */

@@ -15,9 +15,12 @@ import java.nio.file.Path;
  * @param continueAfterStop after an obeyed stop (status published, model kept and saved), train
  *     on detached from Rote to the last epoch, only to measure what the full run would have
  *     reached; nothing more is published
+ * @param averageRadius when > 0, restore (or, when only recording, measure) the average of the
+ *     checkpoints within this many steps of the signal's restore step instead of the closest one
+ *     (stochastic weight averaging along the trajectory); 0 for the closest checkpoint
  */
 public record StopOptions(boolean obey, boolean restore, int checkpointEvery, int checkpointCapacity, Path saveModel,
-    boolean continueAfterStop) {
+    boolean continueAfterStop, int averageRadius) {
 
   public static final int DEFAULT_CHECKPOINT_EVERY = 10;
   public static final int DEFAULT_CHECKPOINT_CAPACITY = 32;
@@ -26,6 +29,9 @@ public record StopOptions(boolean obey, boolean restore, int checkpointEvery, in
     if (checkpointEvery < 1) {
       throw new IllegalArgumentException("checkpointEvery must be >= 1, was " + checkpointEvery);
     }
+    if (averageRadius < 0) {
+      throw new IllegalArgumentException("averageRadius must be >= 0, was " + averageRadius);
+    }
     if (checkpointCapacity < 1) {
       throw new IllegalArgumentException("checkpointCapacity must be >= 1, was " + checkpointCapacity);
     }
@@ -33,24 +39,34 @@ public record StopOptions(boolean obey, boolean restore, int checkpointEvery, in
 
   /** Obey and restore, checkpoints every 10 steps, at most 32 held, model not saved. */
   public static StopOptions defaults() {
-    return new StopOptions(true, true, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_CAPACITY, null, false);
+    return new StopOptions(true, true, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_CAPACITY, null, false, 0);
   }
 
   /** Records signals without stopping: the run goes on to its last epoch. */
   public StopOptions observeOnly() {
-    return new StopOptions(false, restore, checkpointEvery, checkpointCapacity, saveModel, false);
+    return new StopOptions(false, restore, checkpointEvery, checkpointCapacity, saveModel, false, averageRadius);
   }
 
   public StopOptions withRestore(boolean value) {
-    return new StopOptions(obey, value, checkpointEvery, checkpointCapacity, saveModel, continueAfterStop);
+    return new StopOptions(obey, value, checkpointEvery, checkpointCapacity, saveModel, continueAfterStop,
+        averageRadius);
   }
 
   public StopOptions savingTo(Path file) {
-    return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, file, continueAfterStop);
+    return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, file, continueAfterStop,
+        averageRadius);
   }
 
   /** After an obeyed stop, trains on detached from Rote to measure the full run. */
   public StopOptions continuingAfterStop() {
-    return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, saveModel, true);
+    return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, saveModel, true, averageRadius);
+  }
+
+  /**
+   * Restores (or, when only recording, measures) the average of the checkpoints within {@code radius}
+   * steps of the restore step, holding up to {@code capacity} checkpoints.
+   */
+  public StopOptions measuringAverage(int radius, int capacity) {
+    return new StopOptions(obey, restore, checkpointEvery, capacity, saveModel, continueAfterStop, radius);
   }
 }
