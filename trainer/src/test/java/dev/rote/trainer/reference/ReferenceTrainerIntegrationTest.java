@@ -218,6 +218,24 @@ class ReferenceTrainerIntegrationTest {
   }
 
   @Test
+  void shouldRestoreTheAverageOfTheCheckpointsAroundTheRestoreStepWhenAsked(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = provision(broker);
+      Path saved = dir.resolve("model.zip");
+      ReferenceTrainer.Result result = trainWithSignalAfterEpoch2(kafka, "it-average", 50,
+          StopOptions.defaults().savingTo(saved).measuringAverage(10, 64));
+      assertThat(result.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
+      assertThat(result.restoredStep()).isEqualTo(10);
+      // checkpoints at steps 10 and 20 lie within 10 steps of the restore step 10
+      assertThat(result.testAccuracyAtRestoreAverage()).isBetween(0.1, 1.0);
+      assertThat(result.finalTestAccuracy()).isEqualTo(result.testAccuracyAtRestoreAverage());
+      MultiLayerNetwork restored = MultiLayerNetwork.load(saved.toFile(), false);
+      assertThat(new ReferenceTrainer(options("it-average", 50), data).evaluate(restored)[0])
+          .isEqualTo(result.testAccuracyAtRestoreAverage());
+    }
+  }
+
+  @Test
   void shouldOnlyRecordTheSignalWhenObservingAndTrainToTheEnd() throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       KafkaSettings kafka = provision(broker);
