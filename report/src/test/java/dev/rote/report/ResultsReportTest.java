@@ -59,9 +59,9 @@ class ResultsReportTest {
     assertThat(ResultsReport.runRow(run(0.0, 3, null, null, 0.98, null, null)))
         .isEqualTo("| 0% | 3 | - | - | - | - | - | 0.9800 (700) | 0.5000 | - | - | - | - | yes |");
     assertThat(ResultsReport.summaryRow(0.4, List.of(met, missed)))
-        .isEqualTo("| 40% | 2 | 2/2 | 98.0% | 2/2 | 94.4% | no (1/2) |");
+        .isEqualTo("| 40% | 2 | 2/2 | 98.0% | - | 2/2 | 94.4% | no (1/2) |");
     assertThat(ResultsReport.summaryRow(0.125, List.of(run(0.125, 1, null, null, 0.9, null, null))))
-        .isEqualTo("| 12.5% | 1 | 0/1 | - | 0/1 | - | - |");
+        .isEqualTo("| 12.5% | 1 | 0/1 | - | - | 0/1 | - | - |");
   }
 
   @Test
@@ -74,8 +74,8 @@ class ResultsReportTest {
     String page = Files.readString(md);
 
     assertThat(page).contains("~~~\nrote reproduce --noise 0,0.4\n~~~").contains("- **Settings:** MLP, 20 epochs")
-        .contains("| 0% | 1 | 0/1 | - | 0/1 | - | yes (1/1) |")
-        .contains("| 40% | 2 | 2/2 | 98.0% | 2/2 | 94.4% | no (1/2) |")
+        .contains("| 0% | 1 | 0/1 | - | - | 0/1 | - | yes (1/1) |")
+        .contains("| 40% | 2 | 2/2 | 98.0% | - | 2/2 | 94.4% | no (1/2) |")
         .contains("![Clean test accuracy at 0% label noise](plots/test-accuracy-noise-0.png)")
         .contains("![Clean test accuracy at 40% label noise](plots/test-accuracy-noise-40.png)");
     // rows grouped by noise level, seeds ascending
