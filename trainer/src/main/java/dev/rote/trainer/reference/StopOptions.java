@@ -23,7 +23,7 @@ public record StopOptions(boolean obey, boolean restore, int checkpointEvery, in
     boolean continueAfterStop, int averageRadius) {
 
   public static final int DEFAULT_CHECKPOINT_EVERY = 10;
-  public static final int DEFAULT_CHECKPOINT_CAPACITY = 32;
+  public static final int DEFAULT_CHECKPOINT_CAPACITY = 64;
 
   public StopOptions {
     if (checkpointEvery < 1) {
@@ -37,7 +37,7 @@ public record StopOptions(boolean obey, boolean restore, int checkpointEvery, in
     }
   }
 
-  /** Obey and restore, checkpoints every 10 steps, at most 32 held, model not saved. */
+  /** Obey and restore, checkpoints every 10 steps, at most 64 held, model not saved. */
   public static StopOptions defaults() {
     return new StopOptions(true, true, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_CAPACITY, null, false, 0);
   }
