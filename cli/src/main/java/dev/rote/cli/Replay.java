@@ -12,7 +12,6 @@ import dev.rote.contract.v1.StopSignal;
 import dev.rote.contract.v1.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -122,11 +121,8 @@ final class Replay {
   }
 
   /** The clean test accuracy at a step: the latest evaluation at or before it, or null. */
-  static Double accuracyAt(Map<Long, Double> byStep, long step) {
-    if (!(byStep instanceof TreeMap<Long, Double> tree)) {
-      return accuracyAt(new TreeMap<>(byStep), step);
-    }
-    var e = tree.floorEntry(step);
+  static Double accuracyAt(TreeMap<Long, Double> byStep, long step) {
+    var e = byStep.floorEntry(step);
     return e == null ? null : e.getValue();
   }
 }
