@@ -8,6 +8,7 @@ import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.trainer.MetricsEndpoint;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.RunIds;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.RunMetadata;
@@ -44,8 +45,6 @@ import picocli.CommandLine.Parameters;
         "With --rules (one or more files): a backtest that publishes nothing and compares when each rule set "
             + "would have stopped each run, and the clean test accuracy then, with the original."})
 final class ReplayCommand implements Callable<Integer> {
-
-  static final String REPLAY_MARK = dev.rote.alerting.internal.AlertingProcessor.REPLAY_MARK;
 
   @Mixin KafkaOptions kafka;
 
@@ -160,7 +159,7 @@ final class ReplayCommand implements Callable<Integer> {
           + "replaying from step %d. Indicators that need history (flips, forgetting) start afresh there.%n",
           runId, missingFrom, missingTo, Topics.TELEMETRY.name(), slice.logStartOffset(), firstRecorded);
     }
-    String replayId = backtest ? runId : nextReplayId(catalog, runId);
+    String replayId = backtest ? runId : RunIds.nextReplay(runId, catalog.keySet());
     if (!backtest) {
       catalog.put(replayId, RunMetadata.newBuilder().setRunId(replayId).build()); // the next replay counts it
     }
@@ -252,22 +251,6 @@ final class ReplayCommand implements Callable<Integer> {
       }
       return r;
     }
-  }
-
-  /** {@code RUN_ID@replay-N} with N one more than the highest replay of the run in the catalog. */
-  static String nextReplayId(Map<String, RunMetadata> catalog, String runId) {
-    int n = 0;
-    String prefix = runId + REPLAY_MARK;
-    for (String id : catalog.keySet()) {
-      if (id.startsWith(prefix)) {
-        try {
-          n = Math.max(n, Integer.parseInt(id.substring(prefix.length())));
-        } catch (NumberFormatException e) {
-          // not one of ours
-        }
-      }
-    }
-    return prefix + (n + 1);
   }
 
   /** The first stop signal the alerting service sent for the run, from rote.alerts. */

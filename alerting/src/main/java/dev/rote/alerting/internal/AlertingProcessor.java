@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rote.alerting.AlertingMetrics;
 import dev.rote.alerting.Rule;
 import dev.rote.contract.DeadLetters;
+import dev.rote.contract.RunIds;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
@@ -29,8 +30,6 @@ public final class AlertingProcessor implements Processor<String, byte[], String
   public static final String ALERTS = "alerts-sink";
   public static final String CONTROL = "control-sink";
   public static final String DEAD_LETTER = "deadletter-sink";
-  /** Run ids of replays ({@code RUN_ID@replay-N}) carry this; the live service leaves them alone. */
-  public static final String REPLAY_MARK = "@replay-";
 
   private static final Logger log = LoggerFactory.getLogger(AlertingProcessor.class);
 
@@ -63,7 +62,7 @@ public final class AlertingProcessor implements Processor<String, byte[], String
       return;
     }
     metrics.processed();
-    if (record.key().contains(REPLAY_MARK)) {
+    if (RunIds.isReplay(record.key())) {
       return; // a replay evaluates its own rules and publishes its own alerts (./rote replay)
     }
     RunAlerts state = store.get(record.key());
