@@ -1,11 +1,10 @@
 package dev.rote.cli;
 
-import dev.rote.trainer.MetricsEndpoint;
-
 import dev.rote.alerting.AlertingService;
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.metrics.MetricsEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,10 +1,9 @@
 package dev.rote.cli;
 
-import dev.rote.trainer.MetricsEndpoint;
-
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.metrics.MetricsEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

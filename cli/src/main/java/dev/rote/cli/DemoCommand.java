@@ -1,11 +1,10 @@
 package dev.rote.cli;
 
-import dev.rote.trainer.MetricsEndpoint;
-
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.SignalAction;
+import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.report.Alert;
 import dev.rote.report.HtmlReport;
 import dev.rote.report.Marker;

@@ -1,9 +1,8 @@
 package dev.rote.cli;
 
-import dev.rote.trainer.MetricsEndpoint;
-
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.data.IdxDataset;
 import dev.rote.trainer.reference.ReferenceTrainer;

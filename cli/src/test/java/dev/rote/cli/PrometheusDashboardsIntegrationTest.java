@@ -1,13 +1,12 @@
 package dev.rote.cli;
 
-import dev.rote.trainer.MetricsEndpoint;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.trainer.reference.ReferenceTrainer;
 import dev.rote.trainer.reference.StopOptions;
 import java.io.IOException;

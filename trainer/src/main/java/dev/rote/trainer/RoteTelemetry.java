@@ -7,6 +7,7 @@ import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.Sampling;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.trainer.internal.Captures;
 import dev.rote.trainer.internal.KafkaTelemetrySink;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -10,7 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-class MetricsEndpointTest {
+class RoteTelemetryEndpointTest {
 
   @Test
   void shouldServeTrainerJvmAndKafkaClientMetricsOnItsOwnEndpoint() throws Exception {

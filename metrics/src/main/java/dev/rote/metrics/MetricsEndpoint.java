@@ -1,4 +1,4 @@
-package dev.rote.trainer;
+package dev.rote.metrics;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A Prometheus registry with Micrometer's JVM binders, served at {@code http://HOST:PORT/metrics}
  * when a port is given: the default registry of a trainer that brings none
- * ({@link RoteTelemetry#startWithEndpoint}), and the registry of every Rote service.
+ * (the trainer library's {@code RoteTelemetry.startWithEndpoint}), and the registry of every Rote service.
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
