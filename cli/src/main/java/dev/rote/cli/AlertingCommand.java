@@ -4,11 +4,11 @@ import dev.rote.alerting.AlertingService;
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;
 import dev.rote.contract.KafkaSettings;
-import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.service.KafkaOptions;
+import dev.rote.service.ServiceShell;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,20 +37,13 @@ final class AlertingCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     RuleSet set = rules.load(System.err);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
-    MetricsEndpoint metrics = new MetricsEndpoint("alerting", metricsPort);
-    AlertingService service = new AlertingService(settings, set, applicationId, metrics.registry(), stateDir);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.close(Duration.ofSeconds(30));
-      metrics.close();
-      stopped.countDown();
-    }, "rote-alerting-shutdown"));
-    service.start(Duration.ofSeconds(60));
-    System.out.printf("alerting %s running against %s with %s%s:%n", applicationId, settings.bootstrapServers(),
-        rules.describe(), metricsPort > 0 ? ", metrics at http://127.0.0.1:" + metricsPort + "/metrics" : "");
-    set.rules().forEach(r -> System.out.println("  " + describe(r)));
-    System.out.println("Ctrl-C stops it.");
-    stopped.await();
+    ServiceShell.run("alerting", metricsPort, registry -> new AlertingService(settings, set, applicationId, registry,
+        stateDir), () -> {
+          System.out.printf("alerting %s running against %s with %s%s:%n", applicationId,
+              settings.bootstrapServers(), rules.describe(), ServiceShell.metricsNote(metricsPort));
+          set.rules().forEach(r -> System.out.println("  " + describe(r)));
+          System.out.println("Ctrl-C stops it.");
+        });
     return 0;
   }
 

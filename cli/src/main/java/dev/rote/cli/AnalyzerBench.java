@@ -13,6 +13,7 @@ import dev.rote.contract.v1.LayerActivations;
 import dev.rote.contract.v1.Matrix;
 import dev.rote.contract.v1.ProbeActivations;
 import dev.rote.contract.v1.Telemetry;
+import dev.rote.service.KafkaOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;

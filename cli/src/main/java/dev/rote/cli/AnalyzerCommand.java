@@ -3,11 +3,11 @@ package dev.rote.cli;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
 import dev.rote.contract.KafkaSettings;
-import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.service.KafkaOptions;
+import dev.rote.service.ServiceShell;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,18 +47,9 @@ final class AnalyzerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId(applicationId).withWindow(windowSteps, emitEvery);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
-    MetricsEndpoint metrics = new MetricsEndpoint("analyzer", metricsPort);
-    AnalyzerService service = new AnalyzerService(settings, config, metrics.registry(), stateDir, threads);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.close(Duration.ofSeconds(30));
-      metrics.close();
-      stopped.countDown();
-    }, "rote-analyzer-shutdown"));
-    service.start(Duration.ofSeconds(60));
-    System.out.printf("analyzer %s running against %s%s. Ctrl-C stops it.%n", applicationId,
-        settings.bootstrapServers(), metricsPort > 0 ? ", metrics at http://127.0.0.1:" + metricsPort + "/metrics" : "");
-    stopped.await();
+    ServiceShell.run("analyzer", metricsPort, registry -> new AnalyzerService(settings, config, registry, stateDir,
+        threads), () -> System.out.printf("analyzer %s running against %s%s. Ctrl-C stops it.%n", applicationId,
+        settings.bootstrapServers(), ServiceShell.metricsNote(metricsPort)));
     return 0;
   }
 }

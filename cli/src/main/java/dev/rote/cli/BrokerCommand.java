@@ -1,6 +1,8 @@
 package dev.rote.cli;
 
 import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.service.KafkaOptions;
+import dev.rote.service.ServiceShell;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,11 +34,7 @@ final class BrokerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     KafkaOptions.parseRetention(retention);
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      broker.close();
-      stopped.countDown();
-    }, "rote-broker-shutdown"));
+    CountDownLatch stopped = ServiceShell.onShutdown("rote-broker-shutdown", broker::close);
     KafkaOptions.connect(broker.bootstrapServers(), null, partitions, retention);
     System.out.printf("Kafka broker ready at %s (data in %s). Ctrl-C stops it.%n",
         broker.bootstrapServers(), broker.dataDir());

@@ -6,6 +6,7 @@ import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.service.KafkaOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;

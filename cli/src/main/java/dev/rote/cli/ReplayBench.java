@@ -12,6 +12,7 @@ import dev.rote.contract.v1.LayerStats;
 import dev.rote.contract.v1.Matrix;
 import dev.rote.contract.v1.ProbeActivations;
 import dev.rote.contract.v1.Telemetry;
+import dev.rote.service.KafkaOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

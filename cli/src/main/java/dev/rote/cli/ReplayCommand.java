@@ -16,6 +16,7 @@ import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.contract.v1.Telemetry;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.service.KafkaOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

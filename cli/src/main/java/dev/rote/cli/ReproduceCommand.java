@@ -7,6 +7,7 @@ import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
+import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.TelemetryConfig;
 import dev.rote.trainer.data.IdxDataset;

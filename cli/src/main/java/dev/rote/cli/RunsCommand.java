@@ -4,6 +4,7 @@ import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.service.KafkaOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,6 +4,7 @@ import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.service.KafkaOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

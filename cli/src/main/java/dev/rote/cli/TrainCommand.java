@@ -3,6 +3,7 @@ package dev.rote.cli;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.data.IdxDataset;
 import dev.rote.trainer.reference.ReferenceTrainer;

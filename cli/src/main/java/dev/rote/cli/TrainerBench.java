@@ -2,6 +2,7 @@ package dev.rote.cli;
 
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetryListener;
 import dev.rote.trainer.SingleBackwardPass;
 import dev.rote.trainer.TelemetryConfig;

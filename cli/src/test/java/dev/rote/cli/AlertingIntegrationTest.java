@@ -11,6 +11,7 @@ import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.StopControl;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

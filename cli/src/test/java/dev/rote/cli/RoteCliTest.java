@@ -90,13 +90,4 @@ class RoteCliTest {
         + "analyzer does not publish").contains("cannot reach Kafka");
     assertThat(r.code()).isEqualTo(1);
   }
-
-  @Test
-  void shouldParseRetentions() {
-    assertThat(KafkaOptions.parseRetention("7d")).hasDays(7);
-    assertThat(KafkaOptions.parseRetention("12h")).hasHours(12);
-    assertThat(KafkaOptions.parseRetention("forever")).isNull();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> KafkaOptions.parseRetention("7 weeks"))
-        .hasMessageContaining("--retention");
-  }
 }

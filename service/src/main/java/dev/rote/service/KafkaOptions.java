@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.service;
 
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.TopicProvisioner;
@@ -11,10 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** How a command reaches Kafka: {@code --bootstrap-servers} and a client properties file. */
-final class KafkaOptions {
+/**
+ * How a command reaches Kafka: {@code --bootstrap-servers}, a client properties file passed through
+ * unchanged, and how Rote creates its topics where they are missing ({@code --partitions},
+ * {@code --retention}). A picocli mixin of every command that talks to a cluster.
+ */
+public final class KafkaOptions {
 
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
       description = "Kafka bootstrap servers (default: from --kafka-config, else "
@@ -38,7 +43,7 @@ final class KafkaOptions {
    * Connects to the cluster at {@code bootstrapServers} (with the client properties of
    * {@code kafkaConfig}, may be null) and creates Rote's missing topics.
    */
-  static KafkaSettings connect(String bootstrapServers, java.nio.file.Path kafkaConfig, int partitions,
+  public static KafkaSettings connect(String bootstrapServers, Path kafkaConfig, int partitions,
       String retention) {
     KafkaOptions k = new KafkaOptions();
     k.bootstrapServers = bootstrapServers;
@@ -48,11 +53,18 @@ final class KafkaOptions {
     return k.connect(Duration.ofSeconds(30));
   }
 
-  KafkaSettings settings() {
+  /** The client settings of these options, without connecting. */
+  public KafkaSettings settings() {
     return KafkaSettings.load(bootstrapServers, kafkaConfig);
   }
 
-  static Duration parseRetention(String text) {
+  /**
+   * A retention such as {@code 30d}, {@code 12h}, {@code 90m}, {@code 3600s}, {@code 500ms}, or null
+   * for {@code forever}.
+   *
+   * @throws IllegalArgumentException naming {@code --retention} when the text is none of these
+   */
+  public static Duration parseRetention(String text) {
     String t = text.trim().toLowerCase();
     if (t.equals("forever") || t.equals("-1")) {
       return null;
@@ -80,7 +92,7 @@ final class KafkaOptions {
    *
    * @throws IllegalStateException naming the bootstrap servers when the cluster does not answer
    */
-  KafkaSettings connect(Duration timeout) {
+  public KafkaSettings connect(Duration timeout) {
     KafkaSettings kafka = settings();
     Duration keep = parseRetention(retention);
     Map<String, Object> props = kafka.with(Map.of(
@@ -91,7 +103,7 @@ final class KafkaOptions {
       admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       List<String> created = new TopicProvisioner(partitions, keep).ensureTopics(admin, timeout);
       if (!created.isEmpty()) {
-        org.slf4j.LoggerFactory.getLogger(KafkaOptions.class).info("created topics {}", created);
+        LoggerFactory.getLogger(KafkaOptions.class).info("created topics {}", created);
       }
       return kafka;
     } catch (TimeoutException | ExecutionException e) {

@@ -1,0 +1,66 @@
+package dev.rote.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * One or more Kafka Streams applications run as one service: their meters (Micrometer's Kafka
+ * Streams binder: {@code kafka_stream_*} and the clients' {@code kafka_consumer_*},
+ * {@code kafka_producer_*}) bound to a registry, started together, awaited until every one runs,
+ * and closed together.
+ */
+public final class StreamsService implements Service {
+
+  private final String name;
+  private final List<KafkaStreams> applications;
+  private final List<KafkaStreamsMetrics> metrics;
+  private final CountDownLatch running;
+
+  /**
+   * @param name what error messages call the service, e.g. {@code analyzer}
+   * @param applications the service's applications, not started yet
+   */
+  public StreamsService(String name, MeterRegistry registry, List<KafkaStreams> applications) {
+    this.name = name;
+    this.applications = List.copyOf(applications);
+    this.running = new CountDownLatch(this.applications.size());
+    for (KafkaStreams s : this.applications) {
+      CountDownLatch once = new CountDownLatch(1);
+      s.setStateListener((now, before) -> {
+        if (now == KafkaStreams.State.RUNNING && once.getCount() > 0) {
+          once.countDown();
+          running.countDown();
+        }
+      });
+    }
+    this.metrics = this.applications.stream().map(KafkaStreamsMetrics::new).toList();
+    metrics.forEach(m -> m.bindTo(registry));
+  }
+
+  /** Starts every application and waits until each has reached RUNNING once. */
+  @Override
+  public void start(Duration timeout) throws InterruptedException {
+    applications.forEach(KafkaStreams::start);
+    if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(name + " not running after " + timeout.toSeconds() + " s (state "
+          + applications.stream().map(s -> s.state().toString()).collect(Collectors.joining(", ")) + ")");
+    }
+  }
+
+  /** The state of the first application. */
+  public KafkaStreams.State state() {
+    return applications.get(0).state();
+  }
+
+  @Override
+  public void close(Duration timeout) {
+    applications.forEach(s -> s.close(timeout));
+    metrics.forEach(KafkaStreamsMetrics::close);
+  }
+}

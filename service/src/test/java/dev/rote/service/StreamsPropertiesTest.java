@@ -1,0 +1,41 @@
+package dev.rote.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.contract.KafkaSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+
+  private static final String LINGER = StreamsConfig.producerPrefix("linger.ms");
+
+  @Test
+  void shouldApplyTheSharedDefaultsWhereNothingElseIsSet() {
+    Properties p = StreamsProperties.of(KafkaSettings.of("k:9092"), "rote-x", Path.of("/tmp/state"), Map.of());
+    assertThat(p).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "rote-x")
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "rote.deadletter")
+        .containsEntry(StreamsConfig.producerPrefix("compression.type"), "zstd")
+        .containsEntry(LINGER, 5)
+        .containsEntry(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest")
+        .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/tmp/state")
+        .containsEntry("bootstrap.servers", "k:9092");
+  }
+
+  @Test
+  void shouldLetTheServiceOverrideTheSharedDefaultsAndTheUserOverrideBoth() {
+    KafkaSettings user = new KafkaSettings(Map.of("bootstrap.servers", "k:9092", LINGER, "20",
+        StreamsConfig.APPLICATION_ID_CONFIG, "users-app"));
+    Properties p = StreamsProperties.of(user, "rote-x", null, Map.of(LINGER, 2,
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50));
+    assertThat(p).containsEntry(LINGER, "20").containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "users-app")
+        .doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
+    assertThat(StreamsProperties.of(KafkaSettings.of("k:9092"), "rote-x", null, Map.of(LINGER, 2)))
+        .containsEntry(LINGER, 2);
+  }
+}
