@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code rote_alerting_stop_signals_total{rule,run}} and
  * {@code rote_alerting_signal_latency_seconds} (trainer publish of the telemetry → signal issued).
  */
-public final class AlertingMetrics implements MeterBinder, dev.rote.alerting.internal.RuleEngine.Listener {
+public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
   public static final String PROCESSED = "rote.alerting.records.processed";
   public static final String DEAD_LETTERED = "rote.alerting.records.deadlettered";

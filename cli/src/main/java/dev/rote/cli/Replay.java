@@ -1,9 +1,8 @@
 package dev.rote.cli;
 
 import dev.rote.alerting.Rule;
+import dev.rote.alerting.RuleEvaluator;
 import dev.rote.alerting.RuleSet;
-import dev.rote.alerting.internal.RuleEngine;
-import dev.rote.alerting.internal.RunAlerts;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.internal.RunAnalysis;
 import dev.rote.contract.v1.Indicator;
@@ -71,8 +70,7 @@ final class Replay {
       Consumer<Indicator> onIndicator, Consumer<StopSignal> onSignal) throws InterruptedException {
     long t0 = System.nanoTime();
     RunAnalysis analysis = new RunAnalysis(AnalyzerConfig.defaults(), options.nmf());
-    List<RuleEngine> engines = ruleSets.stream().map(s -> new RuleEngine(s, new RuleEngine.Listener() {})).toList();
-    List<RunAlerts> states = ruleSets.stream().map(s -> new RunAlerts()).toList();
+    List<RuleEvaluator> evaluators = ruleSets.stream().map(RuleEvaluator::new).toList();
     List<List<StopSignal>> signals = ruleSets.stream().map(s -> (List<StopSignal>) new ArrayList<StopSignal>()).toList();
     List<Indicator> indicators = new ArrayList<>();
     TreeMap<Long, Double> accuracy = new TreeMap<>();
@@ -102,8 +100,8 @@ final class Replay {
         Indicator out = i.toBuilder().setRunId(outputRunId).build();
         indicators.add(out);
         onIndicator.accept(out);
-        for (int k = 0; k < engines.size(); k++) {
-          for (StopSignal s : engines.get(k).apply(states.get(k), out, System.currentTimeMillis())) {
+        for (int k = 0; k < evaluators.size(); k++) {
+          for (StopSignal s : evaluators.get(k).apply(out, System.currentTimeMillis())) {
             signals.get(k).add(s);
             if (k == 0) {
               onSignal.accept(s);

@@ -1,5 +1,6 @@
 package dev.rote.alerting.internal;
 
+import dev.rote.alerting.EvaluationListener;
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;
 import dev.rote.contract.v1.Indicator;
@@ -16,15 +17,10 @@ import java.util.Locale;
  */
 public final class RuleEngine {
 
-  /** Called for each evaluation, for metrics. */
-  public interface Listener {
-    default void evaluated(Rule rule, String runId) {}
-  }
-
   private final RuleSet rules;
-  private final Listener listener;
+  private final EvaluationListener listener;
 
-  public RuleEngine(RuleSet rules, Listener listener) {
+  public RuleEngine(RuleSet rules, EvaluationListener listener) {
     this.rules = rules;
     this.listener = listener;
   }

@@ -2,6 +2,7 @@ package dev.rote.alerting.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rote.alerting.EvaluationListener;
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;
 import dev.rote.contract.v1.Indicator;
@@ -19,7 +20,7 @@ class RuleEngineTest {
 
   /** Feeds values at steps 10, 20, ...; returns the steps at which signals fired. */
   private static List<StopSignal> feed(Rule rule, double... values) {
-    RuleEngine engine = new RuleEngine(new RuleSet(List.of(rule), List.of()), new RuleEngine.Listener() {});
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(rule), List.of()), new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
     List<StopSignal> out = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
@@ -79,7 +80,7 @@ class RuleEngineTest {
   @Test
   void shouldFireOnceAndIgnoreRedeliveredValues() {
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(1)), List.of()),
-        new RuleEngine.Listener() {});
+        new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
     assertThat(engine.apply(state, value("m", 10, 0.2), 0)).isEmpty();
     assertThat(engine.apply(state, value("m", 20, 0.3), 0)).hasSize(1);
@@ -166,7 +167,7 @@ class RuleEngineTest {
   void shouldHoldATriggerUntilEveryConditionHolds() {
     Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 1, 0.0, null, null, null, true, 0, Rule.Action.WARN, true,
         List.of(new Rule.Condition("g", null, 0.5, null)));
-    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new RuleEngine.Listener() {});
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
     engine.apply(state, value("g", 5, 0.4), 0);
     assertThat(engine.apply(state, value("m", 10, 0.2), 0)).isEmpty();
@@ -182,7 +183,7 @@ class RuleEngineTest {
   @Test
   void shouldMatchLayerAndSkipPerClassValues() {
     Rule r = new Rule("l", "m", 1, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true, List.of());
-    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new RuleEngine.Listener() {});
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
     engine.apply(state, value("m", 10, 0.2).toBuilder().setLayer(1).build(), 0);
     assertThat(engine.apply(state, value("m", 20, 0.9), 0)).as("no layer").isEmpty();
@@ -195,7 +196,7 @@ class RuleEngineTest {
   @Test
   void shouldRoundTripTheStateThroughItsSerde() {
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(3)), List.of()),
-        new RuleEngine.Listener() {});
+        new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
     engine.apply(state, value("m", 10, 0.2), 0);
     engine.apply(state, value("m", 20, 0.3), 0);

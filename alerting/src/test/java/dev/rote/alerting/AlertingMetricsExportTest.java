@@ -1,9 +1,7 @@
-package dev.rote.cli;
+package dev.rote.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rote.alerting.AlertingMetrics;
-import dev.rote.alerting.Rule;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
