@@ -1,6 +1,7 @@
 package dev.rote.alerting;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -132,6 +133,34 @@ public record Rule(
   /** The series the rule reads: {@code monitor} or {@code monitor/layer}. */
   public String series() {
     return series(monitor, layer);
+  }
+
+  /**
+   * The rule in one line, as the commands list it: {@code name: stop when series (min) has not
+   * improved by more than 0.0 for 24 evaluations and is more than 0.01 off its best, ...}.
+   */
+  public String describe() {
+    StringBuilder b = new StringBuilder(name).append(": ").append(action.name().toLowerCase(Locale.ROOT))
+        .append(" when ").append(series()).append(" (").append(mode.name().toLowerCase(Locale.ROOT))
+        .append(") has not improved by more than ").append(minDelta).append(" for ").append(patience)
+        .append(" evaluations");
+    if (rebound > 0) {
+      b.append(" and is more than ").append(rebound).append(" off its best");
+    }
+    if (stoppingThreshold != null) {
+      b.append(", or passes ").append(stoppingThreshold);
+    }
+    if (divergenceThreshold != null) {
+      b.append(", or diverges beyond ").append(divergenceThreshold);
+    }
+    for (Condition c : when) {
+      b.append(", while ").append(c.series()).append(c.above() != null ? " > " + c.above() : "")
+          .append(c.below() != null ? " < " + c.below() : "");
+    }
+    if (startFromStep > 0) {
+      b.append(", from step ").append(startFromStep);
+    }
+    return b.toString();
   }
 
   public Rule withPatience(int value) {

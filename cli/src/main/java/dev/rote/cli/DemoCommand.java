@@ -1,5 +1,6 @@
 package dev.rote.cli;
 
+import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.v1.RunStatus;
@@ -76,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalPipeline pipeline = LocalPipeline.start(port, AnalyzerConfig.defaults(), ruleSet, metrics.registry())) {
       System.out.printf("embedded Kafka broker at %s; analyzer and alerting running (%s)%n",
           pipeline.broker.bootstrapServers(), rules.describe());
-      ruleSet.rules().forEach(r -> System.out.println("  rule " + AlertingCommand.describe(r)));
+      ruleSet.rules().forEach(r -> System.out.println("  rule " + r.describe()));
       try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka, runId, s -> System.out.printf(
           ">> alert: rule %s (%s) at step %d: %s%n", s.getRule(),
           s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason()))) {

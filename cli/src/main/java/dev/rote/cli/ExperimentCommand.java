@@ -1,6 +1,7 @@
 package dev.rote.cli;
 
 import dev.rote.alerting.RuleSet;
+import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.report.ExperimentJson;
 import dev.rote.report.ExperimentResults;

@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.analyzer.cli;
 
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+/** {@code rote analyzer}: runs the analyzer until Ctrl-C. */
 @Command(name = "analyzer", mixinStandardHelpOptions = true,
     description = "Run the Kafka Streams analyzer: telemetry in, memorization indicators out. Start more "
         + "instances with the same --application-id to scale out.")
-final class AnalyzerCommand implements Callable<Integer> {
+public final class AnalyzerCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
 

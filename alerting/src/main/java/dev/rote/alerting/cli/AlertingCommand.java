@@ -1,7 +1,6 @@
-package dev.rote.cli;
+package dev.rote.alerting.cli;
 
 import dev.rote.alerting.AlertingService;
-import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.service.KafkaOptions;
@@ -13,10 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+/** {@code rote alerting}: runs the alerting service until Ctrl-C. */
 @Command(name = "alerting", mixinStandardHelpOptions = true,
     description = "Run the alerting service: indicators in, alerts and stop signals out. Start more "
         + "instances with the same --application-id to scale out.")
-final class AlertingCommand implements Callable<Integer> {
+public final class AlertingCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
   @Mixin RulesOption rules;
@@ -41,33 +41,9 @@ final class AlertingCommand implements Callable<Integer> {
         stateDir), () -> {
           System.out.printf("alerting %s running against %s with %s%s:%n", applicationId,
               settings.bootstrapServers(), rules.describe(), ServiceShell.metricsNote(metricsPort));
-          set.rules().forEach(r -> System.out.println("  " + describe(r)));
+          set.rules().forEach(r -> System.out.println("  " + r.describe()));
           System.out.println("Ctrl-C stops it.");
         });
     return 0;
-  }
-
-  static String describe(Rule r) {
-    StringBuilder b = new StringBuilder(r.name()).append(": ").append(r.action().name().toLowerCase())
-        .append(" when ").append(r.series()).append(" (").append(r.mode().name().toLowerCase())
-        .append(") has not improved by more than ").append(r.minDelta()).append(" for ").append(r.patience())
-        .append(" evaluations");
-    if (r.rebound() > 0) {
-      b.append(" and is more than ").append(r.rebound()).append(" off its best");
-    }
-    if (r.stoppingThreshold() != null) {
-      b.append(", or passes ").append(r.stoppingThreshold());
-    }
-    if (r.divergenceThreshold() != null) {
-      b.append(", or diverges beyond ").append(r.divergenceThreshold());
-    }
-    for (Rule.Condition c : r.when()) {
-      b.append(", while ").append(c.series()).append(c.above() != null ? " > " + c.above() : "")
-          .append(c.below() != null ? " < " + c.below() : "");
-    }
-    if (r.startFromStep() > 0) {
-      b.append(", from step ").append(r.startFromStep());
-    }
-    return b.toString();
   }
 }

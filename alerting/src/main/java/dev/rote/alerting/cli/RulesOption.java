@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.alerting.cli;
 
 import dev.rote.alerting.RuleSet;
 import java.io.PrintStream;
@@ -6,20 +6,21 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** {@code --rules FILE}: the stop rules, or the built-in memorization-onset rules. */
-final class RulesOption {
+public final class RulesOption {
 
   @Option(names = "--rules", paramLabel = "FILE",
       description = "Stop rules in YAML (default: the built-in memorization-onset rules).")
   Path rules;
 
   /** Loads the rules, printing their warnings; a bad file throws a message naming line and field. */
-  RuleSet load(PrintStream err) {
+  public RuleSet load(PrintStream err) {
     RuleSet set = rules == null ? RuleSet.defaults() : RuleSet.load(rules);
     set.warnings().forEach(w -> err.println("warning: " + w));
     return set;
   }
 
-  String describe() {
+  /** The rules file, or "built-in rules". */
+  public String describe() {
     return rules == null ? "built-in rules" : rules.toString();
   }
 }
