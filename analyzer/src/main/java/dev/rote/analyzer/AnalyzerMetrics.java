@@ -1,5 +1,6 @@
 package dev.rote.analyzer;
 
+import dev.rote.contract.v1.Indicator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -100,6 +101,12 @@ public final class AnalyzerMetrics implements MeterBinder {
           .register(registry);
       return bits;
     }).set(Double.doubleToLongBits(value));
+  }
+
+  /** Records the latest value of an indicator record: under its run, name, layer and class label. */
+  public void indicator(Indicator i) {
+    indicator(i.getRunId(), i.getName(), i.hasLayer() ? i.getLayer() : null, i.hasClassLabel() ? i.getClassLabel() : null,
+        i.getValue());
   }
 
   /** Records the latest value of an indicator. */

@@ -4,7 +4,7 @@ import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleEvaluator;
 import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
-import dev.rote.analyzer.internal.RunAnalysis;
+import dev.rote.analyzer.RunAnalysis;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;

@@ -230,8 +230,7 @@ final class ReplayCommand implements Callable<Integer> {
       Replay.Result r = Replay.run(telemetry, replayId, new Replay.Options(fromStep, speed, nmf), sets,
           i -> {
             producer.send(new ProducerRecord<>(Topics.INDICATORS.name(), replayId, i.toByteArray()), count);
-            analyzerMetrics.indicator(replayId, i.getName(), i.hasLayer() ? i.getLayer() : null,
-                i.hasClassLabel() ? i.getClassLabel() : null, i.getValue());
+            analyzerMetrics.indicator(i);
           },
           s -> {
             producer.send(new ProducerRecord<>(Topics.ALERTS.name(), replayId, s.toByteArray()), count);

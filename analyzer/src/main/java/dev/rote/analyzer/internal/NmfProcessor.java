@@ -50,8 +50,7 @@ public final class NmfProcessor implements Processor<String, byte[], String, byt
     List<Indicator> out = indicators.probes(t);
     for (Indicator i : out) {
       context.forward(record.withValue(i.toByteArray()), INDICATORS);
-      metrics.indicator(i.getRunId(), i.getName(), i.hasLayer() ? i.getLayer() : null,
-          i.hasClassLabel() ? i.getClassLabel() : null, i.getValue());
+      metrics.indicator(i);
     }
     if (!out.isEmpty()) {
       metrics.latency(System.currentTimeMillis() - t.getTimeMs());

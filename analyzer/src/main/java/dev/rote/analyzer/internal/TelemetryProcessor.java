@@ -90,8 +90,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
       }
       for (Indicator i : out) {
         context.forward(record.withValue(i.toByteArray()), INDICATORS);
-        metrics.indicator(i.getRunId(), i.getName(), i.hasLayer() ? i.getLayer() : null,
-            i.hasClassLabel() ? i.getClassLabel() : null, i.getValue());
+        metrics.indicator(i);
       }
       if (t.hasBatch()) {
         for (var l : t.getBatch().getLayersList()) {

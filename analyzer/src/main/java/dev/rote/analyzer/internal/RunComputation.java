@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The analyzer's computation for one run, in process and record by record: the same validation,
- * state and indicators as the topology, for replays and backtests that must not touch the live
- * services. Invalid records are skipped and counted, as the topology dead-letters them.
+ * The analyzer's computation for one run, record by record, outside Kafka Streams: validation,
+ * state and indicators wired as {@link TelemetryProcessor} and {@link NmfProcessor} wire them.
+ * Behind the public {@link dev.rote.analyzer.RunAnalysis}.
  */
-public final class RunAnalysis {
+public final class RunComputation {
 
   private final TelemetryValidator validator;
   private final Indicators indicators;
@@ -22,7 +22,7 @@ public final class RunAnalysis {
   /**
    * @param nmf also factorize probe activations (costly); without it NMF indicators are left out
    */
-  public RunAnalysis(AnalyzerConfig config, boolean nmf) {
+  public RunComputation(AnalyzerConfig config, boolean nmf) {
     this.validator = new TelemetryValidator(config);
     this.indicators = new Indicators(config);
     this.nmf = nmf;
