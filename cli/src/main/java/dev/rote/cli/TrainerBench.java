@@ -7,10 +7,9 @@ import dev.rote.trainer.RoteTelemetryListener;
 import dev.rote.trainer.SingleBackwardPass;
 import dev.rote.trainer.TelemetryConfig;
 import dev.rote.trainer.TelemetrySink;
-import dev.rote.trainer.data.IdxDataset;
-import dev.rote.trainer.internal.KafkaTelemetrySink;
-import dev.rote.trainer.reference.ReferenceTrainer;
-import dev.rote.trainer.reference.TrainOptions;
+import dev.rote.reference.data.IdxDataset;
+import dev.rote.reference.ReferenceTrainer;
+import dev.rote.reference.TrainOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,13 +83,13 @@ final class TrainerBench implements Callable<Integer> {
       List<Variant> variants = new ArrayList<>();
       variants.add(plain("plain", rt.buildNetwork()));
       variants.add(rote("rote-default", rt, TelemetryConfig.defaults("bench-default"),
-          new KafkaTelemetrySink(kafka, "bench-default", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
+          TelemetrySink.kafka(kafka, "bench-default", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
       variants.add(rote("rote-default-capture-only", rt, TelemetryConfig.defaults("bench-capture"),
           new DiscardingSink(), sinks, probe));
       TelemetryConfig full = TelemetryConfig.defaults("bench-full")
           .withSampling(1, 1, 1, TelemetryConfig.DEFAULT_PROBE_EVERY);
       variants.add(rote("rote-full", rt, full,
-          new KafkaTelemetrySink(kafka, "bench-full", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
+          TelemetrySink.kafka(kafka, "bench-full", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
       variants.add(stats("statslistener-1", rt.buildNetwork(), 1));
       variants.add(stats("statslistener-10", rt.buildNetwork(), 10));
       variants.add(rote("diag-sensitivity-every-step", rt,

@@ -1,7 +1,7 @@
 package dev.rote.cli;
 
 import dev.rote.trainer.TelemetryConfig;
-import dev.rote.trainer.reference.TrainOptions;
+import dev.rote.reference.TrainOptions;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -67,8 +67,8 @@ final class TrainerOptions {
   int restoreAverage;
 
   /** How the trainer handles a stop signal, from these options. */
-  dev.rote.trainer.reference.StopOptions stopOptions(boolean restore, java.nio.file.Path saveModel) {
-    var stop = dev.rote.trainer.reference.StopOptions.defaults().withRestore(restore).savingTo(saveModel);
+  dev.rote.reference.StopOptions stopOptions(boolean restore, java.nio.file.Path saveModel) {
+    var stop = dev.rote.reference.StopOptions.defaults().withRestore(restore).savingTo(saveModel);
     return restoreAverage > 0 ? stop.measuringAverage(restoreAverage, 64) : stop;
   }
 

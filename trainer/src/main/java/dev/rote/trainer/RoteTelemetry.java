@@ -46,7 +46,7 @@ public final class RoteTelemetry implements AutoCloseable {
    * @param registry where the trainer's meters go; may be null
    */
   public static RoteTelemetry start(TelemetryConfig config, KafkaSettings kafka, MeterRegistry registry) {
-    TelemetrySink sink = new KafkaTelemetrySink(kafka, "rote-trainer-" + config.runId(), config.maxBufferedBytes());
+    TelemetrySink sink = TelemetrySink.kafka(kafka, "rote-trainer-" + config.runId(), config.maxBufferedBytes());
     StopControl control = new StopControl(kafka, config.runId(), System.currentTimeMillis() - 1000);
     return new RoteTelemetry(config, sink, control, registry);
   }

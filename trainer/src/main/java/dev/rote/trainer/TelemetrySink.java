@@ -1,6 +1,8 @@
 package dev.rote.trainer;
 
+import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topic;
+import dev.rote.trainer.internal.KafkaTelemetrySink;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -9,6 +11,18 @@ import java.util.function.Supplier;
  * fails the training thread. Records it cannot keep are dropped and counted.
  */
 public interface TelemetrySink extends AutoCloseable {
+
+  /**
+   * The sink {@link RoteTelemetry#start} publishes through: an asynchronous, idempotent, compressed
+   * Kafka producer behind a buffer of at most {@code maxBufferedBytes}; records beyond it are dropped
+   * and counted. Building, serializing and sending happen on a sender thread of its own.
+   *
+   * @param kafka the user's client properties, passed through; Rote adds producer defaults where unset
+   * @param clientId {@code client.id} unless the user set one
+   */
+  static TelemetrySink kafka(KafkaSettings kafka, String clientId, long maxBufferedBytes) {
+    return new KafkaTelemetrySink(kafka, clientId, maxBufferedBytes);
+  }
 
   /**
    * Hands over one record. The value is built lazily, off the training thread where the sink has

@@ -1,6 +1,6 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
-import dev.rote.trainer.data.IdxDataset;
+import dev.rote.reference.data.IdxDataset;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package dev.rote.trainer.data;
+package dev.rote.reference.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.rote.trainer.data;
+package dev.rote.reference.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

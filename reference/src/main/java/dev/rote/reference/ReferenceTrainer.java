@@ -1,4 +1,4 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
 import dev.rote.contract.v1.DatasetInfo;
 import dev.rote.contract.v1.LabelNoiseMode;
@@ -11,9 +11,9 @@ import dev.rote.trainer.ModelSummaries;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.RoteTelemetryListener;
 import dev.rote.trainer.SingleBackwardPass;
-import dev.rote.trainer.data.IdxDataset;
-import dev.rote.trainer.data.LabelNoise;
-import dev.rote.trainer.data.NoisyLabels;
+import dev.rote.reference.data.IdxDataset;
+import dev.rote.reference.data.LabelNoise;
+import dev.rote.reference.data.NoisyLabels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rote.trainer.data;
+package dev.rote.reference.data;
 
 /** A dataset that cannot be used, with a message naming the file, directory or option at fault. */
 public final class DatasetException extends IllegalArgumentException {

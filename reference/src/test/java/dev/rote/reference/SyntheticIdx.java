@@ -1,7 +1,7 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
 import dev.rote.trainer.TelemetryConfig;
-import dev.rote.trainer.data.IdxReader;
+import dev.rote.reference.data.IdxReader;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
-import dev.rote.trainer.data.IdxDataset;
-import dev.rote.trainer.data.NoisyLabels;
+import dev.rote.reference.data.IdxDataset;
+import dev.rote.reference.data.NoisyLabels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

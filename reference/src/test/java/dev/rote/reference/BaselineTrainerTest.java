@@ -1,11 +1,11 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rote.trainer.data.IdxDataset;
-import dev.rote.trainer.data.LabelNoise;
-import dev.rote.trainer.data.NoisyLabels;
+import dev.rote.reference.data.IdxDataset;
+import dev.rote.reference.data.LabelNoise;
+import dev.rote.reference.data.NoisyLabels;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,8 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rote.trainer.data.IdxDataset;
+import dev.rote.reference.data.IdxDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
 import dev.rote.trainer.TelemetryConfig;
 import java.nio.file.Path;

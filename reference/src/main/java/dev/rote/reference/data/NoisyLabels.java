@@ -1,4 +1,4 @@
-package dev.rote.trainer.data;
+package dev.rote.reference.data;
 
 /**
  * Training labels after noise injection, as made by {@link LabelNoise}.

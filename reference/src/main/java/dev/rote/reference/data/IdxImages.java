@@ -1,4 +1,4 @@
-package dev.rote.trainer.data;
+package dev.rote.reference.data;
 
 /**
  * Images of one IDX file: {@code count} images of {@code rows x cols} unsigned bytes, stored

@@ -1,4 +1,4 @@
-package dev.rote.trainer.reference;
+package dev.rote.reference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import dev.rote.contract.v1.StopSignal;
 import dev.rote.contract.v1.Telemetry;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.TelemetryConfig;
-import dev.rote.trainer.data.IdxDataset;
+import dev.rote.reference.data.IdxDataset;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
