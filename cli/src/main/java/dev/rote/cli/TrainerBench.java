@@ -2,6 +2,7 @@ package dev.rote.cli;
 
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.reference.Batches;
 import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetryListener;
 import dev.rote.trainer.SingleBackwardPass;
@@ -206,20 +207,12 @@ final class TrainerBench implements Callable<Integer> {
 
   private static List<DataSet> batches(IdxDataset data, ReferenceTrainer rt, int size, int count) {
     List<DataSet> out = new ArrayList<>();
-    int[] labels = rt.labels().labels();
     for (int b = 0; b < count; b++) {
       int[] idx = new int[size];
       for (int i = 0; i < size; i++) {
         idx[i] = (b * size + i) % data.trainSize();
       }
-      float[] x = new float[size * data.inputSize()];
-      data.fillFeatures(true, idx, x);
-      float[] y = new float[size * data.numClasses()];
-      for (int i = 0; i < size; i++) {
-        y[i * data.numClasses() + labels[idx[i]]] = 1f;
-      }
-      out.add(new DataSet(org.nd4j.linalg.factory.Nd4j.create(x, new long[] {size, data.inputSize()}, 'c'),
-          org.nd4j.linalg.factory.Nd4j.create(y, new long[] {size, data.numClasses()}, 'c')));
+      out.add(Batches.trainingBatch(data, idx, rt.labels().labels()));
     }
     return out;
   }

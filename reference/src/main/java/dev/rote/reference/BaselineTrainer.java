@@ -25,7 +25,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * {@link EarlyStoppingTrainer} trains on the rest, stopping once the validation loss has not
  * improved for {@code patienceEpochs} epochs, and keeps the model of the best validation loss.
  *
- * <p>The network is the reference trainer's ({@link ReferenceTrainer#buildNetwork()}). The split is
+ * <p>The network is the reference trainer's ({@link Networks#build}). The split is
  * a shuffle of the training examples seeded with {@code options.seed()}; its last
  * {@code round(validationFraction * n)} examples, with their noisy labels, are the validation set.
  * Training uses {@code options.batchSize()} and a fresh seeded order each epoch, for at most
@@ -102,7 +102,7 @@ public final class BaselineTrainer {
     this.patienceEpochs = patienceEpochs;
     int[] order = new int[n];
     Arrays.setAll(order, i -> i);
-    IndexBatches.shuffle(order, new SplittableRandom(options.seed()));
+    Batches.shuffle(order, new SplittableRandom(options.seed()));
     this.trainSplit = Arrays.copyOfRange(order, 0, n - v);
     this.validationSplit = Arrays.copyOfRange(order, n - v, n);
   }
@@ -124,8 +124,7 @@ public final class BaselineTrainer {
    * @throws IllegalStateException when DL4J ends training on an error
    */
   public Result run(Consumer<String> progress) {
-    ReferenceTrainer reference = new ReferenceTrainer(options, data);
-    MultiLayerNetwork net = reference.buildNetwork();
+    MultiLayerNetwork net = Networks.build(options, data.inputSize(), data.numClasses());
     long steps = stepsPerEpoch();
     int[] noisy = labels.labels();
     IndexBatches train = new IndexBatches(data, trainSplit, noisy, options.batchSize(), options.seed());
@@ -146,13 +145,13 @@ public final class BaselineTrainer {
       @Override
       public void onEpoch(int epoch, double validationLoss, EarlyStoppingConfiguration<MultiLayerNetwork> c,
           MultiLayerNetwork model) {
-        double[] test = reference.evaluate(model);
+        TestScore test = TestScore.of(model, data);
         long step = (epoch + 1L) * steps;
-        curve.add(new double[] {epoch + 1, step, test[0]});
+        curve.add(new double[] {epoch + 1, step, test.accuracy()});
         if (progress != null) {
           progress.accept(String.format(Locale.ROOT,
               "baseline epoch %d/%d step %d: validation loss %.4f, test accuracy %.4f, test loss %.4f",
-              epoch + 1, options.epochs(), step, validationLoss, test[0], test[1]));
+              epoch + 1, options.epochs(), step, validationLoss, test.accuracy(), test.loss()));
         }
       }
 
@@ -168,7 +167,7 @@ public final class BaselineTrainer {
     int best = r.getBestModelEpoch();
     double bestSeen = curve.stream().mapToDouble(p -> p[2]).max().orElseThrow();
     return new Result(epochs, best, epochs * steps, (best + 1L) * steps, curve.get(curve.size() - 1)[2],
-        reference.evaluate(r.getBestModel())[0], bestSeen, curve, r.getTerminationReason().name(),
+        TestScore.of(r.getBestModel(), data).accuracy(), bestSeen, curve, r.getTerminationReason().name(),
         r.getTerminationDetails());
   }
 

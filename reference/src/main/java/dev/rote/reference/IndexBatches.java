@@ -3,12 +3,9 @@ package dev.rote.reference;
 import dev.rote.reference.data.IdxDataset;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Mini-batches over a subset of a dataset's training examples, with the given (possibly noisy)
@@ -51,7 +48,7 @@ final class IndexBatches implements DataSetIterator {
   private int[] order(int e) {
     int[] o = examples.clone();
     if (shuffleSeed != null) {
-      shuffle(o, new SplittableRandom(shuffleSeed * 1_000_003L + e));
+      Batches.shuffleForEpoch(o, shuffleSeed, e);
     }
     return o;
   }
@@ -75,15 +72,7 @@ final class IndexBatches implements DataSetIterator {
     int[] idx = new int[n];
     System.arraycopy(order, cursor, idx, 0, n);
     cursor += n;
-    float[] x = new float[n * data.inputSize()];
-    data.fillFeatures(true, idx, x);
-    int k = data.numClasses();
-    float[] y = new float[n * k];
-    for (int i = 0; i < n; i++) {
-      y[i * k + labels[idx[i]]] = 1f;
-    }
-    INDArray features = Nd4j.create(x, new long[] {n, data.inputSize()}, 'c');
-    DataSet ds = new DataSet(features, Nd4j.create(y, new long[] {n, k}, 'c'));
+    DataSet ds = Batches.trainingBatch(data, idx, labels);
     if (preProcessor != null) {
       preProcessor.preProcess(ds);
     }
@@ -137,14 +126,5 @@ final class IndexBatches implements DataSetIterator {
   @Override
   public List<String> getLabels() {
     return null;
-  }
-
-  static void shuffle(int[] a, SplittableRandom rnd) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 }

@@ -207,7 +207,7 @@ class ReferenceTrainerIntegrationTest {
       assertThat(result.testAccuracyAtRestore()).isEqualTo(result.testAccuracy().get(0)[1]);
       assertThat(result.finalTestAccuracy()).isEqualTo(result.testAccuracyAtRestore());
       MultiLayerNetwork restored = MultiLayerNetwork.load(saved.toFile(), false);
-      assertThat(new ReferenceTrainer(options("it-stop", 50), data).evaluate(restored)[0])
+      assertThat(TestScore.of(restored, data).accuracy())
           .isEqualTo(result.testAccuracyAtRestore());
       RunMetadata last = lastRun(kafka);
       assertThat(last.getStatus()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
@@ -230,7 +230,7 @@ class ReferenceTrainerIntegrationTest {
       assertThat(result.testAccuracyAtRestoreAverage()).isBetween(0.1, 1.0);
       assertThat(result.finalTestAccuracy()).isEqualTo(result.testAccuracyAtRestoreAverage());
       MultiLayerNetwork restored = MultiLayerNetwork.load(saved.toFile(), false);
-      assertThat(new ReferenceTrainer(options("it-average", 50), data).evaluate(restored)[0])
+      assertThat(TestScore.of(restored, data).accuracy())
           .isEqualTo(result.testAccuracyAtRestoreAverage());
     }
   }
