@@ -6,6 +6,7 @@ import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.pipeline.LocalPipeline;
 import dev.rote.report.Alert;
 import dev.rote.report.HtmlReport;
 import dev.rote.report.Marker;
@@ -76,12 +77,12 @@ final class DemoCommand implements Callable<Integer> {
     try (MetricsEndpoint metrics = new MetricsEndpoint("demo", metricsPort);
         LocalPipeline pipeline = LocalPipeline.start(port, AnalyzerConfig.defaults(), ruleSet, metrics.registry())) {
       System.out.printf("embedded Kafka broker at %s; analyzer and alerting running (%s)%n",
-          pipeline.broker.bootstrapServers(), rules.describe());
+          pipeline.broker().bootstrapServers(), rules.describe());
       ruleSet.rules().forEach(r -> System.out.println("  rule " + r.describe()));
-      try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka, runId, s -> System.out.printf(
+      try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka(), runId, s -> System.out.printf(
           ">> alert: rule %s (%s) at step %d: %s%n", s.getRule(),
           s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason()))) {
-        ReferenceTrainer.Result r = TrainCommand.train(run, pipeline.kafka, metrics.registry(), System.out,
+        ReferenceTrainer.Result r = TrainCommand.train(run, pipeline.kafka(), metrics.registry(), System.out,
             watch::summary, stop);
         watch.awaitStep(IndicatorNames.TEST_ACCURACY, r.curveStepBeforeStop(), Duration.ofSeconds(10));
         summary(r);

@@ -3,6 +3,7 @@ package dev.rote.cli;
 import dev.rote.alerting.RuleSet;
 import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.pipeline.LocalPipeline;
 import dev.rote.report.ExperimentJson;
 import dev.rote.report.ExperimentResults;
 import dev.rote.report.ExperimentRun;
@@ -162,7 +163,7 @@ final class ExperimentCommand implements Callable<Integer> {
         model.batchSize, model.hidden, model.learningRate, seed, 32, TelemetryConfig.defaults(runId));
     ReferenceTrainer trainer = new ReferenceTrainer(opts, dataset);
     ReferenceTrainer.Result r;
-    try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), pipeline.kafka, registry)) {
+    try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), pipeline.kafka(), registry)) {
       StopOptions stop = StopOptions.defaults().observeOnly().measuringAverage(averageRadius, 64);
       r = trainer.run(telemetry, stop, new ReferenceTrainer.Progress() {
         @Override

@@ -6,6 +6,7 @@ import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
+import dev.rote.pipeline.LocalPipeline;
 import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.StopControl;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
 import dev.rote.reference.StopOptions;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class PrometheusDashboardsIntegrationTest {
         TrainCommand command = new TrainCommand();
         new picocli.CommandLine(command).parseArgs("--train-size", "2000", "--epochs", "16", "--hidden", "128,128",
             "--learning-rate", "0.001", "--label-noise", "0.4", "--run-id", "prom-it");
-        ReferenceTrainer.Result r = TrainCommand.train(TrainCommand.prepare(command.trainer), pipeline.kafka,
+        ReferenceTrainer.Result r = TrainCommand.train(TrainCommand.prepare(command.trainer), pipeline.kafka(),
             metrics.registry(), System.out, null, StopOptions.defaults());
         assertThat(r.stop()).as("the run was stopped, so alert metrics exist").isPresent();
         Thread.sleep(6000); // a few more scrapes after the last records

@@ -9,6 +9,7 @@ import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunStatus;
+import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
 import dev.rote.reference.StopOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,14 +45,14 @@ class ReplayIntegrationTest {
           "--learning-rate", "0.001", "--label-noise", "0.4", "--run-id", "replay-it");
       TrainCommand.Prepared run = TrainCommand.prepare(command.trainer);
       ReferenceTrainer.Result r;
-      try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka, "replay-it")) {
-        r = TrainCommand.train(run, pipeline.kafka, null, System.out, null, StopOptions.defaults());
+      try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka(), "replay-it")) {
+        r = TrainCommand.train(run, pipeline.kafka(), null, System.out, null, StopOptions.defaults());
         assertThat(r.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
         assertThat(watch.awaitStep(IndicatorNames.TEST_ACCURACY, r.curveStepBeforeStop(), Duration.ofSeconds(30)))
             .isTrue();
         Thread.sleep(3000); // the NMF application's last indicators
       }
-      String bs = pipeline.broker.bootstrapServers();
+      String bs = pipeline.broker().bootstrapServers();
 
       // Backtest with the live rules and a lenient set: the live rules reproduce the original stop.
       RoteCliTest.Run backtest = RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs,
@@ -76,7 +77,7 @@ class ReplayIntegrationTest {
           .contains("stop at step " + r.stop().get().getStep() + " by memorization_onset");
       assertThat(RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs, "--no-nmf").out())
           .contains("as replay-it@replay-2");
-      assertThat(RunTopics.read(pipeline.kafka, Topics.INDICATORS.name(), "replay-it@replay-1").records())
+      assertThat(RunTopics.read(pipeline.kafka(), Topics.INDICATORS.name(), "replay-it@replay-1").records())
           .isNotEmpty();
 
       // Paced at half the original speed, the replay serves its run's metrics for the dashboards.
@@ -107,9 +108,9 @@ class ReplayIntegrationTest {
           .containsPattern("replay-it\\s+stopped\\s+\\d+\\s+\\d+\\s+1\\s");
 
       // Retention: delete the run's oldest telemetry; the replay says what is gone and replays the rest.
-      var slice = RunTopics.read(pipeline.kafka, Topics.TELEMETRY.name(), "replay-it");
+      var slice = RunTopics.read(pipeline.kafka(), Topics.TELEMETRY.name(), "replay-it");
       var cut = slice.records().get(slice.records().size() / 2);
-      try (Admin admin = Admin.create(pipeline.kafka.with(Map.of()))) {
+      try (Admin admin = Admin.create(pipeline.kafka().with(Map.of()))) {
         admin.deleteRecords(Map.of(new TopicPartition(cut.topic(), cut.partition()),
             RecordsToDelete.beforeOffset(cut.offset()))).all().get();
       }

@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.pipeline;
 
 import dev.rote.alerting.AlertingService;
 import dev.rote.alerting.RuleSet;
@@ -15,16 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Rote's whole server side in one process: an embedded Kafka broker with the analyzer and the
- * alerting service, each a real Kafka Streams application. Behind {@code demo}, {@code experiment}
- * and {@code bench stop-latency}.
+ * Rote's whole server side in one process: an embedded Kafka broker with Rote's topics, the
+ * analyzer and the alerting service, each a real Kafka Streams application. Behind the demo, the
+ * experiment, benchmarks and the integration tests.
  */
-final class LocalPipeline implements AutoCloseable {
+public final class LocalPipeline implements AutoCloseable {
 
-  final EmbeddedKafkaBroker broker;
-  final KafkaSettings kafka;
-  final AnalyzerService analyzer;
-  final AlertingService alerting;
+  private final EmbeddedKafkaBroker broker;
+  private final KafkaSettings kafka;
+  private final AnalyzerService analyzer;
+  private final AlertingService alerting;
 
   private LocalPipeline(EmbeddedKafkaBroker broker, KafkaSettings kafka, AnalyzerService analyzer,
       AlertingService alerting) {
@@ -37,8 +37,10 @@ final class LocalPipeline implements AutoCloseable {
   /**
    * @param port broker port, 0 for a free one
    * @param analyzerConfig the analyzer's settings
+   * @param rules the alerting service's rules
+   * @param registry where both services' meters go
    */
-  static LocalPipeline start(int port, AnalyzerConfig analyzerConfig, RuleSet rules, MeterRegistry registry)
+  public static LocalPipeline start(int port, AnalyzerConfig analyzerConfig, RuleSet rules, MeterRegistry registry)
       throws InterruptedException {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, null);
     AnalyzerService analyzer = null;
@@ -63,7 +65,26 @@ final class LocalPipeline implements AutoCloseable {
     }
   }
 
-  static Path tempDir(String prefix) {
+  /** The embedded broker. */
+  public EmbeddedKafkaBroker broker() {
+    return broker;
+  }
+
+  /** How clients reach the embedded broker. */
+  public KafkaSettings kafka() {
+    return kafka;
+  }
+
+  public AnalyzerService analyzer() {
+    return analyzer;
+  }
+
+  public AlertingService alerting() {
+    return alerting;
+  }
+
+  /** A temporary directory deleted when the JVM exits, e.g. a Kafka Streams state directory. */
+  public static Path tempDir(String prefix) {
     try {
       Path dir = Files.createTempDirectory(prefix);
       dir.toFile().deleteOnExit();
