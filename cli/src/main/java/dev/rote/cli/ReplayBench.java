@@ -12,6 +12,8 @@ import dev.rote.contract.v1.LayerStats;
 import dev.rote.contract.v1.Matrix;
 import dev.rote.contract.v1.ProbeActivations;
 import dev.rote.contract.v1.Telemetry;
+import dev.rote.replay.Replay;
+import dev.rote.replay.RunTopics;
 import dev.rote.service.KafkaOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +58,7 @@ final class ReplayBench implements Runnable {
         Replay.Result result = null;
         for (int i = 0; i < repeat; i++) {
           long t0 = System.nanoTime();
-          List<Telemetry> telemetry = new ArrayList<>();
-          for (var r : RunTopics.read(kafka, Topics.TELEMETRY.name(), run).records()) {
-            telemetry.add(Telemetry.parseFrom(r.value()));
-          }
+          List<Telemetry> telemetry = RunTopics.read(kafka, Topics.TELEMETRY, run).values();
           if (!phase.equals("read")) {
             result = Replay.run(telemetry, run + "@bench", new Replay.Options(0, 0, phase.endsWith("with NMF")), rules,
                 x -> { }, x -> { });

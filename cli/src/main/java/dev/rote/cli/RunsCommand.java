@@ -4,6 +4,10 @@ import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.replay.Read;
+import dev.rote.replay.RunCatalog;
+import dev.rote.replay.TelemetryCatalog;
+import dev.rote.replay.Unreadable;
 import dev.rote.service.KafkaOptions;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -13,14 +17,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -37,42 +36,19 @@ final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
-    Map<String, TelemetryCatalog.Span> spans = TelemetryCatalog.spans(settings, Topics.TELEMETRY.name());
-    Map<String, StopSignal> signals = TelemetryCatalog.signals(settings, Topics.CONTROL.name());
-    signals.putAll(TelemetryCatalog.signals(settings, Topics.ALERTS.name()));
-    print(read(settings).values(), spans, signals, System.out);
-    return 0;
-  }
-
-  /** The latest metadata of every run on the compacted runs topic. */
-  static Map<String, RunMetadata> read(KafkaSettings settings) {
-    Map<String, Object> props = settings.with(Map.of(
-        ConsumerConfig.CLIENT_ID_CONFIG, "rote-runs",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"));
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    Map<String, RunMetadata> runs = new LinkedHashMap<>();
-    try (var consumer = new KafkaConsumer<>(props, Topics.RUNS.keySerde().deserializer(),
-        Topics.RUNS.valueSerde().deserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(Topics.RUNS.name(), Duration.ofSeconds(15))
-          .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts, Duration.ofSeconds(15)));
-      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        try {
-          for (var r : consumer.poll(Duration.ofMillis(500))) {
-            if (r.value() == null) {
-              runs.remove(r.key());
-            } else {
-              runs.put(r.key(), r.value());
-            }
-          }
-        } catch (RecordDeserializationException e) {
-          consumer.seek(e.topicPartition(), e.offset() + 1);
-        }
+    Read<Map<String, RunMetadata>> runs = RunCatalog.read(settings);
+    Read<Map<String, TelemetryCatalog.Span>> spans = TelemetryCatalog.spans(settings);
+    Read<Map<String, StopSignal>> control = TelemetryCatalog.signals(settings, Topics.CONTROL);
+    Read<Map<String, StopSignal>> alerts = TelemetryCatalog.signals(settings, Topics.ALERTS);
+    Map<String, StopSignal> signals = new HashMap<>(control.value());
+    signals.putAll(alerts.value());
+    print(runs.value().values(), spans.value(), signals, System.out);
+    for (Read<?> read : List.of(runs, spans, control, alerts)) {
+      if (!read.unreadable().isEmpty()) {
+        System.out.println(Unreadable.summary(read.unreadable()));
       }
     }
-    return runs;
+    return 0;
   }
 
   static void print(Collection<RunMetadata> runs, Map<String, TelemetryCatalog.Span> spans,

@@ -12,6 +12,7 @@ import dev.rote.contract.v1.RunStatus;
 import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
 import dev.rote.reference.StopOptions;
+import dev.rote.replay.RunTopics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,8 @@ class ReplayIntegrationTest {
       assertThat(same.get("indicators_compared").asLong()).isGreaterThan(100);
       assertThat(same.get("indicators_differing").asLong()).as("indicators identical to the original").isZero();
       assertThat(outcomes.get(1).get("stop_step").isNull()).as("the lenient rules never stop").isTrue();
+      assertThat(same.get("unreadable_records").asLong()).isZero();
+      assertThat(same.get("unreadable")).isEmpty();
       assertThat(backtest.err()).contains("compared with the original").contains("0 differing, 0 missing, 0 extra");
 
       // A published replay gets its own run id, twice in a row.
@@ -77,7 +80,7 @@ class ReplayIntegrationTest {
           .contains("stop at step " + r.stop().get().getStep() + " by memorization_onset");
       assertThat(RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs, "--no-nmf").out())
           .contains("as replay-it@replay-2");
-      assertThat(RunTopics.read(pipeline.kafka(), Topics.INDICATORS.name(), "replay-it@replay-1").records())
+      assertThat(RunTopics.read(pipeline.kafka(), Topics.INDICATORS, "replay-it@replay-1").records())
           .isNotEmpty();
 
       // Paced at half the original speed, the replay serves its run's metrics for the dashboards.
@@ -108,13 +111,13 @@ class ReplayIntegrationTest {
           .containsPattern("replay-it\\s+stopped\\s+\\d+\\s+\\d+\\s+1\\s");
 
       // Retention: delete the run's oldest telemetry; the replay says what is gone and replays the rest.
-      var slice = RunTopics.read(pipeline.kafka(), Topics.TELEMETRY.name(), "replay-it");
+      var slice = RunTopics.read(pipeline.kafka(), Topics.TELEMETRY, "replay-it");
       var cut = slice.records().get(slice.records().size() / 2);
       try (Admin admin = Admin.create(pipeline.kafka().with(Map.of()))) {
         admin.deleteRecords(Map.of(new TopicPartition(cut.topic(), cut.partition()),
             RecordsToDelete.beforeOffset(cut.offset()))).all().get();
       }
-      long firstLeft = TelemetryCatalog.stepOf(cut.value());
+      long firstLeft = cut.value().getStep();
       RoteCliTest.Run partial = RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs, "--rules",
           lenient.toString());
       assertThat(partial.code()).as(partial.err()).isZero();

@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.replay;
 
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleEvaluator;
@@ -20,20 +20,20 @@ import java.util.function.Consumer;
  * the same code the services run, record by record, so the same telemetry and rules give the same
  * indicators and stop decision. Optionally paced at a multiple of the original speed.
  */
-final class Replay {
+public final class Replay {
 
   /**
    * @param fromStep first training step replayed
    * @param speed multiple of the original pace (by the records' wall-clock times); 0 for full speed
    * @param nmf also factorize probe activations
    */
-  record Options(long fromStep, double speed, boolean nmf) {}
+  public record Options(long fromStep, double speed, boolean nmf) {}
 
   /** The outcome for one rule set. */
-  record Decision(RuleSet rules, List<StopSignal> signals) {
+  public record Decision(RuleSet rules, List<StopSignal> signals) {
 
     /** The first stop signal, if any rule with action stop fired. */
-    Optional<StopSignal> stop() {
+    public Optional<StopSignal> stop() {
       return signals.stream().filter(s -> s.getAction() == SignalAction.SIGNAL_ACTION_STOP).findFirst();
     }
   }
@@ -43,13 +43,13 @@ final class Replay {
    * @param rejected records the analyzer skipped as invalid
    * @param testAccuracy clean evaluations recorded in the telemetry, by step
    */
-  record Result(long firstStep, long lastStep, long records, long rejected, List<Indicator> indicators,
+  public record Result(long firstStep, long lastStep, long records, long rejected, List<Indicator> indicators,
       List<Decision> decisions, TreeMap<Long, Double> testAccuracy, double seconds) {}
 
   private Replay() {}
 
   /** Whether any rule of the sets reads an NMF indicator (the only costly ones). */
-  static boolean needsNmf(List<RuleSet> sets) {
+  public static boolean needsNmf(List<RuleSet> sets) {
     for (RuleSet set : sets) {
       for (Rule r : set.rules()) {
         if (r.monitor().startsWith("nmf_") || r.when().stream().anyMatch(c -> c.indicator().startsWith("nmf_"))) {
@@ -66,7 +66,7 @@ final class Replay {
    * @param onIndicator called with each indicator, run id already {@code outputRunId}
    * @param onSignal called with each signal of the first rule set
    */
-  static Result run(List<Telemetry> telemetry, String outputRunId, Options options, List<RuleSet> ruleSets,
+  public static Result run(List<Telemetry> telemetry, String outputRunId, Options options, List<RuleSet> ruleSets,
       Consumer<Indicator> onIndicator, Consumer<StopSignal> onSignal) throws InterruptedException {
     long t0 = System.nanoTime();
     RunAnalysis analysis = new RunAnalysis(AnalyzerConfig.defaults(), options.nmf());
@@ -119,7 +119,7 @@ final class Replay {
   }
 
   /** The clean test accuracy at a step: the latest evaluation at or before it, or null. */
-  static Double accuracyAt(TreeMap<Long, Double> byStep, long step) {
+  public static Double accuracyAt(TreeMap<Long, Double> byStep, long step) {
     var e = byStep.floorEntry(step);
     return e == null ? null : e.getValue();
   }
