@@ -7,6 +7,7 @@ import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.pipeline.LocalPipeline;
+import dev.rote.replay.Unreadable;
 import dev.rote.report.Alert;
 import dev.rote.report.HtmlReport;
 import dev.rote.report.Marker;
@@ -86,6 +87,9 @@ final class DemoCommand implements Callable<Integer> {
             watch::summary, stop);
         watch.awaitStep(IndicatorNames.TEST_ACCURACY, r.curveStepBeforeStop(), Duration.ofSeconds(10));
         summary(r);
+        if (!watch.unreadable().isEmpty()) {
+          System.out.println("indicators and alerts: " + Unreadable.summary(watch.unreadable()));
+        }
         Path report = dir.resolve("report.html");
         HtmlReport.write(timeline(runId, run.cli().describe(), r, watch), report);
         System.out.printf("report: %s%n", report.toAbsolutePath());

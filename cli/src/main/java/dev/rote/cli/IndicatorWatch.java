@@ -2,9 +2,11 @@ package dev.rote.cli;
 
 import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topic;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.replay.Unreadable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -26,6 +30,7 @@ final class IndicatorWatch implements AutoCloseable {
   private final Map<String, Double> latest = new ConcurrentHashMap<>();
   private final Map<String, TreeMap<Long, Double>> history = new TreeMap<>();
   private final List<StopSignal> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Unreadable> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.function.Consumer<StopSignal> onAlert;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread thread;
@@ -58,18 +63,18 @@ final class IndicatorWatch implements AutoCloseable {
       while (running) {
         try {
           for (var r : consumer.poll(Duration.ofMillis(200))) {
-            if (!runId.equals(r.key()) || r.value() == null) {
+            if (!runId.equals(r.key())) {
               continue;
             }
             if (r.topic().equals(Topics.ALERTS.name())) {
-              StopSignal s = parse(StopSignal.parser(), r.value());
+              StopSignal s = parse(Topics.ALERTS, r);
               if (s != null) {
                 alerts.add(s);
                 onAlert.accept(s);
               }
               continue;
             }
-            Indicator i = parse(Indicator.parser(), r.value());
+            Indicator i = parse(Topics.INDICATORS, r);
             if (i != null && runId.equals(i.getRunId()) && !i.hasClassLabel()) {
               String name = seriesName(i);
               latest.put(name, i.getValue());
@@ -79,6 +84,8 @@ final class IndicatorWatch implements AutoCloseable {
             }
           }
         } catch (RecordDeserializationException e) {
+          unreadable.add(new Unreadable(e.topicPartition().topic(), e.topicPartition().partition(), e.offset(),
+              e.getMessage()));
           consumer.seek(e.topicPartition(), e.offset() + 1);
         }
       }
@@ -89,12 +96,25 @@ final class IndicatorWatch implements AutoCloseable {
     }
   }
 
-  private static <T> T parse(com.google.protobuf.Parser<T> parser, byte[] bytes) {
-    try {
-      return parser.parseFrom(bytes);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      return null; // the services dead-letter bad records; a watcher only skips them
+  /** The record's value, or null after noting it as unreadable (the services dead-letter such records). */
+  private <T> T parse(Topic<String, T> topic, ConsumerRecord<String, byte[]> r) {
+    String reason;
+    if (r.value() == null) {
+      reason = "null value";
+    } else {
+      try {
+        return topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+      } catch (SerializationException e) {
+        reason = e.getMessage();
+      }
     }
+    unreadable.add(new Unreadable(r.topic(), r.partition(), r.offset(), reason));
+    return null;
+  }
+
+  /** The run's records that could not be read and were skipped, so far. */
+  List<Unreadable> unreadable() {
+    return List.copyOf(unreadable);
   }
 
   /** Alerts of the run received so far, in arrival order. */
