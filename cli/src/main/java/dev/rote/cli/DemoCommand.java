@@ -7,6 +7,7 @@ import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.pipeline.LocalPipeline;
+import dev.rote.reference.cli.TrainerOptions;
 import dev.rote.replay.Unreadable;
 import dev.rote.report.Alert;
 import dev.rote.report.HtmlReport;
@@ -63,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (!trainer.randomLabels && !spec.commandLine().getParseResult().hasMatchedOption("--label-noise")) {
-      trainer.labelNoise = DEFAULT_LABEL_NOISE;
+    if (!trainer.randomLabels() && !spec.commandLine().getParseResult().hasMatchedOption("--label-noise")) {
+      trainer.setLabelNoise(DEFAULT_LABEL_NOISE);
     }
     var ruleSet = rules.load(System.err);
     TrainCommand.Prepared run = TrainCommand.prepare(trainer);

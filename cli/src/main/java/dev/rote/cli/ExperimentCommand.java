@@ -4,6 +4,7 @@ import dev.rote.alerting.RuleSet;
 import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.pipeline.LocalPipeline;
+import dev.rote.reference.cli.ModelOptions;
 import dev.rote.report.ExperimentJson;
 import dev.rote.report.ExperimentResults;
 import dev.rote.report.ExperimentRun;
@@ -114,7 +115,7 @@ final class ExperimentCommand implements Callable<Integer> {
       }
     }
     RuleSet ruleSet = rules.load(System.err);
-    IdxDataset dataset = IdxDataset.load(model.data, 10);
+    IdxDataset dataset = ModelOptions.loadDataset(model.data);
     if (model.trainSize > 0) {
       dataset = dataset.subsetTrain(model.trainSize);
     }

@@ -7,6 +7,7 @@ import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
+import dev.rote.reference.cli.ModelOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.TelemetryConfig;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
         + "separate them as the papers report?")
 final class ReproduceCommand implements Callable<Integer> {
 
-  @Option(names = "--data", defaultValue = TrainerOptions.DEFAULT_DATA, description = "Dataset (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data", defaultValue = ModelOptions.DEFAULT_DATA, description = "Dataset (default: ${DEFAULT-VALUE}).")
   Path data;
 
   @Option(names = "--train-size", defaultValue = "2000", description = "Training examples (default: ${DEFAULT-VALUE}).")
@@ -75,7 +76,7 @@ final class ReproduceCommand implements Callable<Integer> {
    */
   static Map<String, Series> run(Path data, int trainSize, int epochs, int[] hidden, PrintStream console)
       throws Exception {
-    IdxDataset dataset = IdxDataset.load(data, 10).subsetTrain(trainSize);
+    IdxDataset dataset = ModelOptions.loadDataset(data).subsetTrain(trainSize);
     int stepsPerEpoch = (trainSize + 127) / 128;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       KafkaSettings kafka = KafkaOptions.connect(broker.bootstrapServers(), null, 2, "1d");

@@ -3,6 +3,8 @@ package dev.rote.cli;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.reference.cli.ModelOptions;
+import dev.rote.reference.cli.TrainerOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.reference.data.IdxDataset;
@@ -53,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
   /** Validates the options and loads the data, before anything connects anywhere. */
   static Prepared prepare(TrainerOptions trainer) {
     TrainOptions options = trainer.toOptions();
-    IdxDataset data = IdxDataset.load(options.data(), 10);
+    IdxDataset data = ModelOptions.loadDataset(options.data());
     if (options.trainSize() > 0) {
       data = data.subsetTrain(options.trainSize());
     }

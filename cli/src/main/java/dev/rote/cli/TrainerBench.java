@@ -3,6 +3,8 @@ package dev.rote.cli;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.reference.Batches;
+import dev.rote.reference.cli.ModelOptions;
+import dev.rote.reference.cli.TrainerOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetryListener;
 import dev.rote.trainer.SingleBackwardPass;
@@ -68,7 +70,7 @@ final class TrainerBench implements Callable<Integer> {
   public Integer call() {
     PrintStream out = System.out;
     TrainOptions options = trainer.toOptions();
-    IdxDataset data = IdxDataset.load(options.data(), 10);
+    IdxDataset data = ModelOptions.loadDataset(options.data());
     if (options.trainSize() > 0) {
       data = data.subsetTrain(options.trainSize());
     }

@@ -9,6 +9,7 @@ import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.TopicProvisioner;
 import dev.rote.contract.v1.Indicator;
+import dev.rote.reference.cli.ModelOptions;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.TelemetryConfig;
 import dev.rote.reference.data.IdxDataset;
@@ -48,7 +49,7 @@ class AnalyzerIntegrationTest {
       try (AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults().withWindow(0, 5),
           registry, state, 1)) {
         analyzer.start(Duration.ofSeconds(60));
-        Path data = Path.of(TrainerOptions.DEFAULT_DATA);
+        Path data = Path.of(ModelOptions.DEFAULT_DATA);
         TelemetryConfig t = TelemetryConfig.defaults("it-analyzer").withSampling(1, 5, 2, 10);
         TrainOptions opts = new TrainOptions(data, 0.4, 1, false, 1024, 3, 64, new int[] {64, 32}, 1e-3, 3, 8, t);
         try (RoteTelemetry telemetry = RoteTelemetry.start(t, kafka, registry)) {

@@ -3,6 +3,7 @@ package dev.rote.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rote.contract.IndicatorNames;
+import dev.rote.reference.cli.ModelOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +19,7 @@ class ReproductionIntegrationTest {
 
   @Test
   void shouldSeparateTrueFromRandomLabelsByGiniAndDeepLayerNonLinearity() throws Exception {
-    Map<String, ReproduceCommand.Series> s = ReproduceCommand.run(Path.of(TrainerOptions.DEFAULT_DATA), 1024, 4,
+    Map<String, ReproduceCommand.Series> s = ReproduceCommand.run(Path.of(ModelOptions.DEFAULT_DATA), 1024, 4,
         new int[] {256, 256}, new PrintStream(PrintStream.nullOutputStream()));
     Map<String, Double> clean = s.get(ReproduceCommand.TRUE_RUN).byEpoch().lastEntry().getValue();
     Map<String, Double> random = s.get(ReproduceCommand.RANDOM_RUN).byEpoch().lastEntry().getValue();

@@ -1,7 +1,8 @@
-package dev.rote.cli;
+package dev.rote.reference.cli;
 
-import dev.rote.trainer.TelemetryConfig;
+import dev.rote.reference.StopOptions;
 import dev.rote.reference.TrainOptions;
+import dev.rote.trainer.TelemetryConfig;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,10 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options of the reference trainer, shared by {@code train} and {@code demo}. */
-final class TrainerOptions {
-
-  static final String DEFAULT_DATA = ModelOptions.DEFAULT_DATA;
+/** Options of the reference trainer: a picocli mixin of {@code train}, {@code demo} and {@code bench trainer}. */
+public final class TrainerOptions {
 
   @Mixin ModelOptions model = new ModelOptions();
 
@@ -66,13 +65,29 @@ final class TrainerOptions {
           + "instead of the closest checkpoint; 0 for the closest (default: ${DEFAULT-VALUE}).")
   int restoreAverage;
 
-  /** How the trainer handles a stop signal, from these options. */
-  dev.rote.reference.StopOptions stopOptions(boolean restore, java.nio.file.Path saveModel) {
-    var stop = dev.rote.reference.StopOptions.defaults().withRestore(restore).savingTo(saveModel);
+  /** Whether every training label is replaced by a random class. */
+  public boolean randomLabels() {
+    return randomLabels;
+  }
+
+  /** Sets the label noise, e.g. to a command's own default when {@code --label-noise} was not given. */
+  public void setLabelNoise(double fraction) {
+    labelNoise = fraction;
+  }
+
+  /**
+   * How the trainer handles a stop signal, from these options.
+   *
+   * @param restore go back to the checkpoint the signal recommends
+   * @param saveModel where to save the model after a stop, or null
+   */
+  public StopOptions stopOptions(boolean restore, Path saveModel) {
+    var stop = StopOptions.defaults().withRestore(restore).savingTo(saveModel);
     return restoreAverage > 0 ? stop.measuringAverage(restoreAverage, 64) : stop;
   }
 
-  String runId() {
+  /** The run id: {@code --run-id}, or one made from the time on first use. */
+  public String runId() {
     if (runId == null) {
       runId = "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
           + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
@@ -80,14 +95,16 @@ final class TrainerOptions {
     return runId;
   }
 
-  TrainOptions toOptions() {
+  /** The reference trainer's options; they validate themselves. */
+  public TrainOptions toOptions() {
     TelemetryConfig telemetry = TelemetryConfig.defaults(runId())
         .withSampling(summaryEvery, layerStatsEvery, sensitivityEvery, probeEvery);
     return new TrainOptions(model.data, labelNoise, noiseSeed, randomLabels, model.trainSize, model.epochs,
         model.batchSize, model.hidden, model.learningRate, seed, probePerClass, telemetry);
   }
 
-  String describe() {
+  /** One line: data, training examples, noise, network, epochs. */
+  public String describe() {
     String noise = randomLabels ? "random labels" : "label noise " + labelNoise;
     return model.data + ", " + (model.trainSize == 0 ? "all" : model.trainSize) + " training examples, " + noise
         + ", MLP " + Arrays.toString(model.hidden) + ", " + model.epochs + " epochs";
