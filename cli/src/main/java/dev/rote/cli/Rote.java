@@ -2,6 +2,7 @@ package dev.rote.cli;
 
 import dev.rote.alerting.cli.AlertingCommand;
 import dev.rote.analyzer.cli.AnalyzerCommand;
+import dev.rote.bench.BenchCommand;
 import dev.rote.service.CommandLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class NmfTest {
@@ -48,8 +49,14 @@ class NmfTest {
     return cases().stream().filter(c -> c.name().startsWith(prefix)).findFirst().orElseThrow();
   }
 
+  /** An m×n matrix like ReLU activations: each entry 0 with probability 1/2, else uniform in [0, 1). */
   static float[] reluLike(int m, int n, long seed) {
-    return NmfBench.reluLike(m, n, seed);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[] a = new float[m * n];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = rnd.nextDouble() < 0.5 ? 0f : (float) rnd.nextDouble();
+    }
+    return a;
   }
 
   /** ||A − W·H||_F / ||A||_F in double, straight from the definition. */

@@ -1,8 +1,7 @@
-package dev.rote.cli;
+package dev.rote.bench;
 
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
-import dev.rote.analyzer.math.Nmf;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
@@ -19,7 +18,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,14 +28,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Analyzer benchmarks in one run: the NMF sweep beside this machine's GEMM ceiling, analyzer
+ * Analyzer benchmarks in one run: the NMF sweep beside this machine's GEMM ceiling
+ * ({@link NmfSweepBenchmark}, through JMH), analyzer
  * throughput on recorded telemetry, and publish → indicator latency at the default cadence.
  */
 @Command(name = "analyzer", mixinStandardHelpOptions = true,
@@ -64,7 +60,7 @@ final class AnalyzerBench implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     if (phases.contains("nmf")) {
-      nmf(out);
+      out.println(NmfSweepBenchmark.report(128, 512, new int[] {1, 2, 4, 8, 16}, nmfRepeats, 1));
     }
     if (phases.contains("throughput")) {
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -97,57 +93,12 @@ final class AnalyzerBench implements Callable<Integer> {
     return KafkaOptions.connect(broker.bootstrapServers(), kafkaConfig, partitions, "1h");
   }
 
-  static float[] probe(int m, int n, long seed) {
-    return dev.rote.analyzer.math.NmfBench.reluLike(m, n, seed);
-  }
-
-  private void nmf(PrintStream out) {
-    int m = 128;
-    int n = 512;
-    int[] ranks = {1, 2, 4, 8, 16};
-    float[] a = probe(m, n, 1);
-    for (int i = 0; i < 3; i++) {
-      Nmf.sweep(a, m, n, ranks, Nmf.DEFAULTS);
-    }
-    double[] ms = new double[nmfRepeats];
-    double[] gflops = new double[nmfRepeats];
-    double[] ceiling = new double[nmfRepeats];
-    INDArray x = Nd4j.rand(DataType.FLOAT, 512, 512);
-    INDArray y = Nd4j.rand(DataType.FLOAT, 512, 512);
-    INDArray z = Nd4j.create(DataType.FLOAT, 512, 512);
-    for (int i = 0; i < 5; i++) {
-      Nd4j.gemm(x, y, z, false, false, 1.0, 0.0);
-    }
-    for (int r = 0; r < nmfRepeats; r++) {
-      long t0 = System.nanoTime();
-      Nmf.Sweep s = Nmf.sweep(a, m, n, ranks, Nmf.DEFAULTS);
-      long t1 = System.nanoTime();
-      ms[r] = (t1 - t0) / 1e6;
-      gflops[r] = s.flops() / ((t1 - t0) / 1e9) / 1e9;
-      int reps = 10;
-      long g0 = System.nanoTime();
-      for (int i = 0; i < reps; i++) {
-        Nd4j.gemm(x, y, z, false, false, 1.0, 0.0);
-      }
-      ceiling[r] = reps * 2.0 * 512 * 512 * 512 / ((System.nanoTime() - g0) / 1e9) / 1e9;
-    }
-    Nmf.Sweep s = Nmf.sweep(a, m, n, ranks, Nmf.DEFAULTS);
-    out.printf("NMF sweep k=%s on a %dx%d ReLU-like probe (%s iterations, %.2f GFLOP):%n", Arrays.toString(ranks),
-        m, n, Arrays.toString(s.iterations()), s.flops() / 1e9);
-    out.println("| measure | median |");
-    out.println("|---|---|");
-    out.printf("| sweep time | %.1f ms |%n", TrainerBench.median(ms));
-    out.printf("| sweep throughput | %.1f GFLOP/s |%n", TrainerBench.median(gflops));
-    out.printf("| GEMM ceiling (ND4J/OpenBLAS sgemm 512^3, same run) | %.1f GFLOP/s |%n", TrainerBench.median(ceiling));
-    out.printf("| sweep / ceiling | %.0f %% |%n%n", 100 * TrainerBench.median(gflops) / TrainerBench.median(ceiling));
-  }
-
   /** A synthetic recorded run: summaries with 128 examples, sensitivities every 10 steps, probes every 100. */
   private List<Telemetry> recording(String run, int steps) {
     SplittableRandom rnd = new SplittableRandom(7);
     List<Telemetry> out = new ArrayList<>();
     int perEpoch = examples / 128;
-    float[] probe = probe(320, 512, 3);
+    float[] probe = SyntheticData.reluLike(320, 512, 3);
     for (int step = 1; step <= steps; step++) {
       ExampleColumns.Builder e = ExampleColumns.newBuilder();
       for (int i = 0; i < 128; i++) {
@@ -324,15 +275,8 @@ final class AnalyzerBench implements Callable<Integer> {
     for (var e : Map.of("batch (train_accuracy)", latencies, "probe (NMF, 20 sweeps of 32x512)", probeLatencies)
         .entrySet()) {
       long[] sorted = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
-      out.printf("| %s | %d | %d ms | %d ms | %d ms |%n", e.getKey(), sorted.length, pct(sorted, 0.5),
-          pct(sorted, 0.99), sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
+      out.printf("| %s | %d | %d ms | %d ms | %d ms |%n", e.getKey(), sorted.length, Stats.percentile(sorted, 0.5),
+          Stats.percentile(sorted, 0.99), sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
     }
-  }
-
-  static long pct(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return -1;
-    }
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
   }
 }

@@ -1,11 +1,12 @@
-package dev.rote.cli;
+package dev.rote.bench;
 
 import picocli.CommandLine.Command;
 
+/** {@code rote bench}: the benchmarks, one subcommand each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks; results are recorded in docs/BENCHMARKS.md.",
     subcommands = {TrainerBench.class, AnalyzerBench.class, StopLatencyBench.class, ReplayBench.class})
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

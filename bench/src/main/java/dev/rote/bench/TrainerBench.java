@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.bench;
 
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
@@ -131,14 +131,14 @@ final class TrainerBench implements Callable<Integer> {
       out.println();
       out.println("| variant | median step (ms) | ratio of medians | median paired ratio |");
       out.println("|---|---|---|---|");
-      double base = median(ms[0]);
+      double base = Stats.median(ms[0]);
       for (int v = 0; v < variants.size(); v++) {
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           ratios[r] = ms[v][r] / ms[0][r];
         }
-        out.printf("| %s | %.2f | %.3f | %.3f |%n", variants.get(v).name(), median(ms[v]),
-            median(ms[v]) / base, median(ratios));
+        out.printf("| %s | %.2f | %.3f | %.3f |%n", variants.get(v).name(), Stats.median(ms[v]),
+            Stats.median(ms[v]) / base, Stats.median(ratios));
       }
       for (TelemetrySink s : sinks) {
         s.close(Duration.ofSeconds(10));
@@ -225,12 +225,5 @@ final class TrainerBench implements Callable<Integer> {
       ids[i] = (long) batch * size + i;
     }
     return ids;
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 }

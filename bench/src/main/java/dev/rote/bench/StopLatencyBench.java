@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.bench;
 
 import dev.rote.alerting.AlertingService;
 import dev.rote.alerting.RuleSet;
@@ -53,8 +53,8 @@ final class StopLatencyBench implements Runnable {
       List<Long> micros = measure();
       long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
       System.out.printf("%n| samples | p50 | p90 | p99 | max |%n|---|---|---|---|---|%n| %d | %.1f ms | %.1f ms "
-              + "| %.1f ms | %.1f ms |%n", sorted.length, AnalyzerBench.pct(sorted, 0.5) / 1e3,
-          AnalyzerBench.pct(sorted, 0.9) / 1e3, AnalyzerBench.pct(sorted, 0.99) / 1e3,
+              + "| %.1f ms | %.1f ms |%n", sorted.length, Stats.percentile(sorted, 0.5) / 1e3,
+          Stats.percentile(sorted, 0.9) / 1e3, Stats.percentile(sorted, 0.99) / 1e3,
           sorted[sorted.length - 1] / 1e3);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

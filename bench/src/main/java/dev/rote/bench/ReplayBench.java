@@ -1,4 +1,4 @@
-package dev.rote.cli;
+package dev.rote.bench;
 
 import dev.rote.alerting.RuleSet;
 import dev.rote.broker.EmbeddedKafkaBroker;
