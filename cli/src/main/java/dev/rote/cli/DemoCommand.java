@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "The whole loop in one command: an embedded Kafka broker, the analyzer, the alerting "
-        + "service and the reference trainer on Fashion-MNIST with 40% label noise. Rote stops the run when "
+        + "service and the reference trainer on Fashion-MNIST with 40%% label noise. Rote stops the run when "
         + "it starts memorizing, restores the best checkpoint, and writes an HTML report.")
 final class DemoCommand implements Callable<Integer> {
 

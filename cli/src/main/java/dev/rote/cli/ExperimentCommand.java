@@ -82,7 +82,7 @@ final class ExperimentCommand implements Callable<Integer> {
   Path render;
 
   @Option(names = "--quick",
-      description = "A small variant for tests: 2,000 examples, 8 epochs, 256-256 hidden units, 40% noise, one seed.")
+      description = "A small variant for tests: 2,000 examples, 8 epochs, 256-256 hidden units, 40%% noise, one seed.")
   boolean quick;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
