@@ -3,9 +3,14 @@ package dev.rote.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +49,30 @@ class DeploymentConfigTest {
     Result r = exec(List.of("promtool", "test", "rules", "prometheus/test-rules.yml"));
     assertThat(r.code()).as(r.output()).isZero();
     assertThat(r.output()).contains("SUCCESS");
+  }
+
+  @Test
+  void shouldBuildEveryServiceImageFromATargetOfTheOneDockerfile() throws Exception {
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    String config = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config")).output();
+    for (String target : List.of("analyzer", "alerting", "trainer")) {
+      assertThat(dockerfile).containsPattern("(?m)^FROM \\S+ AS " + target + "$");
+      assertThat(config).containsPattern("context: \\S+\\s+target: " + target);
+    }
+    try (Stream<Path> dockerfiles = Files.walk(ROOT, 2)) {
+      assertThat(dockerfiles.filter(p -> p.getFileName().toString().equals("Dockerfile")))
+          .containsExactly(ROOT.resolve("Dockerfile"));
+    }
+    Matcher entryPoint = Pattern.compile("(?m)^ENTRYPOINT \\[.*\"([a-zA-Z.]+)\"\\]$").matcher(dockerfile);
+    List<String> mains = new ArrayList<>();
+    while (entryPoint.find()) {
+      mains.add(entryPoint.group(1));
+    }
+    assertThat(mains).containsExactly("dev.rote.analyzer.cli.AnalyzerMain", "dev.rote.alerting.cli.AlertingMain",
+        "dev.rote.cli.Rote");
+    for (String main : mains) {
+      assertThat(Class.forName(main).getMethod("main", String[].class)).isNotNull();
+    }
   }
 
   @Test
