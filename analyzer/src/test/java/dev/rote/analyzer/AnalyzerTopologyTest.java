@@ -103,6 +103,24 @@ class AnalyzerTopologyTest {
         .build();
   }
 
+  /**
+   * A batch of {@code n} random examples (ids below {@code ids}, labels and predictions below
+   * {@code classes}), with sensitivities on even steps.
+   */
+  static Telemetry randomBatch(Random rnd, String run, long step, int epoch, int n, int ids, int classes) {
+    long[] id = new long[n];
+    int[] labels = new int[n];
+    int[] preds = new int[n];
+    float[] sens = new float[n];
+    for (int i = 0; i < n; i++) {
+      id[i] = rnd.nextInt(ids);
+      labels[i] = rnd.nextInt(classes);
+      preds[i] = rnd.nextInt(classes);
+      sens[i] = rnd.nextFloat();
+    }
+    return batch(run, step, epoch, id, labels, preds, step % 2 == 0 ? sens : null);
+  }
+
   static double value(List<Indicator> xs, String name, long step) {
     return xs.stream().filter(i -> i.getName().equals(name) && i.getStep() == step && !i.hasClassLabel())
         .findFirst().orElseThrow(() -> new AssertionError("no " + name + " at step " + step)).getValue();
@@ -268,17 +286,7 @@ class AnalyzerTopologyTest {
     Random rnd = new Random(9);
     List<Telemetry> input = new java.util.ArrayList<>();
     for (int step = 1; step <= 60; step++) {
-      long[] ids = new long[16];
-      int[] labels = new int[16];
-      int[] preds = new int[16];
-      float[] sens = new float[16];
-      for (int i = 0; i < 16; i++) {
-        ids[i] = rnd.nextInt(64);
-        labels[i] = rnd.nextInt(3);
-        preds[i] = rnd.nextInt(3);
-        sens[i] = rnd.nextFloat();
-      }
-      input.add(batch("r", step, (step - 1) / 4, ids, labels, preds, step % 2 == 0 ? sens : null));
+      input.add(randomBatch(rnd, "r", step, (step - 1) / 4, 16, 64, 3));
     }
     List<Indicator> first;
     try (Harness h = new Harness(AnalyzerConfig.defaults().withWindow(0, 3))) {

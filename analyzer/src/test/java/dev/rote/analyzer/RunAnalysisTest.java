@@ -1,7 +1,7 @@
 package dev.rote.analyzer;
 
-import static dev.rote.analyzer.AnalyzerTopologyTest.batch;
 import static dev.rote.analyzer.AnalyzerTopologyTest.probes;
+import static dev.rote.analyzer.AnalyzerTopologyTest.randomBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rote.contract.v1.Indicator;
@@ -19,17 +19,7 @@ class RunAnalysisTest {
     Random rnd = new Random(4);
     List<Telemetry> input = new ArrayList<>();
     for (int step = 1; step <= 40; step++) {
-      long[] ids = new long[8];
-      int[] labels = new int[8];
-      int[] preds = new int[8];
-      float[] sens = new float[8];
-      for (int i = 0; i < 8; i++) {
-        ids[i] = rnd.nextInt(32);
-        labels[i] = rnd.nextInt(2);
-        preds[i] = rnd.nextInt(2);
-        sens[i] = rnd.nextFloat();
-      }
-      input.add(batch("r", step, (step - 1) / 5, ids, labels, preds, step % 2 == 0 ? sens : null));
+      input.add(randomBatch(rnd, "r", step, (step - 1) / 5, 8, 32, 2));
       if (step % 10 == 0) {
         float[][] rows = new float[6][12];
         for (float[] r : rows) {

@@ -15,7 +15,6 @@ import dev.rote.contract.v1.Telemetry;
 import dev.rote.replay.Replay;
 import dev.rote.replay.RunTopics;
 import dev.rote.service.KafkaOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;

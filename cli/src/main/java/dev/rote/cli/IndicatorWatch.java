@@ -8,7 +8,6 @@ import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.replay.Unreadable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

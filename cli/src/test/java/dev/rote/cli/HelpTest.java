@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rote.alerting.cli.AlertingCommand;
 import dev.rote.analyzer.cli.AnalyzerCommand;
 import dev.rote.service.CommandLines;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,34 +50,10 @@ class HelpTest {
   void shouldPrintTheServiceImagesHelpLikeTheirRoteCommands() {
     for (Object service : new Object[] {new AnalyzerCommand(), new AlertingCommand()}) {
       String name = new CommandLine(service).getCommandName();
-      String[] out = new String[1];
-      String err = captureErr(() -> out[0] = captureOut(() -> CommandLines.executeService(service, name, "--help")));
-      assertThat(err).isEmpty();
-      assertThat(out[0]).isEqualTo(RoteCliTest.run(name, "--help").out());
+      RoteCliTest.Run r = RoteCliTest.capture(() -> CommandLines.executeService(service, name, "--help"));
+      assertThat(r.err()).isEmpty();
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).isEqualTo(RoteCliTest.run(name, "--help").out());
     }
-  }
-
-  private static String captureOut(Runnable r) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      r.run();
-    } finally {
-      System.setOut(old);
-    }
-    return o.toString(StandardCharsets.UTF_8);
-  }
-
-  private static String captureErr(Runnable r) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      r.run();
-    } finally {
-      System.setErr(old);
-    }
-    return e.toString(StandardCharsets.UTF_8);
   }
 }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,12 @@ class RoteCliTest {
 
   record Run(int code, String out, String err) {}
 
-  static synchronized Run run(String... args) {
+  static Run run(String... args) {
+    return capture(() -> Rote.execute(args));
+  }
+
+  /** Runs a command line that returns its exit code, with stdout and stderr captured. */
+  static synchronized Run capture(IntSupplier commandLine) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -22,7 +28,7 @@ class RoteCliTest {
     try {
       System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Rote.execute(args);
+      int code = commandLine.getAsInt();
       return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
