@@ -40,14 +40,16 @@ public final class AlertingService implements Service {
   }
 
   /**
-   * Kafka Streams properties: the user's client properties, then the alerting service's commit
-   * cadence, then Rote's defaults.
+   * Kafka Streams properties: the user's client properties, then the alerting service's cadence,
+   * then Rote's defaults.
    */
   static Properties streamsConfig(KafkaSettings kafka, String applicationId, Path stateDir) {
-    // Signals become visible to read_committed trainers at each commit: commit often, linger little.
+    // Signals become visible to read_committed trainers at each commit: commit often, linger little,
+    // and leave the small records uncompressed (zstd added ~8 ms to the median stop latency here).
     return StreamsProperties.of(kafka, applicationId, stateDir, Map.of(
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50,
-        StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2));
+        StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2,
+        StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none"));
   }
 
   /** Starts the application and waits until it runs. */
