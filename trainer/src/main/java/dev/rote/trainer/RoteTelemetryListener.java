@@ -247,6 +247,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     }
     if (graphGradients != null && config.isSensitivityStep(step)) {
       graphGradients.arm();
+      graphGradients.armed();
     }
   }
 

@@ -204,7 +204,9 @@ public abstract class NetworkView {
   }
 
   static boolean isProbeLayer(org.deeplearning4j.nn.conf.layers.Layer conf) {
-    if (conf instanceof DropoutLayer) {
+    // These never apply the activation function their configuration inherits (often sigmoid).
+    if (conf instanceof DropoutLayer || conf instanceof BatchNormalization
+        || conf instanceof org.deeplearning4j.nn.conf.layers.LocalResponseNormalization) {
       return false;
     }
     IActivation fn = conf instanceof BaseLayer b ? b.getActivationFn()
