@@ -69,6 +69,11 @@ final class GraphView extends NetworkView {
   }
 
   @Override
+  public java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners() {
+    return graph.getListeners();
+  }
+
+  @Override
   public int iterationCount() {
     return graph.getIterationCount();
   }

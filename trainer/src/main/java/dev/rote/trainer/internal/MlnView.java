@@ -37,6 +37,11 @@ final class MlnView extends NetworkView {
   }
 
   @Override
+  public java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners() {
+    return net.getListeners();
+  }
+
+  @Override
   public int iterationCount() {
     return net.getIterationCount();
   }

@@ -86,6 +86,9 @@ public abstract class NetworkView {
   /** e.g. {@code dl4j-MultiLayerNetwork}. */
   public abstract String framework();
 
+  /** The network's training listeners. */
+  public abstract java.util.Collection<org.deeplearning4j.optimize.api.TrainingListener> listeners();
+
   public abstract int iterationCount();
 
   public abstract int epochCount();
