@@ -386,7 +386,8 @@ public final class RoteTelemetry implements AutoCloseable {
     sink.offer(Topics.RUNS, config.runId(), snapshot.getSerializedSize(), () -> snapshot);
   }
 
-  private void onShutdown() {
+  /** What the JVM shutdown hook does; package-private for tests. */
+  void onShutdown() {
     boolean running;
     synchronized (this) {
       running = run != null && !finished && !closed;

@@ -233,9 +233,10 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
         b.contentRows(Captures.floats(x));
       }
       try {
-        head = HeadCapture.begin(v, activations, b);
+        // An unsupported output layer was reported when the listener bound to the network.
+        head = v.head() == NetworkView.Head.UNSUPPORTED ? null : HeadCapture.begin(v, activations, b);
         INDArray labels = v.labelsAtForwardPass();
-        if (labels != null) {
+        if (head != null && labels != null) {
           head.labels(labels);
         }
       } catch (HeadCapture.Unsupported e) {
