@@ -8,6 +8,7 @@ import dev.rote.trainer.internal.Captures.ProbeCapture;
 import dev.rote.trainer.internal.Degradations;
 import dev.rote.trainer.internal.HeadCapture;
 import dev.rote.trainer.internal.InputGradients;
+import dev.rote.trainer.internal.MlnInputGradients;
 import dev.rote.trainer.internal.NetworkView;
 import dev.rote.trainer.internal.NetworkChecks;
 import dev.rote.trainer.internal.NetworkView.LayerRef;
@@ -44,10 +45,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Cost is kept off the training step: values are reduced with a handful of ND4J operations on
  * sampled steps only, copied into primitive arrays, and hashed, serialized and sent on the sink's
- * own thread. Sensitivities: a ComputationGraph takes dL/dx from the step's own backward pass; a
- * MultiLayerNetwork with a plain {@code fit} needs a second backward pass on sensitivity steps
- * (after the update), which {@link SingleBackwardPass} avoids. Not thread-safe: one listener per
- * network.
+ * own thread. Sensitivities come from the step's own backward pass, before the update, with a plain
+ * {@code fit} (see {@link MlnInputGradients} and {@link InputGradients} for how); only when that
+ * pass does not reach the input (frozen first layers) does a MultiLayerNetwork fall back to a
+ * second backward pass after the update. Not thread-safe: one listener per network.
  */
 public final class RoteTelemetryListener extends BaseTrainingListener {
 
@@ -69,6 +70,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
   private int[] probeLabels;
   private NetworkView view;
   private InputGradients graphGradients;
+  private MlnInputGradients mlnGradients;
   private boolean probeChecked;
 
   // State of the step in progress.
@@ -167,6 +169,8 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     NetworkChecks.check(v, degradations);
     if (v.model() instanceof org.deeplearning4j.nn.graph.ComputationGraph g) {
       graphGradients = new InputGradients(g, g.getConfiguration().getNetworkInputs().get(0));
+    } else if (v.model() instanceof MultiLayerNetwork net) {
+      mlnGradients = new MlnInputGradients(net);
     }
     view = v;
     hooks.firstStep(v);
@@ -246,9 +250,13 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
       }
       batch = b;
     }
-    if (graphGradients != null && config.isSensitivityStep(step)) {
-      graphGradients.arm();
-      graphGradients.armed();
+    if (config.isSensitivityStep(step) && inputGradient == null) {
+      if (graphGradients != null) {
+        graphGradients.arm();
+        graphGradients.armed();
+      } else if (mlnGradients != null) {
+        mlnGradients.arm();
+      }
     }
   }
 
@@ -295,9 +303,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
       return;
     }
     NetworkView v = bind(model);
-    if (graphGradients != null) {
-      graphGradients.disarm();
-    }
+    release();
     long done = iteration + 1L;
     lastStep = done;
     lastEpoch = epoch;
@@ -306,6 +312,10 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     if (batch != null && done == step) {
       if (gradientNorms != null) {
         batch.layers(layerStats(v));
+      }
+      float[] tapped = mlnGradients == null ? null : mlnGradients.take();
+      if (tapped != null && tapped.length == batch.rows() && !batch.hasSensitivity()) {
+        batch.sensitivity(tapped);
       }
       if (config.isSensitivityStep(done) && !batch.hasSensitivity()) {
         INDArray dLdx = inputGradient != null ? inputGradient
@@ -342,6 +352,9 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
   void release() {
     if (graphGradients != null) {
       graphGradients.disarm();
+    }
+    if (mlnGradients != null) {
+      mlnGradients.disarm();
     }
   }
 

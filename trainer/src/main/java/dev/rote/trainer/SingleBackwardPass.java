@@ -19,9 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One training step that yields the parameter gradients and the gradient of the loss with respect
  * to the input from the same backward pass, with the update applied exactly as {@code fit} applies
- * it (the network's own updater, iteration count, listeners and constraints). Use it in place of
- * {@code fit} on the steps where the Rote listener wants per-example loss sensitivities, so they
- * cost no second pass:
+ * it (the network's own updater, iteration count, listeners and constraints), returning dL/dx.
+ *
+ * <p>The Rote listener no longer needs it: with a plain {@code fit} it takes its per-example
+ * sensitivities from the step's own backward pass too. Use it where a training loop wants the
+ * dL/dx array itself, or as before:
  *
  * <pre>{@code
  * if (SingleBackwardPass.wanted(net, listener)) {
@@ -31,9 +33,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * }
  * }</pre>
  *
- * <p>A {@link ComputationGraph} needs none of this with the Rote listener attached: its listener
- * takes dL/dx from the graph's own backward pass in a plain {@code fit}. {@link #fit(ComputationGraph,
- * INDArray, INDArray, RoteTelemetryListener)} is that {@code fit}, returning dL/dx as well.
+ * <p>For a {@link ComputationGraph}, {@link #fit(ComputationGraph, INDArray, INDArray,
+ * RoteTelemetryListener)} is the graph's own {@code fit}, returning dL/dx as well.
  */
 public final class SingleBackwardPass {
 

@@ -28,7 +28,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * and convolutional MultiLayerNetworks and ComputationGraphs, against DL4J itself: losses against
  * {@code scoreExamples} of a clone taken before the step, predictions against {@code output}, margins
  * against log-probabilities of that output (for softmax, z_y - z_c = log p_y - log p_c), and
- * sensitivities against central finite differences of {@code scoreExamples} (double precision).
+ * sensitivities against central finite differences of {@code scoreExamples} (double precision) of
+ * the same clone: they come from the step's own backward pass.
  */
 class PerExampleValuesTest {
 
@@ -45,8 +46,24 @@ class PerExampleValuesTest {
     BatchSummary s = oneStep(net, () -> net.fit(x, y));
 
     assertPerExampleValues(s, ds -> before.scoreExamples(ds, false), before.output(x, false), x, y);
-    // A MultiLayerNetwork trained with plain fit takes dL/dx by a second pass, after the update.
-    assertSensitivities(s, ds -> net.scoreExamples(ds, false), x, y);
+    // dL/dx from the step's own backward pass, before the update.
+    assertSensitivities(s, ds -> before.scoreExamples(ds, false), x, y);
+    assertThat(net.getLayerWiseConfigurations().getInputPreProcess(0)).as("the tap is gone").isNull();
+  }
+
+  @Test
+  void shouldTakeDlDxThroughTheFirstLayersOwnPreprocessor() {
+    MultiLayerNetwork net = TestNetworks.cnnOnFlatInput(DataType.DOUBLE, CLASSES);
+    INDArray x = TestNetworks.images(DataType.DOUBLE, LABELS.length, 7).reshape('c', LABELS.length,
+        TestNetworks.SIDE * TestNetworks.SIDE);
+    INDArray y = TestNetworks.oneHot(DataType.DOUBLE, LABELS, CLASSES);
+    var firstPreProcessor = net.getLayerWiseConfigurations().getInputPreProcess(0);
+    MultiLayerNetwork before = net.clone();
+    BatchSummary s = oneStep(net, () -> net.fit(x, y));
+
+    assertPerExampleValues(s, ds -> before.scoreExamples(ds, false), before.output(x, false), x, y);
+    assertSensitivities(s, ds -> before.scoreExamples(ds, false), x, y);
+    assertThat(net.getLayerWiseConfigurations().getInputPreProcess(0)).isSameAs(firstPreProcessor);
   }
 
   @Test

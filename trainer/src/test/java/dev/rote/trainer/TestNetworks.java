@@ -72,6 +72,25 @@ final class TestNetworks {
     return net;
   }
 
+  /** A CNN on flat rows: DL4J puts a FeedForwardToCnnPreProcessor in front of the first layer. */
+  static MultiLayerNetwork cnnOnFlatInput(DataType type, int classes) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(23)
+        .dataType(type)
+        .updater(new Adam(1e-2))
+        .weightInit(WeightInit.RELU)
+        .list()
+        .layer(new ConvolutionLayer.Builder(3, 3).name("conv").nOut(3).activation(Activation.RELU).build())
+        .layer(new DenseLayer.Builder().name("dense").nOut(5).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(classes)
+            .activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutionalFlat(SIDE, SIDE, 1))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
   /** Convolution, batch normalization, ReLU, global average pooling, output. */
   static MultiLayerNetwork cnnWithBatchNorm(DataType type, int classes) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
