@@ -210,11 +210,19 @@ public final class Captures {
     }
   }
 
-  /** A row-major float copy of any array (a view, another type or order is copied first). */
+  /**
+   * A row-major float copy of any array (a view, another type or order is copied first), in one bulk
+   * copy from the buffer (ND4J's {@code asFloat()} reads element by element: ~10x slower).
+   */
   public static float[] floats(org.nd4j.linalg.api.ndarray.INDArray a) {
     boolean plain = a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.ordering() == 'c' && !a.isView()
         && a.data().length() == a.length();
-    return (plain ? a : a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c')).data().asFloat();
+    org.nd4j.linalg.api.ndarray.INDArray c = plain ? a : a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+    org.nd4j.linalg.factory.Nd4j.getAffinityManager().ensureLocation(c,
+        org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
+    float[] out = new float[(int) c.length()];
+    c.data().asNioFloat().get(out);
+    return out;
   }
 
   /**
