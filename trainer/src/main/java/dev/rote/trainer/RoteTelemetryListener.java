@@ -123,6 +123,52 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     this.probeLabels = labels.clone();
   }
 
+  /**
+   * Takes the first {@code perClass} examples of each class (by label) from {@code iterator} as the
+   * probe set; their ids are their positions in the iterator's order. The iterator is reset before
+   * (when it can be) and after; a {@link RoteDataSetIterator} is read through its wrapped iterator.
+   *
+   * @return the number of probe examples taken
+   */
+  public int setProbeSet(org.nd4j.linalg.dataset.api.iterator.DataSetIterator iterator, int perClass) {
+    if (perClass < 1) {
+      throw new IllegalArgumentException("perClass must be >= 1, was " + perClass);
+    }
+    var source = iterator instanceof RoteDataSetIterator r ? r.unwrap() : iterator;
+    if (source.resetSupported()) {
+      source.reset();
+    }
+    List<INDArray> rows = new java.util.ArrayList<>();
+    List<Long> ids = new java.util.ArrayList<>();
+    List<Integer> labels = new java.util.ArrayList<>();
+    java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+    long position = 0;
+    int classes = -1;
+    while (source.hasNext() && (classes < 0 || counts.size() < classes
+        || counts.values().stream().anyMatch(c -> c < perClass))) {
+      org.nd4j.linalg.dataset.DataSet ds = source.next();
+      INDArray y = ds.getLabels();
+      classes = (int) y.size(1);
+      int[] target = Captures.argMaxRows(Captures.floats(y), (int) y.size(0), classes);
+      for (int i = 0; i < target.length; i++, position++) {
+        if (counts.merge(target[i], 1, Integer::sum) <= perClass) {
+          rows.add(ds.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)).dup());
+          ids.add(position);
+          labels.add(target[i]);
+        }
+      }
+    }
+    if (source.resetSupported()) {
+      source.reset();
+    }
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException("the iterator has no examples to probe");
+    }
+    setProbeSet(Nd4j.concat(0, rows.toArray(INDArray[]::new)), ids.stream().mapToLong(Long::longValue).toArray(),
+        labels.stream().mapToInt(Integer::intValue).toArray());
+    return rows.size();
+  }
+
   /** The last step this listener saw completed (1-based), 0 before the first. */
   public long lastStep() {
     return lastStep;
@@ -227,8 +273,13 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     gradientNorms = null;
     inputGradient = null;
     INDArray x = v.input(activations);
-    ExampleIdSource.StepIds stepIds = ids.take(x == null ? -1 : (int) x.size(0));
-    if (!config.isSummaryStep(step) || x == null) {
+    if (x == null) {
+      degradations.report("example_ids", "the network's input is not among the forward-pass activations: no "
+          + "per-example values and no example ids", Degradations.NEEDS_PER_EXAMPLE);
+      return;
+    }
+    ExampleIdSource.StepIds stepIds = ids.take((int) x.size(0));
+    if (!config.isSummaryStep(step)) {
       return;
     }
     try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -333,8 +384,8 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     if (!probeChecked) {
       probeChecked = true;
       if (probeFeatures == null) {
-        degradations.report("probe_set", "no probe set: call listener().setProbeSet(features, ids, labels) before "
-            + "training (a few dozen training examples per class)", Degradations.NEEDS_PROBES);
+        degradations.report("probe_set", "no probe set: call listener().setProbeSet(trainIterator, 32) (or "
+            + "setProbeSet(features, ids, labels)) before training", Degradations.NEEDS_PROBES);
       }
     }
     if (probeFeatures != null && config.isProbeStep(done) && !v.probeLayers().isEmpty()) {
