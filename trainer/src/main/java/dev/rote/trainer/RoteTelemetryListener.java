@@ -3,11 +3,11 @@ package dev.rote.trainer;
 import dev.rote.contract.Topics;
 import dev.rote.trainer.internal.Captures;
 import dev.rote.trainer.internal.Captures.BatchCapture;
-import dev.rote.trainer.internal.Captures.LayerCapture;
 import dev.rote.trainer.internal.Captures.ProbeCapture;
 import dev.rote.trainer.internal.Degradations;
 import dev.rote.trainer.internal.HeadCapture;
 import dev.rote.trainer.internal.InputGradients;
+import dev.rote.trainer.internal.LayerNorms;
 import dev.rote.trainer.internal.MlnInputGradients;
 import dev.rote.trainer.internal.NetworkView;
 import dev.rote.trainer.internal.NetworkChecks;
@@ -131,42 +131,9 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
    * @return the number of probe examples taken
    */
   public int setProbeSet(org.nd4j.linalg.dataset.api.iterator.DataSetIterator iterator, int perClass) {
-    if (perClass < 1) {
-      throw new IllegalArgumentException("perClass must be >= 1, was " + perClass);
-    }
-    var source = iterator instanceof RoteDataSetIterator r ? r.unwrap() : iterator;
-    if (source.resetSupported()) {
-      source.reset();
-    }
-    List<INDArray> rows = new java.util.ArrayList<>();
-    List<Long> ids = new java.util.ArrayList<>();
-    List<Integer> labels = new java.util.ArrayList<>();
-    java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
-    long position = 0;
-    int classes = -1;
-    while (source.hasNext() && (classes < 0 || counts.size() < classes
-        || counts.values().stream().anyMatch(c -> c < perClass))) {
-      org.nd4j.linalg.dataset.DataSet ds = source.next();
-      INDArray y = ds.getLabels();
-      classes = (int) y.size(1);
-      int[] target = Captures.argMaxRows(Captures.floats(y), (int) y.size(0), classes);
-      for (int i = 0; i < target.length; i++, position++) {
-        if (counts.merge(target[i], 1, Integer::sum) <= perClass) {
-          rows.add(ds.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)).dup());
-          ids.add(position);
-          labels.add(target[i]);
-        }
-      }
-    }
-    if (source.resetSupported()) {
-      source.reset();
-    }
-    if (rows.isEmpty()) {
-      throw new IllegalArgumentException("the iterator has no examples to probe");
-    }
-    setProbeSet(Nd4j.concat(0, rows.toArray(INDArray[]::new)), ids.stream().mapToLong(Long::longValue).toArray(),
-        labels.stream().mapToInt(Integer::intValue).toArray());
-    return rows.size();
+    Probes.Set p = Probes.firstPerClass(iterator instanceof RoteDataSetIterator r ? r.unwrap() : iterator, perClass);
+    setProbeSet(p.features(), p.ids(), p.labels());
+    return p.ids().length;
   }
 
   /** The last step this listener saw completed (1-based), 0 before the first. */
@@ -344,7 +311,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     List<LayerRef> layers = view.layers();
     gradientNorms = new double[layers.size()];
     for (LayerRef l : layers) {
-      gradientNorms[l.index()] = l.hasParams() ? norm2(l.layer().getGradientsViewArray()) : 0;
+      gradientNorms[l.index()] = l.hasParams() ? LayerNorms.norm2(l.layer().getGradientsViewArray()) : 0;
     }
   }
 
@@ -362,7 +329,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     String runId = config.runId();
     if (batch != null && done == step) {
       if (gradientNorms != null) {
-        batch.layers(layerStats(v));
+        batch.layers(LayerNorms.stats(v, gradientNorms));
       }
       float[] tapped = mlnGradients == null ? null : mlnGradients.take();
       if (tapped != null && tapped.length == batch.rows() && !batch.hasSensitivity()) {
@@ -370,7 +337,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
       }
       if (config.isSensitivityStep(done) && !batch.hasSensitivity()) {
         INDArray dLdx = inputGradient != null ? inputGradient
-            : v.model() instanceof MultiLayerNetwork net ? secondPassInputGradient(net) : null;
+            : v.model() instanceof MultiLayerNetwork net ? secondPass(net) : null;
         if (dLdx != null) {
           batch.sensitivity(Captures.rowNorm1(dLdx));
         }
@@ -409,53 +376,13 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     }
   }
 
-  private LayerCapture[] layerStats(NetworkView v) {
-    List<LayerCapture> stats = new java.util.ArrayList<>();
-    for (LayerRef l : v.layers()) {
-      if (l.hasParams()) {
-        double paramNorm = norm2(l.layer().params());
-        double updateNorm = norm2(l.layer().getGradientsViewArray());
-        stats.add(new LayerCapture(l.index(), l.name(), paramNorm, gradientNorms[l.index()],
-            paramNorm == 0 ? 0 : updateNorm / paramNorm));
-      }
-    }
-    return stats.toArray(LayerCapture[]::new);
-  }
-
-  /**
-   * L2 norm of a layer's flat parameter or gradient view. A BLAS dot product of the contiguous view
-   * with itself costs a fraction of ND4J's generic norm2 reduction.
-   */
-  private static double norm2(INDArray v) {
-    if (v == null || v.isEmpty()) {
-      return 0;
-    }
-    if (v.isVector() && v.elementWiseStride() == 1) {
-      return Math.sqrt(Math.max(0, Nd4j.getBlasWrapper().dot(v, v)));
-    }
-    return v.norm2Number().doubleValue();
-  }
-
-  /**
-   * dL/dx by a second backward pass, after the update: the plain-fit fallback. The network's
-   * gradient view (which holds the step's update) is put back afterwards for listeners after this one.
-   */
-  private INDArray secondPassInputGradient(MultiLayerNetwork net) {
-    INDArray x = net.getInput();
-    INDArray y = net.getLabels();
-    if (x == null || y == null) {
-      return null;
-    }
-    INDArray view = net.getGradientsViewArray();
-    INDArray saved = view == null ? null : view.dup();
+  /** dL/dx by a second backward pass after the update, with this listener out of the way. */
+  private INDArray secondPass(MultiLayerNetwork net) {
     reentrant = true;
     try {
-      return net.calculateGradients(x, y, null, null).getSecond();
+      return MlnInputGradients.secondPass(net);
     } finally {
       reentrant = false;
-      if (saved != null) {
-        view.assign(saved);
-      }
     }
   }
 
@@ -466,11 +393,5 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     } finally {
       reentrant = false;
     }
-  }
-
-  /** Layer name of a MultiLayerNetwork's layer {@code i}, or {@code layer<i>} when it has none. */
-  static String layerName(MultiLayerNetwork net, int i) {
-    String name = net.getLayer(i).conf().getLayer().getLayerName();
-    return name == null || name.isBlank() ? "layer" + i : name;
   }
 }

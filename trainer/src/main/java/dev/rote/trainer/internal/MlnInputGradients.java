@@ -105,4 +105,26 @@ public final class MlnInputGradients {
           : inner.feedForwardMaskArray(maskArray, currentMaskState, minibatchSize);
     }
   }
+
+  /**
+   * dL/dx by a second backward pass (the fallback when the step's own pass did not reach the
+   * input). The network's gradient view, which holds the step's update, is put back afterwards for
+   * the listeners after the caller; call with the caller's own hooks off.
+   */
+  public static INDArray secondPass(MultiLayerNetwork net) {
+    INDArray x = net.getInput();
+    INDArray y = net.getLabels();
+    if (x == null || y == null) {
+      return null;
+    }
+    INDArray view = net.getGradientsViewArray();
+    INDArray saved = view == null ? null : view.dup();
+    try {
+      return net.calculateGradients(x, y, null, null).getSecond();
+    } finally {
+      if (saved != null) {
+        view.assign(saved);
+      }
+    }
+  }
 }
