@@ -38,7 +38,7 @@ final class ExampleIdSource {
   private long[] declared;
   private boolean[] declaredNoisy;
   private long[] offered;
-  private Kind kind;
+  private volatile Kind kind;
 
   ExampleIdSource(TelemetryConfig config, Degradations degradations, Consumer<String> onFirstKind) {
     this.degradations = degradations;

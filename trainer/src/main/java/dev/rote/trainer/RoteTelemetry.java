@@ -65,6 +65,7 @@ public final class RoteTelemetry implements AutoCloseable {
   private boolean closed;
   private volatile boolean stopActedOn;
   private Checkpoints restoreFrom;
+  private Checkpoints checkpointing;
 
   /**
    * Connects to Kafka: an asynchronous producer for telemetry and a consumer of the control topic.
@@ -168,12 +169,11 @@ public final class RoteTelemetry implements AutoCloseable {
     if (!view.listeners().contains(listener)) {
       add.add(listener);
     }
-    Checkpoints c;
     synchronized (this) {
-      c = restoreFrom;
-    }
-    if (c != null) {
-      add.add(c.listener());
+      if (restoreFrom != null && checkpointing != restoreFrom) {
+        checkpointing = restoreFrom;
+        add.add(restoreFrom.listener());
+      }
     }
     model.addListeners(add.toArray(TrainingListener[]::new));
     return this;
