@@ -340,6 +340,9 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
             : v.model() instanceof MultiLayerNetwork net ? secondPass(net) : null;
         if (dLdx != null) {
           batch.sensitivity(Captures.rowNorm1(dLdx));
+        } else if (head != null) {
+          degradations.report("sensitivity", "the backward pass does not reach the network's input (frozen first "
+              + "layers?): no per-example loss sensitivities", Degradations.NEEDS_SENSITIVITY);
         }
       }
       BatchCapture.Builder capture = batch.learningRate(v.learningRate()).fallbackLoss(model.score());
