@@ -6,7 +6,6 @@ import dev.rote.contract.v1.Degradation;
 import dev.rote.contract.v1.Evaluation;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.RunStatus;
-import dev.rote.contract.v1.Sampling;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.trainer.internal.Captures;
 import dev.rote.trainer.internal.Degradations;
@@ -60,8 +59,7 @@ public final class RoteTelemetry implements AutoCloseable {
   private final Degradations degradations;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Thread shutdownHook;
-  private RunMetadata run;
-  private boolean finished;
+  private final RunRecord record;
   private boolean closed;
   private volatile boolean stopActedOn;
   private Checkpoints restoreFrom;
@@ -107,18 +105,19 @@ public final class RoteTelemetry implements AutoCloseable {
     this.control = control;
     this.degradations = new Degradations(config.runId());
     this.listener = new RoteTelemetryListener(config, sink, degradations);
+    this.record = new RunRecord(config, sink, listener, degradations);
     listener.hooks(new RoteTelemetryListener.RunHooks() {
       @Override
       public void firstStep(NetworkView view) {
-        onFirstSight(view);
+        record.publishIfNone(view.model());
       }
 
       @Override
       public void exampleIds(String source) {
-        republish();
+        record.republish();
       }
     });
-    degradations.onReport(d -> republish());
+    degradations.onReport(d -> record.republish());
     if (registry != null) {
       new TelemetryMetrics(config.runId(), sink, listener, control).bindTo(registry);
       if (sink instanceof KafkaTelemetrySink k) {
@@ -192,25 +191,8 @@ public final class RoteTelemetry implements AutoCloseable {
    * model summary of the attached network, the example-id source and degradations are filled in
    * where the builder leaves them unset.
    */
-  public synchronized void publishRun(RunMetadata.Builder metadata) {
-    long now = System.currentTimeMillis();
-    metadata.setRunId(config.runId()).setStatus(RunStatus.RUN_STATUS_RUNNING).setUpdatedTimeMs(now);
-    if (metadata.getStartTimeMs() == 0) {
-      metadata.setStartTimeMs(run != null && run.getStartTimeMs() != 0 ? run.getStartTimeMs() : now);
-    }
-    if (!metadata.hasSampling()) {
-      metadata.setSampling(Sampling.newBuilder()
-          .setSummaryEvery(config.summaryEvery())
-          .setProbeEvery(config.probeEvery())
-          .setSensitivityEvery(config.sensitivityEvery()));
-    }
-    Model model = listener.model();
-    if (!metadata.hasModel() && model != null) {
-      metadata.setModel(ModelSummaries.of(model));
-    }
-    run = withFindings(metadata).build();
-    finished = false;
-    send(run);
+  public void publishRun(RunMetadata.Builder metadata) {
+    record.publish(metadata);
   }
 
   /** Publishes a clean evaluation (e.g. the test set) at a step. */
@@ -283,22 +265,9 @@ public final class RoteTelemetry implements AutoCloseable {
    *
    * @param restoredStep step of the checkpoint restored after a stop, or null
    */
-  public synchronized void finish(RunStatus status, String reason, Long restoredStep) {
-    RunMetadata.Builder b = (run == null ? RunMetadata.newBuilder().setRunId(config.runId()) : run.toBuilder())
-        .setStatus(status)
-        .setStatusReason(reason == null ? "" : reason)
-        .setUpdatedTimeMs(System.currentTimeMillis())
-        .setLastStep(listener.lastStep());
-    b.clearStopSignalId();
-    if (status == RunStatus.RUN_STATUS_STOPPED && control != null) {
-      control.stopSignal().ifPresent(s -> b.setStopSignalId(s.getSignalId()));
-    }
-    if (restoredStep != null) {
-      b.setRestoredStep(restoredStep);
-    }
-    run = withFindings(b).build();
-    finished = true;
-    send(run);
+  public void finish(RunStatus status, String reason, Long restoredStep) {
+    StopSignal signal = control == null ? null : control.stopSignal().orElse(null);
+    record.finish(status, reason, signal, restoredStep);
   }
 
   /**
@@ -315,11 +284,7 @@ public final class RoteTelemetry implements AutoCloseable {
       closed = true;
     }
     listener.release();
-    boolean unfinished;
-    synchronized (this) {
-      unfinished = !finished;
-    }
-    if (unfinished) {
+    if (!record.finished()) {
       Optional<StopSignal> signal = control == null ? Optional.empty() : control.stopSignal();
       if (signal.isPresent() && stopActedOn) {
         finish(RunStatus.RUN_STATUS_STOPPED, signal.get().getRule() + ": " + signal.get().getReason(), null);
@@ -328,6 +293,7 @@ public final class RoteTelemetry implements AutoCloseable {
             + "after step " + listener.lastStep());
       }
     }
+    record.seal();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
@@ -360,39 +326,15 @@ public final class RoteTelemetry implements AutoCloseable {
     return at;
   }
 
-  private synchronized void onFirstSight(NetworkView view) {
-    if (run == null) {
-      publishRun(RunMetadata.newBuilder().setModel(ModelSummaries.of(view.model())));
-    }
-  }
 
-  private synchronized void republish() {
-    if (run != null && !closed) {
-      run = withFindings(run.toBuilder().setUpdatedTimeMs(System.currentTimeMillis())).build();
-      send(run);
-    }
-  }
-
-  private RunMetadata.Builder withFindings(RunMetadata.Builder b) {
-    b.clearDegraded().addAllDegraded(degradations.all());
-    String ids = listener.exampleIds().kind();
-    if (ids != null) {
-      b.setExampleIds(ids);
-    }
-    return b;
-  }
-
-  private void send(RunMetadata snapshot) {
-    sink.offer(Topics.RUNS, config.runId(), snapshot.getSerializedSize(), () -> snapshot);
-  }
 
   /** What the JVM shutdown hook does; package-private for tests. */
   void onShutdown() {
-    boolean running;
+    boolean closing;
     synchronized (this) {
-      running = run != null && !finished && !closed;
+      closing = closed;
     }
-    if (running) {
+    if (record.running() && !closing) {
       finish(RunStatus.RUN_STATUS_FAILED, "JVM shutting down");
     }
     shutdown();
