@@ -2,28 +2,38 @@ package dev.rote.trainer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Bounded in-memory checkpoints of a {@link MultiLayerNetwork}, taken every {@code everySteps}
- * training steps, so that a run stopped by Rote can go back to the step a stop signal points at.
+ * Bounded in-memory checkpoints of a {@link MultiLayerNetwork} or {@link ComputationGraph}, taken
+ * every {@code everySteps} training steps and, optionally, at the end of every epoch, so that a run
+ * stopped by Rote can go back to the step a stop signal points at.
  *
- * <p>A checkpoint holds a copy of the flattened parameters and of the updater state (Adam's moment
- * estimates, for example). At most {@code capacity} are held. When one more arrives, one is
- * dropped by <em>thinning</em>: among the checkpoints that are neither the oldest nor the newest,
- * the one whose neighbours lie closest together (the smallest gap left behind when it goes) is
- * dropped, the earlier on ties. Coverage of the whole run is kept: the first checkpoint always
- * stays, recent steps are dense and older ones grow sparser, roughly evenly spaced. (With a
- * capacity of 1 only the newest is kept.)
+ * <p>A checkpoint holds a copy of the flattened parameters and of the updater state. Memory: each
+ * checkpoint holds (parameters + updater state) values of the network's data type, e.g. with Adam
+ * (two state values per parameter) in float32 12 bytes per parameter: 8.0 MB for the reference MLP
+ * 784-512-512-10 (669,706 parameters), so 257 MB at a capacity of 32. {@link #heldBytes()} says
+ * what is held; {@link #bytesPerCheckpoint(Model)} what one checkpoint of a network costs.
+ *
+ * <p>At most {@code capacity} are held. When one more arrives, one is dropped by <em>thinning</em>:
+ * among the checkpoints that are neither the oldest nor the newest, the one whose neighbours lie
+ * closest together (the smallest gap left behind when it goes) is dropped, the earlier on ties;
+ * step checkpoints go before epoch-end checkpoints, which go only when no interior step checkpoint
+ * is left. Coverage of the whole run is kept: the first checkpoint always stays, recent steps are
+ * dense and older ones grow sparser. (With a capacity of 1 only the newest is kept.)
  *
  * <pre>{@code
- * Checkpoints checkpoints = new Checkpoints(50, 20);
- * // after each step:
- * checkpoints.onStep(step, net);
+ * Checkpoints checkpoints = Checkpoints.defaults();   // every epoch end + every 100 steps, at most 32
+ * net.addListeners(checkpoints.listener());          // or rote.restoreOnStop(checkpoints) before attach
  * // after a stop signal pointing at step s:
  * long restored = checkpoints.restore(net, s);
  * }</pre>
@@ -33,7 +43,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Checkpoints {
 
-  private record Snapshot(INDArray params, INDArray updaterState) {
+  /** Default step period of {@link #defaults()}. */
+  public static final int DEFAULT_EVERY_STEPS = 100;
+  /** Default capacity of {@link #defaults()}. */
+  public static final int DEFAULT_CAPACITY = 32;
+
+  private record Snapshot(INDArray params, INDArray updaterState, boolean epochEnd) {
     long bytes() {
       return bytes(params) + bytes(updaterState);
     }
@@ -45,21 +60,63 @@ public final class Checkpoints {
 
   private final int everySteps;
   private final int capacity;
+  private final boolean atEpochEnds;
   private final TreeMap<Long, Snapshot> held = new TreeMap<>();
 
   /**
+   * Step checkpoints only (no epoch-end checkpoints).
+   *
    * @param everySteps take a checkpoint at each step that is a multiple of this; >= 1
    * @param capacity most checkpoints held at once; >= 1
    */
   public Checkpoints(int everySteps, int capacity) {
-    if (everySteps < 1) {
-      throw new IllegalArgumentException("everySteps must be >= 1, was " + everySteps);
+    this(everySteps, capacity, false);
+  }
+
+  /**
+   * @param everySteps take a checkpoint at each step that is a multiple of this; 0 for none (then
+   *     {@code atEpochEnds} must be true)
+   * @param capacity most checkpoints held at once; >= 1
+   * @param atEpochEnds also take one at the end of each epoch ({@link #onEpochEnd})
+   */
+  public Checkpoints(int everySteps, int capacity, boolean atEpochEnds) {
+    if (everySteps < 0 || (everySteps == 0 && !atEpochEnds)) {
+      throw new IllegalArgumentException("everySteps must be >= 1 (or 0 with epoch-end checkpoints), was "
+          + everySteps);
     }
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     }
     this.everySteps = everySteps;
     this.capacity = capacity;
+    this.atEpochEnds = atEpochEnds;
+  }
+
+  /**
+   * Every epoch end plus every {@value #DEFAULT_EVERY_STEPS} steps, at most
+   * {@value #DEFAULT_CAPACITY} held: epoch boundaries whatever the epoch length, and steps in
+   * between for long epochs.
+   */
+  public static Checkpoints defaults() {
+    return new Checkpoints(DEFAULT_EVERY_STEPS, DEFAULT_CAPACITY, true);
+  }
+
+  /**
+   * A listener that checkpoints {@code net} after each step ({@code onStep} with the number of
+   * steps taken) and at each epoch end; add it to the network itself.
+   */
+  public TrainingListener listener() {
+    return new BaseTrainingListener() {
+      @Override
+      public void iterationDone(Model model, int iteration, int epoch) {
+        onStep(iteration + 1L, model);
+      }
+
+      @Override
+      public void onEpochEnd(Model model) {
+        Checkpoints.this.onEpochEnd(stepsTaken(model), model);
+      }
+    };
   }
 
   /**
@@ -68,13 +125,25 @@ public final class Checkpoints {
    *
    * @param step the number of training steps {@code net} has taken
    */
-  public synchronized void onStep(long step, MultiLayerNetwork net) {
-    if (step % everySteps != 0) {
-      return;
+  public synchronized void onStep(long step, Model net) {
+    if (everySteps > 0 && step % everySteps == 0) {
+      take(step, net, held.containsKey(step) && held.get(step).epochEnd());
     }
-    Updater updater = net.getUpdater();
-    INDArray state = updater == null ? null : updater.getStateViewArray();
-    held.put(step, new Snapshot(net.params().dup(), state == null ? null : state.dup()));
+  }
+
+  /**
+   * Takes an epoch-end checkpoint (when configured) at {@code step}, the number of steps taken
+   * when the epoch ended; a step already held is replaced and marked as an epoch end.
+   */
+  public synchronized void onEpochEnd(long step, Model net) {
+    if (atEpochEnds && step > 0) {
+      take(step, net, true);
+    }
+  }
+
+  private void take(long step, Model net, boolean epochEnd) {
+    INDArray state = updaterState(net, false);
+    held.put(step, new Snapshot(net.params().dup(), state == null ? null : state.dup(), epochEnd));
     while (held.size() > capacity) {
       evictOne();
     }
@@ -83,6 +152,11 @@ public final class Checkpoints {
   /** The steps of the held checkpoints, oldest first. */
   public synchronized List<Long> steps() {
     return List.copyOf(held.keySet());
+  }
+
+  /** The steps of the held epoch-end checkpoints, oldest first. */
+  public synchronized List<Long> epochEndSteps() {
+    return held.entrySet().stream().filter(e -> e.getValue().epochEnd()).map(java.util.Map.Entry::getKey).toList();
   }
 
   /** The held step closest to {@code step}, the earlier of two equally close; empty when none is held. */
@@ -109,7 +183,7 @@ public final class Checkpoints {
    * @throws IllegalStateException when no checkpoint is held
    * @throws IllegalArgumentException when {@code net} has a different number of parameters
    */
-  public synchronized long restore(MultiLayerNetwork net, long step) {
+  public synchronized long restore(Model net, long step) {
     long at = closest(step).orElseThrow(() -> new IllegalStateException("no checkpoint held"));
     Snapshot s = held.get(at);
     if (net.numParams() != s.params().length()) {
@@ -118,7 +192,7 @@ public final class Checkpoints {
     }
     net.setParams(s.params());
     if (s.updaterState() != null) {
-      INDArray view = net.getUpdater().getStateViewArray();
+      INDArray view = updaterState(net, true);
       if (view == null || view.length() != s.updaterState().length()) {
         throw new IllegalArgumentException("net's updater state does not match the checkpoint at step " + at);
       }
@@ -128,13 +202,13 @@ public final class Checkpoints {
   }
 
   /**
-   * A clone of {@code like} ({@link MultiLayerNetwork#clone()}) with the checkpoint closest to
-   * {@code step} restored; {@code like} itself is left as it is.
+   * A clone of {@code like} ({@code MultiLayerNetwork.clone()}, {@code ComputationGraph.clone()})
+   * with the checkpoint closest to {@code step} restored; {@code like} itself is left as it is.
    *
    * @throws IllegalStateException when no checkpoint is held
    */
-  public MultiLayerNetwork copyAt(long step, MultiLayerNetwork like) {
-    MultiLayerNetwork copy = like.clone();
+  public <M extends Model> M copyAt(long step, M like) {
+    M copy = cloneOf(like);
     restore(copy, step);
     return copy;
   }
@@ -144,18 +218,18 @@ public final class Checkpoints {
    * {@code [fromStep, toStep]} (an average of weights along the trajectory, as in stochastic weight
    * averaging); empty when none is held there. {@code like} is left as it is.
    */
-  public synchronized java.util.Optional<MultiLayerNetwork> average(long fromStep, long toStep, MultiLayerNetwork like) {
+  public synchronized <M extends Model> Optional<M> average(long fromStep, long toStep, M like) {
     var range = held.subMap(fromStep, true, toStep, true);
     if (range.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     INDArray sum = null;
     for (Snapshot s : range.values()) {
       sum = sum == null ? s.params().dup() : sum.addi(s.params());
     }
-    MultiLayerNetwork copy = like.clone();
+    M copy = cloneOf(like);
     copy.setParams(sum.divi(range.size()));
-    return java.util.Optional.of(copy);
+    return Optional.of(copy);
   }
 
   /** Bytes of parameter and updater-state data held. */
@@ -163,7 +237,14 @@ public final class Checkpoints {
     return held.values().stream().mapToLong(Snapshot::bytes).sum();
   }
 
-  /** Drops the interior checkpoint whose removal leaves the smallest gap, the earlier on ties. */
+  /** Bytes one checkpoint of {@code net} holds: its parameters and its updater state. */
+  public static long bytesPerCheckpoint(Model net) {
+    INDArray state = updaterState(net, false);
+    long values = net.numParams() + (state == null ? 0 : state.length());
+    return values * net.params().dataType().width();
+  }
+
+  /** Drops the interior checkpoint whose removal leaves the smallest gap (step checkpoints first), the earlier on ties. */
   private void evictOne() {
     List<Long> steps = new ArrayList<>(held.keySet());
     if (steps.size() < 3) {
@@ -171,9 +252,16 @@ public final class Checkpoints {
       held.pollFirstEntry();
       return;
     }
-    int drop = 1;
+    boolean anyStep = false;
+    for (int i = 1; i < steps.size() - 1 && !anyStep; i++) {
+      anyStep = !held.get(steps.get(i)).epochEnd();
+    }
+    int drop = -1;
     long smallest = Long.MAX_VALUE;
     for (int i = 1; i < steps.size() - 1; i++) {
+      if (anyStep && held.get(steps.get(i)).epochEnd()) {
+        continue;
+      }
       long gap = steps.get(i + 1) - steps.get(i - 1);
       if (gap < smallest) {
         smallest = gap;
@@ -183,9 +271,46 @@ public final class Checkpoints {
     held.remove(steps.get(drop));
   }
 
+  /** The network's updater state view, created when {@code create} and the network has no updater yet. */
+  private static INDArray updaterState(Model net, boolean create) {
+    if (net instanceof MultiLayerNetwork mln) {
+      Updater u = mln.getUpdater(create);
+      return u == null ? null : u.getStateViewArray();
+    }
+    if (net instanceof ComputationGraph graph) {
+      var u = graph.getUpdater(create);
+      return u == null ? null : u.getStateViewArray();
+    }
+    throw new IllegalArgumentException("checkpoints hold a MultiLayerNetwork or a ComputationGraph, not a "
+        + net.getClass().getName());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <M extends Model> M cloneOf(M like) {
+    if (like instanceof MultiLayerNetwork mln) {
+      return (M) mln.clone();
+    }
+    if (like instanceof ComputationGraph graph) {
+      return (M) graph.clone();
+    }
+    throw new IllegalArgumentException("checkpoints hold a MultiLayerNetwork or a ComputationGraph, not a "
+        + like.getClass().getName());
+  }
+
+  private static long stepsTaken(Model model) {
+    if (model instanceof MultiLayerNetwork mln) {
+      return mln.getIterationCount();
+    }
+    if (model instanceof ComputationGraph graph) {
+      return graph.getIterationCount();
+    }
+    return 0;
+  }
+
   @Override
   public synchronized String toString() {
-    return "Checkpoints(every " + everySteps + " steps, " + held.size() + "/" + capacity + " held: "
-        + held.keySet() + ")";
+    return "Checkpoints(every " + (everySteps == 0 ? "-" : everySteps + "") + " steps"
+        + (atEpochEnds ? " and epoch end" : "") + ", " + held.size() + "/" + capacity + " held: " + held.keySet()
+        + ")";
   }
 }

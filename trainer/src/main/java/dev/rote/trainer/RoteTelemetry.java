@@ -2,17 +2,26 @@ package dev.rote.trainer;
 
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
+import dev.rote.contract.v1.Degradation;
 import dev.rote.contract.v1.Evaluation;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.RunStatus;
-import dev.rote.contract.v1.Sampling;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.trainer.internal.Captures;
+import dev.rote.trainer.internal.Degradations;
 import dev.rote.trainer.internal.KafkaTelemetrySink;
+import dev.rote.trainer.internal.NetworkView;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rote's trainer side in one object: the telemetry listener, the sink it publishes through, the
@@ -21,23 +30,41 @@ import java.util.Optional;
  * <pre>{@code
  * try (RoteTelemetry rote = RoteTelemetry.start(TelemetryConfig.defaults("my-run"),
  *     KafkaSettings.of("127.0.0.1:9092"), registry)) {
- *   net.addListeners(rote.listener());
- *   rote.publishRun(RunMetadata.newBuilder().setModel(ModelSummaries.of(net)));
- *   while (iterator.hasNext() && rote.stopSignal().isEmpty()) {
- *     net.fit(iterator.next());
- *   }
- *   rote.finish(RunStatus.RUN_STATUS_COMPLETED, "");
+ *   rote.restoreOnStop(Checkpoints.defaults()).attach(net);   // checks the network, adds the listeners
+ *   rote.listener().setProbeSet(probeFeatures, probeIds, probeLabels);
+ *   rote.train(() -> net.fit(rote.wrap(trainIterator), 30));   // COMPLETED, STOPPED (+ restore) or FAILED
  * }
  * }</pre>
+ *
+ * <p>Lifecycle: the run's metadata is published with status RUNNING when the listener first sees
+ * the network (at {@link #attach} or the first step) unless {@link #publishRun} came first, and again
+ * whenever a degradation is found. The final status comes from {@link #train}, {@link #finish} or,
+ * failing those, {@link #close()}: STOPPED when a stop signal arrived and training acted on it,
+ * otherwise FAILED ("closed before finish(): ..."). A JVM shutdown hook publishes FAILED ("JVM
+ * shutting down") for a run still RUNNING; {@code close()} removes it.
  */
 public final class RoteTelemetry implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RoteTelemetry.class);
+
+  /** A training body for {@link #train}: {@code () -> net.fit(iterator, epochs)}. */
+  @FunctionalInterface
+  public interface Training<E extends Exception> {
+    void run() throws E;
+  }
 
   private final TelemetryConfig config;
   private final TelemetrySink sink;
   private final StopControl control;
   private final RoteTelemetryListener listener;
-  private RunMetadata run;
-  private final java.util.List<AutoCloseable> closeables = new java.util.ArrayList<>();
+  private final Degradations degradations;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Thread shutdownHook;
+  private final RunRecord record;
+  private boolean closed;
+  private volatile boolean stopActedOn;
+  private Checkpoints restoreFrom;
+  private Checkpoints checkpointing;
 
   /**
    * Connects to Kafka: an asynchronous producer for telemetry and a consumer of the control topic.
@@ -69,14 +96,29 @@ public final class RoteTelemetry implements AutoCloseable {
   }
 
   /**
-   * @param control may be null when stop signals are not wanted
+   * @param control may be null when stop signals are not wanted ({@link StopControl#inMemory} for
+   *     signals handed over in-process)
    * @param registry may be null
    */
   public RoteTelemetry(TelemetryConfig config, TelemetrySink sink, StopControl control, MeterRegistry registry) {
     this.config = Objects.requireNonNull(config, "config");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.control = control;
-    this.listener = new RoteTelemetryListener(config, sink);
+    this.degradations = new Degradations(config.runId());
+    this.listener = new RoteTelemetryListener(config, sink, degradations);
+    this.record = new RunRecord(config, sink, listener, degradations);
+    listener.hooks(new RoteTelemetryListener.RunHooks() {
+      @Override
+      public void firstStep(NetworkView view) {
+        record.publishIfNone(view.model());
+      }
+
+      @Override
+      public void exampleIds(String source) {
+        record.republish();
+      }
+    });
+    degradations.onReport(d -> record.republish());
     if (registry != null) {
       new TelemetryMetrics(config.runId(), sink, listener, control).bindTo(registry);
       if (sink instanceof KafkaTelemetrySink k) {
@@ -86,6 +128,8 @@ public final class RoteTelemetry implements AutoCloseable {
         closeables.add(control.bindClientMetrics(registry));
       }
     }
+    this.shutdownHook = new Thread(this::onShutdown, "rote-shutdown-" + config.runId());
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   public RoteTelemetryListener listener() {
@@ -101,24 +145,55 @@ public final class RoteTelemetry implements AutoCloseable {
   }
 
   /**
-   * Publishes the run's metadata with status RUNNING. Run id, sampling, start and update times are
-   * filled in where the builder leaves them unset.
+   * On a stop signal with a restore step, {@link #train} restores the attached network from these
+   * checkpoints; {@link #attach} adds their listener to the network. Call before {@code attach}.
    */
-  public synchronized void publishRun(RunMetadata.Builder metadata) {
-    long now = System.currentTimeMillis();
-    metadata.setRunId(config.runId()).setStatus(RunStatus.RUN_STATUS_RUNNING).setUpdatedTimeMs(now);
-    if (metadata.getStartTimeMs() == 0) {
-      metadata.setStartTimeMs(now);
+  public synchronized RoteTelemetry restoreOnStop(Checkpoints checkpoints) {
+    this.restoreFrom = Objects.requireNonNull(checkpoints, "checkpoints");
+    return this;
+  }
+
+  /**
+   * Checks {@code model} and adds Rote's listener (and the checkpoints' of {@link #restoreOnStop})
+   * to it; publishes the run's metadata with the model summary unless {@link #publishRun} did
+   * already. What the telemetry will lack is reported on standard error and in the metadata.
+   *
+   * @throws IllegalArgumentException naming what is unsupported, for a model Rote cannot
+   *     instrument (not a MultiLayerNetwork or ComputationGraph, or a graph with several inputs or
+   *     outputs)
+   */
+  public RoteTelemetry attach(Model model) {
+    Objects.requireNonNull(model, "model");
+    NetworkView view = listener.bind(model);
+    List<TrainingListener> add = new ArrayList<>();
+    if (!view.listeners().contains(listener)) {
+      add.add(listener);
     }
-    if (!metadata.hasSampling()) {
-      metadata.setSampling(Sampling.newBuilder()
-          .setSummaryEvery(config.summaryEvery())
-          .setProbeEvery(config.probeEvery())
-          .setSensitivityEvery(config.sensitivityEvery()));
+    synchronized (this) {
+      if (restoreFrom != null && checkpointing != restoreFrom) {
+        checkpointing = restoreFrom;
+        add.add(restoreFrom.listener());
+      }
     }
-    run = metadata.build();
-    RunMetadata snapshot = run;
-    sink.offer(Topics.RUNS, config.runId(), snapshot.getSerializedSize(), () -> snapshot);
+    model.addListeners(add.toArray(TrainingListener[]::new));
+    return this;
+  }
+
+  /**
+   * {@code iterator} wrapped for training under Rote (see {@link RoteIterators#wrap(DataSetIterator,
+   * RoteTelemetry)}): it ends the epoch at the next step once a stop signal arrived.
+   */
+  public RoteDataSetIterator wrap(DataSetIterator iterator) {
+    return RoteIterators.wrap(iterator, this);
+  }
+
+  /**
+   * Publishes the run's metadata with status RUNNING. Run id, sampling, start and update times, the
+   * model summary of the attached network, the example-id source and degradations are filled in
+   * where the builder leaves them unset.
+   */
+  public void publishRun(RunMetadata.Builder metadata) {
+    record.publish(metadata);
   }
 
   /** Publishes a clean evaluation (e.g. the test set) at a step. */
@@ -130,9 +205,13 @@ public final class RoteTelemetry implements AutoCloseable {
         () -> Captures.header(config.runId(), step, epoch, now).setEvaluation(e).build());
   }
 
-  /** The stop signal received for this run, if any. */
+  /** The stop signal received for this run, if any; asking counts as acting on it. */
   public Optional<StopSignal> stopSignal() {
-    return control == null ? Optional.empty() : control.stopSignal();
+    Optional<StopSignal> s = control == null ? Optional.empty() : control.stopSignal();
+    if (s.isPresent()) {
+      stopActedOn = true;
+    }
+    return s;
   }
 
   /** True once a stop signal for this run has arrived: training should stop at the next step boundary. */
@@ -141,30 +220,128 @@ public final class RoteTelemetry implements AutoCloseable {
   }
 
   /**
+   * Runs {@code training} (e.g. {@code () -> net.fit(rote.wrap(iterator), epochs)}) and publishes how
+   * it ended: FAILED with the exception's text, rethrown; STOPPED when a stop signal arrived and
+   * training acted on it, after restoring the checkpoint closest to the signal's restore step when
+   * {@link #restoreOnStop} was given; COMPLETED otherwise.
+   *
+   * @return the final status
+   */
+  public <E extends Exception> RunStatus train(Training<E> training) throws E {
+    try {
+      training.run();
+    } catch (Exception | Error e) {
+      listener.release();
+      finish(RunStatus.RUN_STATUS_FAILED, e.toString(), null);
+      throw e;
+    }
+    listener.release();
+    Optional<StopSignal> signal = control == null ? Optional.empty() : control.stopSignal();
+    if (signal.isPresent() && stopActedOn) {
+      StopSignal s = signal.get();
+      Long restored = restore(s);
+      finish(RunStatus.RUN_STATUS_STOPPED, s.getRule() + ": " + s.getReason(), restored);
+      return RunStatus.RUN_STATUS_STOPPED;
+    }
+    if (signal.isPresent()) {
+      log.warn("run {}: stop signal {} arrived but training did not act on it; train with rote.wrap(iterator) "
+          + "or check rote.shouldStop() between steps", config.runId(), signal.get().getSignalId());
+    }
+    finish(RunStatus.RUN_STATUS_COMPLETED, "", null);
+    return RunStatus.RUN_STATUS_COMPLETED;
+  }
+
+  /** COMPLETED, or STOPPED with the signal's rule and reason when a stop signal arrived and training acted on it. */
+  public void finish() {
+    Optional<StopSignal> signal = control == null ? Optional.empty() : control.stopSignal();
+    if (signal.isPresent() && stopActedOn) {
+      finish(RunStatus.RUN_STATUS_STOPPED, signal.get().getRule() + ": " + signal.get().getReason(), null);
+    } else {
+      finish(RunStatus.RUN_STATUS_COMPLETED, "", null);
+    }
+  }
+
+  /**
    * Publishes the run's final status.
    *
    * @param restoredStep step of the checkpoint restored after a stop, or null
    */
-  public synchronized void finish(RunStatus status, String reason, Long restoredStep) {
-    RunMetadata.Builder b = (run == null ? RunMetadata.newBuilder().setRunId(config.runId()) : run.toBuilder())
-        .setStatus(status)
-        .setStatusReason(reason == null ? "" : reason)
-        .setUpdatedTimeMs(System.currentTimeMillis())
-        .setLastStep(listener.lastStep());
-    if (status == RunStatus.RUN_STATUS_STOPPED) {
-      stopSignal().ifPresent(s -> b.setStopSignalId(s.getSignalId()));
-    }
-    if (restoredStep != null) {
-      b.setRestoredStep(restoredStep);
-    }
-    run = b.build();
-    RunMetadata snapshot = run;
-    sink.offer(Topics.RUNS, config.runId(), snapshot.getSerializedSize(), () -> snapshot);
+  public void finish(RunStatus status, String reason, Long restoredStep) {
+    StopSignal signal = control == null ? null : control.stopSignal().orElse(null);
+    record.finish(status, reason, signal, restoredStep);
   }
 
-  /** Stops watching for signals and delivers buffered telemetry within the close timeout. */
+  /**
+   * Ends the run: without a prior {@link #finish}, publishes STOPPED when a stop signal arrived and
+   * training acted on it, else FAILED ("closed before finish(): ..."); then stops watching for
+   * signals and delivers buffered telemetry within the close timeout.
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    listener.release();
+    if (!record.finished()) {
+      Optional<StopSignal> signal = control == null ? Optional.empty() : control.stopSignal();
+      if (signal.isPresent() && stopActedOn) {
+        finish(RunStatus.RUN_STATUS_STOPPED, signal.get().getRule() + ": " + signal.get().getReason(), null);
+      } else {
+        finish(RunStatus.RUN_STATUS_FAILED, "closed before finish(): training ended without a final status, "
+            + "after step " + listener.lastStep());
+      }
+    }
+    record.seal();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down already
+    }
+    shutdown();
+  }
+
+  /** The degradations found so far. */
+  public List<Degradation> degradations() {
+    return degradations.all();
+  }
+
+  private void finish(RunStatus status, String reason) {
+    finish(status, reason, null);
+  }
+
+  private Long restore(StopSignal s) {
+    Checkpoints c;
+    synchronized (this) {
+      c = restoreFrom;
+    }
+    Model model = listener.model();
+    if (c == null || model == null || !s.hasRestoreStep() || c.closest(s.getRestoreStep()).isEmpty()) {
+      return null;
+    }
+    long at = c.restore(model, s.getRestoreStep());
+    log.info("run {}: restored the checkpoint of step {} (signal's restore step {})", config.runId(), at,
+        s.getRestoreStep());
+    return at;
+  }
+
+
+
+  /** What the JVM shutdown hook does; package-private for tests. */
+  void onShutdown() {
+    boolean closing;
+    synchronized (this) {
+      closing = closed;
+    }
+    if (record.running() && !closing) {
+      finish(RunStatus.RUN_STATUS_FAILED, "JVM shutting down");
+    }
+    shutdown();
+  }
+
+  private void shutdown() {
     if (control != null) {
       control.close();
     }

@@ -3,79 +3,110 @@ package dev.rote.trainer;
 import dev.rote.contract.Topics;
 import dev.rote.trainer.internal.Captures;
 import dev.rote.trainer.internal.Captures.BatchCapture;
-import dev.rote.trainer.internal.Captures.LayerCapture;
 import dev.rote.trainer.internal.Captures.ProbeCapture;
-import dev.rote.trainer.internal.OutputHead;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import dev.rote.trainer.internal.Degradations;
+import dev.rote.trainer.internal.HeadCapture;
+import dev.rote.trainer.internal.InputGradients;
+import dev.rote.trainer.internal.LayerNorms;
+import dev.rote.trainer.internal.MlnInputGradients;
+import dev.rote.trainer.internal.NetworkView;
+import dev.rote.trainer.internal.NetworkChecks;
+import dev.rote.trainer.internal.NetworkView.LayerRef;
+import dev.rote.trainer.internal.Probes;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A DL4J {@link org.deeplearning4j.optimize.api.TrainingListener} that publishes Rote telemetry
- * for a {@link MultiLayerNetwork}: per-batch summaries with per-layer statistics and per-example
- * values, and hidden-layer activations on a fixed probe set. Add it with
- * {@code net.addListeners(telemetry.listener())}; it works with a plain {@code net.fit(...)}.
+ * for a {@link MultiLayerNetwork} or a single-input, single-output
+ * {@link org.deeplearning4j.nn.graph.ComputationGraph}, dense or convolutional: per-batch summaries
+ * with per-layer statistics and per-example values (label, prediction, loss, margin, and on sampled
+ * steps the loss sensitivity ||dL/dx||_1), and hidden-layer activations on a fixed probe set. Add it
+ * with {@code telemetry.attach(net)}, or {@code net.addListeners(telemetry.listener())}; it works
+ * with DL4J's own {@code net.fit(iterator)}, a hand-written loop, and {@code EarlyStoppingTrainer}.
+ * The model is checked at the first hook: one it cannot instrument fails the step with a message
+ * naming what is unsupported; what it can only partly instrument is reported on standard error and
+ * in the run's metadata.
+ *
+ * <p>Example ids, first that applies: the ids given to {@link #beginBatch} for the step; ids from a
+ * {@link RoteIterators} wrapper; otherwise content ids: each input row is hashed (64 bits over its
+ * exact float values) and distinct rows get dense ids 0, 1, 2, ... in first-seen order (with a
+ * non-shuffling iterator, the index in the data set). Identical rows share an id. Content ids
+ * cannot follow examples whose inputs change every epoch (data augmentation): the listener then
+ * reports that ids never repeat; use a wrapper with ids.
  *
  * <p>Cost is kept off the training step: values are reduced with a handful of ND4J operations on
- * sampled steps only, copied into primitive arrays, and serialized and sent on the sink's own
- * thread. With a plain {@code fit}, per-example loss sensitivities need a second backward pass on
- * sensitivity steps; {@link SingleBackwardPass} takes them from the training step's own backward
- * pass instead.
- *
- * <p>Example ids: call {@link #beginBatch} before each step with the batch's stable example ids
- * (and, for evaluation runs, which labels were flipped by noise injection). Without it the
- * example-id column is left empty. Not thread-safe: one listener per network.
+ * sampled steps only, copied into primitive arrays, and hashed, serialized and sent on the sink's
+ * own thread. Sensitivities come from the step's own backward pass, before the update, with a plain
+ * {@code fit} (see {@link MlnInputGradients} and {@link InputGradients} for how); only when that
+ * pass does not reach the input (frozen first layers) does a MultiLayerNetwork fall back to a
+ * second backward pass after the update. Not thread-safe: one listener per network.
  */
 public final class RoteTelemetryListener extends BaseTrainingListener {
 
-  private static final Logger log = LoggerFactory.getLogger(RoteTelemetryListener.class);
+  /** What the listener tells the run it belongs to. */
+  interface RunHooks {
+    default void firstStep(NetworkView view) {}
+
+    default void exampleIds(String source) {}
+  }
 
   private final TelemetryConfig config;
   private final TelemetrySink sink;
+  private final Degradations degradations;
+  private final ExampleIdSource ids;
+  private RunHooks hooks = new RunHooks() {};
 
-  private long[] batchIds;
-  private boolean[] batchNoisy;
   private INDArray probeFeatures;
   private long[] probeIds;
   private int[] probeLabels;
+  private NetworkView view;
+  private InputGradients graphGradients;
+  private MlnInputGradients mlnGradients;
+  private boolean probeChecked;
 
   // State of the step in progress.
   private boolean reentrant;
   private long step;
   private BatchCapture.Builder batch;
+  private HeadCapture head;
   private double[] gradientNorms;
   private INDArray inputGradient;
-  private boolean warnedUnsupported;
-  private int batchRows;
   private volatile long lastStep;
+  private volatile int lastEpoch;
 
   public RoteTelemetryListener(TelemetryConfig config, TelemetrySink sink) {
+    this(config, sink, new Degradations(config.runId()));
+  }
+
+  RoteTelemetryListener(TelemetryConfig config, TelemetrySink sink, Degradations degradations) {
     this.config = Objects.requireNonNull(config, "config");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.degradations = degradations;
+    this.ids = new ExampleIdSource(config, degradations, s -> hooks.exampleIds(s));
+  }
+
+  void hooks(RunHooks h) {
+    this.hooks = h;
   }
 
   /**
-   * Declares the examples of the next training step.
+   * Declares the examples of the next training step; takes precedence over iterator and content ids.
    *
-   * @param exampleIds stable id of each example in the batch, in row order
+   * @param exampleIds stable id of each example in the batch, in row order; dense (0..n-1) ids
+   *     suit the analyzer best
    * @param noisy for evaluation runs, whether each label was changed by noise injection; may be null
    */
   public void beginBatch(long[] exampleIds, boolean[] noisy) {
-    this.batchIds = exampleIds;
-    this.batchNoisy = noisy;
+    ids.declare(exampleIds, noisy);
   }
 
   /**
@@ -83,13 +114,26 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
    * {@link TelemetryConfig#probeEvery()} steps.
    */
   public void setProbeSet(INDArray features, long[] exampleIds, int[] labels) {
-    if (features.rows() != exampleIds.length || exampleIds.length != labels.length) {
+    if (features.size(0) != exampleIds.length || exampleIds.length != labels.length) {
       throw new IllegalArgumentException("probe features, ids and labels must have the same length: "
-          + features.rows() + ", " + exampleIds.length + ", " + labels.length);
+          + features.size(0) + ", " + exampleIds.length + ", " + labels.length);
     }
     this.probeFeatures = features;
     this.probeIds = exampleIds.clone();
     this.probeLabels = labels.clone();
+  }
+
+  /**
+   * Takes the first {@code perClass} examples of each class (by label) from {@code iterator} as the
+   * probe set; their ids are their positions in the iterator's order. The iterator is reset before
+   * (when it can be) and after; a {@link RoteDataSetIterator} is read through its wrapped iterator.
+   *
+   * @return the number of probe examples taken
+   */
+  public int setProbeSet(org.nd4j.linalg.dataset.api.iterator.DataSetIterator iterator, int perClass) {
+    Probes.Set p = Probes.firstPerClass(iterator instanceof RoteDataSetIterator r ? r.unwrap() : iterator, perClass);
+    setProbeSet(p.features(), p.ids(), p.labels());
+    return p.ids().length;
   }
 
   /** The last step this listener saw completed (1-based), 0 before the first. */
@@ -97,8 +141,53 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     return lastStep;
   }
 
+  /** The epoch of the last step completed, as the network counts it. */
+  public int lastEpoch() {
+    return lastEpoch;
+  }
+
   public TelemetryConfig config() {
     return config;
+  }
+
+  /** The model the listener instruments, once it has seen it (attach or first hook), else null. */
+  public Model model() {
+    NetworkView v = view;
+    return v == null ? null : v.model();
+  }
+
+  ExampleIdSource exampleIds() {
+    return ids;
+  }
+
+  Degradations degradations() {
+    return degradations;
+  }
+
+  /**
+   * Checks {@code model} and binds the listener to it.
+   *
+   * @throws NetworkView.UnsupportedModelException when Rote cannot instrument the model
+   * @throws IllegalStateException when the listener is bound to another model
+   */
+  synchronized NetworkView bind(Model model) {
+    if (view != null) {
+      if (view.model() != model) {
+        throw new IllegalStateException("this Rote listener instruments another model ("
+            + view.framework() + "); use one RoteTelemetry per network");
+      }
+      return view;
+    }
+    NetworkView v = NetworkView.of(model);
+    NetworkChecks.check(v, degradations);
+    if (v.model() instanceof org.deeplearning4j.nn.graph.ComputationGraph g) {
+      graphGradients = new InputGradients(g, g.getConfiguration().getNetworkInputs().get(0));
+    } else if (v.model() instanceof MultiLayerNetwork net) {
+      mlnGradients = new MlnInputGradients(net);
+    }
+    view = v;
+    hooks.firstStep(v);
+    return v;
   }
 
   /** Whether the step about to run (0-based DL4J iteration) wants per-example sensitivities. */
@@ -117,19 +206,100 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
   }
 
   @Override
+  public void onEpochStart(Model model) {
+    if (!reentrant) {
+      bind(model);
+    }
+  }
+
+  @Override
+  public void onEpochEnd(Model model) {
+    if (!reentrant) {
+      bind(model);
+    }
+  }
+
+  @Override
   public void onForwardPass(Model model, List<INDArray> activations) {
-    if (reentrant || !(model instanceof MultiLayerNetwork net)) {
+    forward(model, activations);
+  }
+
+  @Override
+  public void onForwardPass(Model model, Map<String, INDArray> activations) {
+    forward(model, activations);
+  }
+
+  private void forward(Model model, Object activations) {
+    if (reentrant) {
       return;
     }
-    step = net.getIterationCount() + 1L;
+    NetworkView v = bind(model);
+    step = v.iterationCount() + 1L;
     batch = null;
+    head = null;
     gradientNorms = null;
     inputGradient = null;
+    INDArray x = v.input(activations);
+    if (x == null) {
+      degradations.report("example_ids", "the network's input is not among the forward-pass activations: no "
+          + "per-example values and no example ids", Degradations.NEEDS_PER_EXAMPLE);
+      return;
+    }
+    ExampleIdSource.StepIds stepIds = ids.take((int) x.size(0));
     if (!config.isSummaryStep(step)) {
       return;
     }
     try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      batch = captureOutputs(net, activations.get(activations.size() - 1));
+      BatchCapture.Builder b = new BatchCapture.Builder((int) x.size(0)).ids(stepIds.ids()).noisy(stepIds.noisy());
+      if (stepIds.ids() == null) {
+        b.contentRows(Captures.floats(x));
+      }
+      try {
+        // An unsupported output layer was reported when the listener bound to the network.
+        head = v.head() == NetworkView.Head.UNSUPPORTED ? null : HeadCapture.begin(v, activations, b);
+        INDArray labels = v.labelsAtForwardPass();
+        if (head != null && labels != null) {
+          head.labels(labels);
+        }
+      } catch (HeadCapture.Unsupported e) {
+        head = null;
+        degradations.report("per_example_values", e.getMessage() + ": no per-example label, prediction, loss "
+            + "or margin (batch loss only)", Degradations.NEEDS_PER_EXAMPLE);
+      }
+      batch = b;
+    }
+    if (config.isSensitivityStep(step) && inputGradient == null) {
+      if (graphGradients != null) {
+        graphGradients.arm();
+        graphGradients.armed();
+      } else if (mlnGradients != null) {
+        mlnGradients.arm();
+      }
+    }
+  }
+
+  @Override
+  public void onBackwardPass(Model model) {
+    if (reentrant || batch == null) {
+      return;
+    }
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      if (head != null && !batch.hasLabels() && view.outputLayer().layer() instanceof IOutputLayer out
+          && out.getLabels() != null) {
+        try {
+          head.labels(out.getLabels());
+        } catch (HeadCapture.Unsupported e) {
+          head = null;
+          degradations.report("per_example_values", e.getMessage(), Degradations.NEEDS_PER_EXAMPLE);
+        }
+      }
+      if (graphGradients != null && config.isSensitivityStep(step)) {
+        INDArray eps = graphGradients.capture();
+        if (eps != null) {
+          batch.sensitivity(Captures.rowNorm1(eps));
+        }
+        graphGradients.disarm();
+      }
     }
   }
 
@@ -138,158 +308,93 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     if (reentrant || batch == null || !config.isLayerStatsStep(step)) {
       return;
     }
-    MultiLayerNetwork net = (MultiLayerNetwork) model;
-    gradientNorms = new double[net.getnLayers()];
-    for (int i = 0; i < gradientNorms.length; i++) {
-      gradientNorms[i] = norm2(net.getLayer(i).getGradientsViewArray());
+    List<LayerRef> layers = view.layers();
+    gradientNorms = new double[layers.size()];
+    for (LayerRef l : layers) {
+      gradientNorms[l.index()] = l.hasParams() ? LayerNorms.norm2(l.layer().getGradientsViewArray()) : 0;
     }
   }
 
   @Override
   public void iterationDone(Model model, int iteration, int epoch) {
-    if (reentrant || !(model instanceof MultiLayerNetwork net)) {
+    if (reentrant) {
       return;
     }
+    NetworkView v = bind(model);
+    release();
     long done = iteration + 1L;
     lastStep = done;
+    lastEpoch = epoch;
     long timeMs = System.currentTimeMillis();
+    String runId = config.runId();
     if (batch != null && done == step) {
       if (gradientNorms != null) {
-        batch.layers(layerStats(net));
+        batch.layers(LayerNorms.stats(v, gradientNorms));
       }
-      if (config.isSensitivityStep(done)) {
-        INDArray dLdx = inputGradient != null ? inputGradient : secondPassInputGradient(net);
+      float[] tapped = mlnGradients == null ? null : mlnGradients.take();
+      if (tapped != null && tapped.length == batch.rows() && !batch.hasSensitivity()) {
+        batch.sensitivity(tapped);
+      }
+      if (config.isSensitivityStep(done) && !batch.hasSensitivity()) {
+        INDArray dLdx = inputGradient != null ? inputGradient
+            : v.model() instanceof MultiLayerNetwork net ? secondPass(net) : null;
         if (dLdx != null) {
-          batch.sensitivity(dLdx.norm1(1).castTo(DataType.FLOAT).toFloatVector());
+          batch.sensitivity(Captures.rowNorm1(dLdx));
+        } else if (head != null) {
+          degradations.report("sensitivity", "the backward pass does not reach the network's input (frozen first "
+              + "layers?): no per-example loss sensitivities", Degradations.NEEDS_SENSITIVITY);
         }
       }
-      Double lr = net.getLearningRate(0);
-      BatchCapture.Builder capture = batch.learningRate(lr == null ? Double.NaN : lr);
-      String runId = config.runId();
-      sink.offer(Topics.TELEMETRY, runId, BatchCapture.sizeHint(batchRows, net.getnLayers()),
-          () -> Captures.toTelemetry(runId, done, epoch, timeMs, capture.build()));
+      BatchCapture.Builder capture = batch.learningRate(v.learningRate()).fallbackLoss(model.score());
+      BatchCapture.IdResolver resolver = ids.resolver(epoch);
+      sink.offer(Topics.TELEMETRY, runId, BatchCapture.sizeHint(capture.rows(), gradientNorms == null ? 0
+          : gradientNorms.length) + capture.heldBytes(),
+          () -> Captures.toTelemetry(runId, done, epoch, timeMs, capture.build(resolver)));
     }
-    if (probeFeatures != null && config.isProbeStep(done)) {
-      ProbeCapture probes = captureProbes(net);
-      String runId = config.runId();
+    if (!probeChecked) {
+      probeChecked = true;
+      if (probeFeatures == null) {
+        degradations.report("probe_set", "no probe set: call listener().setProbeSet(trainIterator, 32) (or "
+            + "setProbeSet(features, ids, labels)) before training", Degradations.NEEDS_PROBES);
+      }
+    }
+    if (probeFeatures != null && config.isProbeStep(done) && !v.probeLayers().isEmpty()) {
+      ProbeCapture probes = captureProbes(v);
       sink.offer(Topics.TELEMETRY, runId, probes.sizeHint(),
           () -> Captures.toTelemetry(runId, done, epoch, timeMs, probes));
     }
     batch = null;
+    head = null;
     inputGradient = null;
-    batchIds = null;
-    batchNoisy = null;
+    ids.endStep();
   }
 
-  private BatchCapture.Builder captureOutputs(MultiLayerNetwork net, INDArray lastHidden) {
-    Layer out = net.getOutputLayer();
-    INDArray labels = net.getLabels();
-    int n = net.getnLayers();
-    boolean supported = out.conf().getLayer() instanceof BaseOutputLayer
-        && net.getLayerWiseConfigurations().getInputPreProcess(n - 1) == null
-        && labels != null && labels.rank() == 2 && lastHidden.rank() == 2;
-    if (!supported) {
-      if (!warnedUnsupported) {
-        warnedUnsupported = true;
-        log.warn("per-example telemetry needs a dense output layer on 2-d activations; "
-            + "publishing batch-level values only");
-      }
-      batchRows = 0;
-      return new BatchCapture.Builder(null, null, null, null, null);
+  /** Puts back anything the listener changed on the network for the step in progress. */
+  void release() {
+    if (graphGradients != null) {
+      graphGradients.disarm();
     }
-    BaseOutputLayer conf = (BaseOutputLayer) out.conf().getLayer();
-    int rows = (int) lastHidden.rows();
-    int classes = (int) labels.columns();
-    batchRows = rows;
-    int[] targets = Captures.argMaxRows(floats(labels), rows, classes);
-    long[] ids = batchIds != null && batchIds.length == rows ? batchIds : null;
-    boolean[] noisy = batchNoisy != null && batchNoisy.length == rows ? batchNoisy : null;
-    INDArray w = out.getParam("W");
-    INDArray b = out.getParam("b");
-    if (conf.getLossFn() instanceof LossMCXENT mcxent && mcxent.getWeights() == null
-        && conf.getActivationFn() instanceof ActivationSoftmax) {
-      // Softmax cross-entropy: copy three arrays now, compute on the sender thread.
-      OutputHead head = new OutputHead(floats(lastHidden), rows, (int) lastHidden.columns(), floats(w),
-          floats(b), classes);
-      return new BatchCapture.Builder(ids, targets, head, noisy);
+    if (mlnGradients != null) {
+      mlnGradients.disarm();
     }
-    INDArray z = lastHidden.mmul(w).addiRowVector(b);
-    INDArray perExample = conf.getLossFn().computeScoreArray(labels, z, conf.getActivationFn(), null);
-    return new BatchCapture.Builder(ids, targets, Captures.argMaxRows(floats(z), rows, classes),
-        floats(perExample), noisy);
   }
 
-  /** A row-major float copy of any array. */
-  private static float[] floats(INDArray a) {
-    boolean plain = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && !a.isView()
-        && a.data().length() == a.length();
-    return (plain ? a : a.castTo(DataType.FLOAT).dup('c')).data().asFloat();
-  }
-
-  private LayerCapture[] layerStats(MultiLayerNetwork net) {
-    LayerCapture[] stats = new LayerCapture[gradientNorms.length];
-    for (int i = 0; i < stats.length; i++) {
-      Layer layer = net.getLayer(i);
-      double paramNorm = norm2(layer.params());
-      double updateNorm = norm2(layer.getGradientsViewArray());
-      stats[i] = new LayerCapture(i, layerName(net, i), paramNorm, gradientNorms[i],
-          paramNorm == 0 ? 0 : updateNorm / paramNorm);
-    }
-    return stats;
-  }
-
-  /**
-   * L2 norm of a layer's flat parameter or gradient view. A BLAS dot product of the contiguous view
-   * with itself costs a fraction of ND4J's generic norm2 reduction.
-   */
-  private static double norm2(INDArray v) {
-    if (v == null || v.isEmpty()) {
-      return 0;
-    }
-    if (v.isVector() && v.elementWiseStride() == 1) {
-      return Math.sqrt(Math.max(0, Nd4j.getBlasWrapper().dot(v, v)));
-    }
-    return v.norm2Number().doubleValue();
-  }
-
-  /** dL/dx by a second backward pass, after the update: the plain-fit fallback. */
-  private INDArray secondPassInputGradient(MultiLayerNetwork net) {
-    INDArray x = net.getInput();
-    INDArray y = net.getLabels();
-    if (x == null || y == null) {
-      return null;
-    }
+  /** dL/dx by a second backward pass after the update, with this listener out of the way. */
+  private INDArray secondPass(MultiLayerNetwork net) {
     reentrant = true;
     try {
-      Pair<?, INDArray> p = net.calculateGradients(x, y, null, null);
-      return p.getSecond();
+      return MlnInputGradients.secondPass(net);
     } finally {
       reentrant = false;
     }
   }
 
-  private ProbeCapture captureProbes(MultiLayerNetwork net) {
+  private ProbeCapture captureProbes(NetworkView v) {
     reentrant = true;
-    try {
-      List<INDArray> acts = net.feedForward(probeFeatures, false);
-      int hidden = net.getnLayers() - 1;
-      Captures.MatrixCapture[] layers = new Captures.MatrixCapture[hidden];
-      for (int i = 0; i < hidden; i++) {
-        INDArray a = acts.get(i + 1);
-        if (a.rank() != 2) {
-          a = a.reshape('c', a.size(0), a.length() / a.size(0));
-        }
-        layers[i] = new Captures.MatrixCapture(i, layerName(net, i), (int) a.rows(), (int) a.columns(),
-            floats(a));
-      }
-      return new ProbeCapture(probeIds, probeLabels, layers);
+    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+      return Probes.capture(v, probeFeatures, probeIds, probeLabels);
     } finally {
       reentrant = false;
     }
-  }
-
-  static String layerName(MultiLayerNetwork net, int i) {
-    String name = net.getLayer(i).conf().getLayer().getLayerName();
-    return name == null || name.isBlank() ? "layer" + i : name;
   }
 }

@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>Reads every partition of {@code rote.control} without a consumer group, from the run's start
  * time on, with {@code isolation.level=read_committed} so signals of aborted transactions never
  * count.
+ *
+ * <p>Only a well-formed signal is obeyed: keyed by the run id, with the run id, a signal id and a
+ * rule, and action STOP. A record addressed to the run (by key or run id) that falls short is
+ * ignored, logged and counted ({@link #invalidSignals()}); records of other runs are skipped.
+ * {@link #inMemory(String)} gives a control without Kafka whose signals arrive through
+ * {@link #deliver}, for tests and embedding.
  */
 public final class StopControl implements AutoCloseable {
 
@@ -42,6 +48,7 @@ public final class StopControl implements AutoCloseable {
   private final AtomicReference<StopSignal> signal = new AtomicReference<>();
   private final List<Consumer<StopSignal>> callbacks = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private final java.util.concurrent.atomic.AtomicLong invalid = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean running = true;
 
   /**
@@ -64,8 +71,23 @@ public final class StopControl implements AutoCloseable {
     thread.start();
   }
 
+  private StopControl(String runId) {
+    this.runId = runId;
+    this.fromTimeMs = 0;
+    this.consumer = null;
+    this.thread = null;
+  }
+
+  /** A control that reads no topic: signals arrive only through {@link #deliver}. */
+  public static StopControl inMemory(String runId) {
+    return new StopControl(java.util.Objects.requireNonNull(runId, "runId"));
+  }
+
   /** Binds Micrometer's Kafka client metrics of the control consumer ({@code kafka_consumer_*}). */
   AutoCloseable bindClientMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    if (consumer == null) {
+      return () -> { };
+    }
     var metrics = new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer);
     metrics.bindTo(registry);
     return metrics;
@@ -74,6 +96,11 @@ public final class StopControl implements AutoCloseable {
   /** The stop signal received for this run, if any. */
   public Optional<StopSignal> stopSignal() {
     return Optional.ofNullable(signal.get());
+  }
+
+  /** Control records addressed to this run that were not valid stop signals, and were ignored. */
+  public long invalidSignals() {
+    return invalid.get();
   }
 
   /** Calls {@code callback} on the control thread when the first stop signal arrives. */
@@ -143,20 +170,67 @@ public final class StopControl implements AutoCloseable {
   }
 
   private void handle(ConsumerRecord<String, StopSignal> r) {
-    StopSignal s = r.value();
-    if (s == null || !runId.equals(r.key()) || !runId.equals(s.getRunId())
-        || s.getAction() != SignalAction.SIGNAL_ACTION_STOP) {
-      return;
+    deliver(r.key(), r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
+  }
+
+  /**
+   * Hands over a control record as if read from the control topic.
+   *
+   * @return true when it is a valid stop signal for this run (the first one is kept)
+   */
+  public boolean deliver(String key, StopSignal s) {
+    return deliver(key, s, "delivered");
+  }
+
+  private boolean deliver(String key, StopSignal s, String where) {
+    boolean addressed = runId.equals(key) || (s != null && runId.equals(s.getRunId()));
+    if (!addressed) {
+      return false;
+    }
+    String problem = problem(key, s);
+    if (problem != null) {
+      long n = invalid.incrementAndGet();
+      log.warn("run {}: ignoring invalid stop signal at {} ({} ignored so far): {}", runId, where, n, problem);
+      return false;
     }
     if (signal.compareAndSet(null, s)) {
       log.info("run {}: stop signal {} from rule {}: {}", runId, s.getSignalId(), s.getRule(), s.getReason());
       callbacks.forEach(c -> c.accept(s));
     }
+    return true;
+  }
+
+  private String problem(String key, StopSignal s) {
+    if (s == null) {
+      return "no value";
+    }
+    if (!runId.equals(key)) {
+      return "key " + (key == null ? "null" : "\"" + key + "\"") + " is not the run id";
+    }
+    if (!runId.equals(s.getRunId())) {
+      return s.getRunId().isEmpty() ? "no run_id" : "run_id \"" + s.getRunId() + "\" differs from the key";
+    }
+    if (s.getSignalId().isBlank()) {
+      return "no signal_id";
+    }
+    if (s.getRule().isBlank()) {
+      return "no rule";
+    }
+    if (s.getAction() != SignalAction.SIGNAL_ACTION_STOP) {
+      return "action " + s.getAction() + " is not SIGNAL_ACTION_STOP";
+    }
+    return null;
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (!running) {
+      return;
+    }
     running = false;
+    if (consumer == null) {
+      return;
+    }
     consumer.wakeup();
     try {
       thread.join(5000);

@@ -9,8 +9,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * The trainer's meters, tagged with the run id. In Prometheus they read
  * {@code rote_trainer_telemetry_records_sent_total}, {@code rote_trainer_telemetry_records_dropped_total},
- * {@code rote_trainer_telemetry_buffered_bytes}, {@code rote_trainer_step} and
- * {@code rote_trainer_stop_signals_received_total}.
+ * {@code rote_trainer_telemetry_buffered_bytes}, {@code rote_trainer_step},
+ * {@code rote_trainer_stop_signals_received_total} and {@code rote_trainer_stop_signals_invalid_total}.
  */
 public final class TelemetryMetrics implements MeterBinder {
 
@@ -19,6 +19,7 @@ public final class TelemetryMetrics implements MeterBinder {
   public static final String BUFFERED = "rote.trainer.telemetry.buffered";
   public static final String STEP = "rote.trainer.step";
   public static final String STOPS = "rote.trainer.stop.signals.received";
+  public static final String INVALID_STOPS = "rote.trainer.stop.signals.invalid";
 
   private final Tags tags;
   private final TelemetrySink sink;
@@ -48,6 +49,10 @@ public final class TelemetryMetrics implements MeterBinder {
     if (control != null) {
       FunctionCounter.builder(STOPS, control, c -> c.stopSignal().isPresent() ? 1 : 0)
           .description("Stop signals received for the run").tags(tags)
+          .register(registry);
+      FunctionCounter.builder(INVALID_STOPS, control, StopControl::invalidSignals)
+          .description("Control records addressed to the run that were not valid stop signals (no signal id, "
+              + "rule or run id, wrong key or action); ignored").tags(tags)
           .register(registry);
     }
   }

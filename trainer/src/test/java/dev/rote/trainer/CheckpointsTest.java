@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 class CheckpointsTest {
 
@@ -175,8 +177,84 @@ class CheckpointsTest {
   @Test
   void shouldValidateItsSettings() {
     assertThatThrownBy(() -> new Checkpoints(0, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("everySteps must be >= 1, was 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("everySteps must be >= 1 (or 0 with epoch-end checkpoints), was 0");
+    assertThat(new Checkpoints(0, 1, true).steps()).isEmpty();
     assertThatThrownBy(() -> new Checkpoints(1, -2))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity must be >= 1, was -2");
+  }
+
+  @Test
+  void shouldRestoreAGraphsParametersAndUpdaterStateExactly() {
+    ComputationGraph graph = TestNetworks.residualCnn(DataType.DOUBLE, 3, true);
+    INDArray x = TestNetworks.images(DataType.DOUBLE, LABELS.length, 2);
+    INDArray y = TestNetworks.oneHot(DataType.DOUBLE, LABELS, 3);
+    Checkpoints checkpoints = new Checkpoints(2, 10);
+    INDArray params4 = null;
+    INDArray state4 = null;
+    INDArray output4 = null;
+    for (long step = 1; step <= 8; step++) {
+      graph.fit(new DataSet(x, y));
+      checkpoints.onStep(step, graph);
+      if (step == 4) {
+        params4 = graph.params().dup();
+        state4 = graph.getUpdater().getStateViewArray().dup();
+        output4 = graph.outputSingle(x);
+      }
+    }
+    ComputationGraph copy = checkpoints.copyAt(4, graph);
+    assertThat(copy).isNotSameAs(graph);
+    assertThat(copy.params().equalsWithEps(params4, 0)).isTrue();
+    assertThat(graph.params().equalsWithEps(params4, 1e-9)).as("the original is untouched").isFalse();
+
+    assertThat(checkpoints.restore(graph, 5)).isEqualTo(4);
+    assertThat(graph.params().equalsWithEps(params4, 0)).isTrue();
+    assertThat(graph.getUpdater().getStateViewArray().equalsWithEps(state4, 0)).isTrue();
+    assertThat(graph.outputSingle(x).equalsWithEps(output4, 1e-12)).isTrue();
+    assertThat(checkpoints.average(4, 4, graph).orElseThrow().params().equalsWithEps(params4, 0)).isTrue();
+  }
+
+  @Test
+  void shouldCheckpointEveryEpochEndThroughItsListener() {
+    MultiLayerNetwork net = net();
+    Checkpoints checkpoints = new Checkpoints(4, 10, true);
+    net.addListeners(checkpoints.listener());
+    // Three batches an epoch: epoch ends at steps 3, 6, 9; step checkpoints at 4 and 8.
+    var iterator = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
+        new DataSet(X, Y).asList(), 3);
+    net.fit(iterator, 3);
+    assertThat(checkpoints.steps()).containsExactly(3L, 4L, 6L, 8L, 9L);
+    assertThat(checkpoints.epochEndSteps()).containsExactly(3L, 6L, 9L);
+    assertThat(checkpoints.toString()).contains("every 4 steps and epoch end");
+  }
+
+  @Test
+  void shouldThinStepCheckpointsBeforeEpochEnds() {
+    MultiLayerNetwork net = net();
+    Checkpoints checkpoints = new Checkpoints(1, 4, true);
+    checkpoints.onStep(1, net);
+    checkpoints.onEpochEnd(2, net);
+    checkpoints.onStep(3, net);
+    checkpoints.onStep(4, net);
+    checkpoints.onStep(5, net);
+    // Step 3 leaves the smallest gap among the step checkpoints; the epoch end at 2 stays.
+    assertThat(checkpoints.steps()).containsExactly(1L, 2L, 4L, 5L);
+    checkpoints.onEpochEnd(6, net);
+    assertThat(checkpoints.steps()).containsExactly(1L, 2L, 4L, 6L);
+    checkpoints.onEpochEnd(7, net);
+    assertThat(checkpoints.steps()).containsExactly(1L, 2L, 6L, 7L);
+    checkpoints.onEpochEnd(8, net);
+    // Only epoch ends are interior now: they thin among themselves.
+    assertThat(checkpoints.steps()).containsExactly(1L, 2L, 6L, 8L);
+  }
+
+  @Test
+  void shouldSayWhatOneCheckpointCosts() {
+    MultiLayerNetwork net = net();
+    net.fit(X, Y);
+    assertThat(Checkpoints.bytesPerCheckpoint(net)).isEqualTo(3 * net.numParams() * 4);
+    Checkpoints checkpoints = Checkpoints.defaults();
+    checkpoints.onEpochEnd(1, net);
+    assertThat(checkpoints.heldBytes()).isEqualTo(Checkpoints.bytesPerCheckpoint(net));
   }
 }

@@ -121,4 +121,26 @@ class RoteTelemetryListenerTest {
     }
     return b;
   }
+
+  @Test
+  void shouldTakeTheProbeSetFromTheFirstExamplesOfEachClassOfAnIterator() {
+    int[] labels = {0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2};
+    INDArray x = TestNetworks.features(DataType.FLOAT, labels.length, 6, 8);
+    var iterator = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
+        new org.nd4j.linalg.dataset.DataSet(x, TestNetworks.oneHot(DataType.FLOAT, labels, 3)).asList(), 5);
+    InMemoryTelemetrySink sink = new InMemoryTelemetrySink();
+    RoteTelemetryListener listener = new RoteTelemetryListener(TelemetryConfig.full("probe-iterator"), sink);
+
+    assertThat(listener.setProbeSet(iterator, 2)).isEqualTo(6);
+    assertThat(iterator.hasNext()).as("reset after").isTrue();
+    MultiLayerNetwork net = TestNetworks.mlp(DataType.FLOAT, 6, 5, 3);
+    net.addListeners(listener);
+    net.fit(iterator);
+
+    var probes = sink.values(Topics.TELEMETRY, Telemetry.class).stream().filter(Telemetry::hasProbes).findFirst()
+        .orElseThrow().getProbes();
+    assertThat(probes.getExampleIdsList()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(probes.getLabelsList()).containsExactly(0, 1, 2, 1, 0, 2);
+    assertThat(probes.getLayers(0).getActivations().getRows()).isEqualTo(6);
+  }
 }

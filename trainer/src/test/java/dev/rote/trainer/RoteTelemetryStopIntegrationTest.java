@@ -29,7 +29,8 @@ class RoteTelemetryStopIntegrationTest {
         new TopicProvisioner(1, null).ensureTopics(admin, Duration.ofSeconds(30));
       }
       TelemetryConfig config = TelemetryConfig.defaults("it-should-stop");
-      try (RoteTelemetry rote = RoteTelemetry.start(config, kafka, null);
+      var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      try (RoteTelemetry rote = RoteTelemetry.start(config, kafka, registry);
           var producer = new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
               Topics.CONTROL.valueSerde().serializer())) {
         RoteTerminationCondition condition = RoteTerminationCondition.of(rote);
@@ -38,6 +39,10 @@ class RoteTelemetryStopIntegrationTest {
 
         StopSignal other = signal("other-run", "sig-other");
         producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "other-run", other)).get(10, TimeUnit.SECONDS);
+        // A hand-made record for the run without signal id or rule: ignored and counted, never obeyed.
+        StopSignal bare = StopSignal.newBuilder().setRunId("it-should-stop")
+            .setAction(SignalAction.SIGNAL_ACTION_STOP).build();
+        producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-should-stop", bare)).get(10, TimeUnit.SECONDS);
         StopSignal mine = signal("it-should-stop", "sig-mine");
         producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-should-stop", mine)).get(10, TimeUnit.SECONDS);
 
@@ -46,9 +51,14 @@ class RoteTelemetryStopIntegrationTest {
           Thread.sleep(50);
         }
         assertThat(rote.shouldStop()).isTrue();
+        assertThat(rote.stopSignal()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-mine"));
+        // No network trained yet: the iteration role waits for a scored epoch, the epoch role fires.
+        assertThat(condition.terminate(0.3)).isFalse();
+        assertThat(condition.terminate(0, 0.3, true)).isTrue();
         assertThat(condition.terminate(0.3)).isTrue();
         assertThat(condition.signal()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-mine"));
         assertThat(condition.toString()).contains("manual").contains("sig-mine");
+        assertThat(registry.get(TelemetryMetrics.INVALID_STOPS).functionCounter().count()).isEqualTo(1);
       }
     }
   }

@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import org.deeplearning4j.earlystopping.EarlyStoppingConfiguration;
 import org.deeplearning4j.earlystopping.EarlyStoppingResult;
 import org.deeplearning4j.earlystopping.saver.InMemoryModelSaver;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
+import org.deeplearning4j.earlystopping.termination.EpochTerminationCondition;
 import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationCondition;
 import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -48,11 +50,19 @@ class RoteTerminationConditionTest {
 
   /** Early-stopping training on 16 examples in batches of 4: four iterations an epoch. */
   private static EarlyStoppingResult<MultiLayerNetwork> train(MultiLayerNetwork net, RoteTerminationCondition c) {
+    return train(net, c, false);
+  }
+
+  /** With {@code asEpochCondition}, {@code c} is an epoch condition too. */
+  private static EarlyStoppingResult<MultiLayerNetwork> train(MultiLayerNetwork net, RoteTerminationCondition c,
+      boolean asEpochCondition) {
     DataSet all = new DataSet(TestNetworks.features(DataType.FLOAT, LABELS.length, 6, 3),
         TestNetworks.oneHot(DataType.FLOAT, LABELS, 3));
     EarlyStoppingConfiguration<MultiLayerNetwork> es = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
         .iterationTerminationConditions(c)
-        .epochTerminationConditions(new MaxEpochsTerminationCondition(100))
+        .epochTerminationConditions(asEpochCondition
+            ? List.<EpochTerminationCondition>of(c, new MaxEpochsTerminationCondition(100))
+            : List.<EpochTerminationCondition>of(new MaxEpochsTerminationCondition(100)))
         .scoreCalculator(new DataSetLossCalculator(new ListDataSetIterator<>(all.asList(), 16), true))
         .modelSaver(new InMemoryModelSaver<>())
         .evaluateEveryNEpochs(1)
@@ -63,8 +73,8 @@ class RoteTerminationConditionTest {
   @Test
   void shouldEndEarlyStoppingTrainingAtTheIterationAfterTheSignal() {
     DelayedSignal source = new DelayedSignal(6);
-    RoteTerminationCondition condition = new RoteTerminationCondition(source);
     MultiLayerNetwork net = TestNetworks.mlp(DataType.FLOAT, 6, 5, 3);
+    RoteTerminationCondition condition = new RoteTerminationCondition(source, net::getEpochCount);
 
     EarlyStoppingResult<MultiLayerNetwork> result = train(net, condition);
 
@@ -83,7 +93,7 @@ class RoteTerminationConditionTest {
   @Test
   void shouldNotTerminateBeforeTheSignal() {
     DelayedSignal source = new DelayedSignal(3);
-    RoteTerminationCondition condition = new RoteTerminationCondition(source);
+    RoteTerminationCondition condition = new RoteTerminationCondition(source, () -> 1);
     condition.initialize();
     for (int i = 0; i < 3; i++) {
       assertThat(condition.terminate(0.5)).isFalse();
@@ -109,7 +119,7 @@ class RoteTerminationConditionTest {
 
   @Test
   void shouldSurviveSerializationWithoutItsSource() throws Exception {
-    RoteTerminationCondition condition = new RoteTerminationCondition(new DelayedSignal(0));
+    RoteTerminationCondition condition = new RoteTerminationCondition(new DelayedSignal(0), () -> 1);
     assertThat(condition.terminate(0.1)).isTrue();
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -127,11 +137,30 @@ class RoteTerminationConditionTest {
   }
 
   @Test
-  void shouldFailInsideDl4jWhenTheSignalArrivesBeforeTheFirstEpochEnds() {
-    // DL4J 1.0.0-M2.1 reads the (still missing) best model's score; documented on the class.
+  void shouldDeferASignalOfEpochZeroToTheEpochsEndInsteadOfFailingInsideDl4j() {
+    // DL4J 1.0.0-M2.1 would read the (still missing) best model's score if an iteration condition fired here.
+    MultiLayerNetwork net = TestNetworks.mlp(DataType.FLOAT, 6, 5, 3);
+    RoteTerminationCondition condition = new RoteTerminationCondition(new DelayedSignal(2), net::getEpochCount);
+
+    EarlyStoppingResult<MultiLayerNetwork> result = train(net, condition, true);
+
+    assertThat(result.getTerminationReason()).isEqualTo(EarlyStoppingResult.TerminationReason.EpochTerminationCondition);
+    assertThat(result.getTerminationDetails()).contains("sig-7");
+    assertThat(net.getIterationCount()).as("the whole of epoch 0").isEqualTo(4);
+    assertThat(result.getBestModel()).isNotNull();
+    assertThat(result.getBestModelEpoch()).isZero();
+  }
+
+  @Test
+  void shouldDeferWithoutAnEpochSourceUntilItsEpochRoleSawAScoredEpoch() {
+    MultiLayerNetwork net = TestNetworks.mlp(DataType.FLOAT, 6, 5, 3);
     RoteTerminationCondition condition = new RoteTerminationCondition(new DelayedSignal(2));
-    assertThatThrownBy(() -> train(TestNetworks.mlp(DataType.FLOAT, 6, 5, 3), condition))
-        .isInstanceOf(NullPointerException.class);
+
+    EarlyStoppingResult<MultiLayerNetwork> result = train(net, condition, true);
+
+    assertThat(result.getTerminationReason()).isEqualTo(EarlyStoppingResult.TerminationReason.EpochTerminationCondition);
+    assertThat(result.getBestModel()).isNotNull();
+    assertThat(net.getIterationCount()).isEqualTo(4);
   }
 
   @Test

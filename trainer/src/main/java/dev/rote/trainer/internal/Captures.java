@@ -44,41 +44,98 @@ public final class Captures {
       int[] labels,
       int[] predicted,
       float[] losses,
+      float[] margins,
       float[] sensitivity,
       boolean[] noisy) {
 
     /** Approximate serialized size of a batch summary. */
     public static long sizeHint(int batchSize, int layers) {
-      return 64L + 64L * layers + 26L * batchSize;
+      return 64L + 64L * layers + 30L * batchSize;
+    }
+
+    /** Turns a step's ids, or its input rows when it has none, into the example-id column. */
+    public interface IdResolver {
+      /**
+       * @param ids ids declared for the step, or null
+       * @param rows the step's input rows (row-major) when no ids were declared, else null
+       * @return the example ids, or null when there are none
+       */
+      long[] resolve(long[] ids, float[] rows, int batchSize);
     }
 
     /**
-     * Collects a batch capture over the hooks of one step. Predictions and losses come either
-     * computed already or from an {@link OutputHead}, evaluated lazily (on the sender thread,
-     * unless {@link #meanLoss()} is asked for first).
+     * Collects a batch capture over the hooks of one step. Predictions, losses and margins come
+     * either computed already or from an {@link OutputHead}, evaluated lazily (on the sender thread,
+     * unless {@link #meanLoss()} is asked for first). Example ids are resolved when the capture is
+     * built.
      */
     public static final class Builder {
-      private final long[] ids;
-      private final int[] labels;
-      private final boolean[] noisy;
+      private final int rows;
+      private long[] ids;
+      private float[] contentRows;
+      private float[] labelMatrix;
+      private int[] targets;
+      private boolean[] noisy;
       private OutputHead head;
       private int[] predicted;
       private float[] losses;
+      private float[] margins;
       private LayerCapture[] layers;
       private float[] sensitivity;
       private double learningRate = Double.NaN;
+      private double fallbackLoss = Double.NaN;
 
-      public Builder(long[] ids, int[] labels, int[] predicted, float[] losses, boolean[] noisy) {
-        this.ids = ids;
-        this.labels = labels;
-        this.predicted = predicted;
-        this.losses = losses;
-        this.noisy = noisy;
+      public Builder(int rows) {
+        this.rows = rows;
       }
 
-      public Builder(long[] ids, int[] labels, OutputHead head, boolean[] noisy) {
-        this(ids, labels, null, null, noisy);
-        this.head = head;
+      public int rows() {
+        return rows;
+      }
+
+      /** Declared ids of the rows. */
+      public Builder ids(long[] declared) {
+        this.ids = declared;
+        return this;
+      }
+
+      /** The rows' input values (row-major), for content ids. */
+      public Builder contentRows(float[] data) {
+        this.contentRows = data;
+        return this;
+      }
+
+      public Builder noisy(boolean[] n) {
+        this.noisy = n;
+        return this;
+      }
+
+      /** The label matrix ({@code rows x classes}, row-major); the trained label of a row is its argmax. */
+      public Builder labels(float[] matrix, int classes) {
+        this.labelMatrix = matrix;
+        this.targets = argMaxRows(matrix, rows, classes);
+        return this;
+      }
+
+      public boolean hasLabels() {
+        return targets != null;
+      }
+
+      public int[] targets() {
+        return targets;
+      }
+
+      public Builder head(OutputHead h) {
+        this.head = h;
+        return this;
+      }
+
+      /** Values computed already. */
+      public Builder outputs(int[] predictedClasses, float[] exampleLosses, float[] exampleMargins) {
+        this.predicted = predictedClasses;
+        this.losses = exampleLosses;
+        this.margins = exampleMargins;
+        return this;
       }
 
       public Builder layers(LayerCapture[] l) {
@@ -91,16 +148,32 @@ public final class Captures {
         return this;
       }
 
+      public boolean hasSensitivity() {
+        return sensitivity != null;
+      }
+
       public Builder learningRate(double lr) {
         this.learningRate = lr;
         return this;
       }
 
+      /** The batch loss to publish when there are no per-example losses (the network's score). */
+      public Builder fallbackLoss(double loss) {
+        this.fallbackLoss = loss;
+        return this;
+      }
+
+      /** Bytes of copied arrays held until the capture is built. */
+      public long heldBytes() {
+        return 4L * (contentRows == null ? 0 : contentRows.length) + (head == null ? 0 : head.bytes());
+      }
+
       private synchronized void evaluate() {
-        if (head != null && predicted == null) {
-          predicted = new int[labels.length];
-          losses = new float[labels.length];
-          head.compute(labels, predicted, losses);
+        if (head != null && predicted == null && targets != null) {
+          predicted = new int[rows];
+          losses = new float[rows];
+          margins = new float[rows];
+          head.compute(labelMatrix, targets, predicted, losses, margins);
         }
       }
 
@@ -116,21 +189,50 @@ public final class Captures {
         return sum / losses.length;
       }
 
-      /** The finished capture; call on the thread that may pay for evaluating the output head. */
-      public BatchCapture build() {
+      /** The finished capture; call on the thread that may pay for evaluating the output head and the ids. */
+      public BatchCapture build(IdResolver resolver) {
         evaluate();
-        int n = labels == null ? 0 : labels.length;
+        boolean perExample = targets != null && predicted != null;
+        int n = perExample ? rows : 0;
         int correct = 0;
         for (int i = 0; i < n; i++) {
-          if (labels[i] == predicted[i]) {
+          if (targets[i] == predicted[i]) {
             correct++;
           }
         }
+        long[] exampleIds = resolver == null ? ids : resolver.resolve(ids, contentRows, rows);
         double accuracy = n == 0 ? Double.NaN : (double) correct / n;
-        return new BatchCapture(meanLoss(), accuracy, learningRate, n, layers, ids, labels,
-            predicted, losses, sensitivity, noisy);
+        return new BatchCapture(perExample ? meanLoss() : fallbackLoss, accuracy, learningRate, n, layers,
+            perExample ? exampleIds : null, perExample ? targets : null, perExample ? predicted : null,
+            perExample ? losses : null, perExample ? margins : null,
+            perExample ? sensitivity : null, perExample ? noisy : null);
       }
     }
+  }
+
+  /**
+   * A row-major float copy of any array (a view, another type or order is copied first), in one bulk
+   * copy from the buffer (ND4J's {@code asFloat()} reads element by element: ~10x slower).
+   */
+  public static float[] floats(org.nd4j.linalg.api.ndarray.INDArray a) {
+    boolean plain = a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.ordering() == 'c' && !a.isView()
+        && a.data().length() == a.length();
+    org.nd4j.linalg.api.ndarray.INDArray c = plain ? a : a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+    org.nd4j.linalg.factory.Nd4j.getAffinityManager().ensureLocation(c,
+        org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
+    float[] out = new float[(int) c.length()];
+    c.data().asNioFloat().get(out);
+    return out;
+  }
+
+  /**
+   * Per-row L1 norms of an array whose first dimension is the example: ||row_i||_1 over all its other
+   * dimensions.
+   */
+  public static float[] rowNorm1(org.nd4j.linalg.api.ndarray.INDArray a) {
+    long n = a.size(0);
+    org.nd4j.linalg.api.ndarray.INDArray flat = a.rank() == 2 ? a : a.reshape('c', n, a.length() / n);
+    return flat.norm1(1).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector();
   }
 
   /** Index of the largest value of each row of a row-major {@code rows x cols} matrix. */
@@ -176,6 +278,11 @@ public final class Captures {
     if (b.labels() != null) {
       for (int i = 0; i < b.labels().length; i++) {
         c.addLabel(b.labels()[i]).addPredicted(b.predicted()[i]).addLoss(b.losses()[i]);
+      }
+    }
+    if (b.margins() != null) {
+      for (float m : b.margins()) {
+        c.addMargin(m);
       }
     }
     if (b.sensitivity() != null) {

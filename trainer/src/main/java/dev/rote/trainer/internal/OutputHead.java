@@ -1,17 +1,15 @@
 package dev.rote.trainer.internal;
 
 /**
- * The output layer of one step, copied before the update: the last hidden activations
- * ({@code rows x dim}), the weights ({@code dim x classes}, row-major) and biases. Predictions and
- * per-example softmax cross-entropy losses are computed from it in plain Java, on the sink's
- * sender thread, so the training thread only pays for three copies.
+ * The output layer of one step, copied before the update: its 2-d input ({@code rows x dim}), the
+ * weights ({@code dim x classes}, row-major) and biases. Logits, predictions, per-example softmax
+ * cross-entropy losses and margins are computed from it in plain Java, on the sink's sender thread,
+ * so the training thread only pays for three copies.
  *
  * <p>The loss matches DL4J's {@code LossMCXENT} with a softmax activation: probabilities clipped to
- * [1e-10, 1 - 1e-10], loss = -log p[label].
+ * [eps, 1 - eps] (eps = the loss's {@code softmaxClipEps}, 1e-10 by default), loss = -Σ_c y_c log p_c.
  */
 public final class OutputHead {
-
-  private static final double CLIP = 1e-10;
 
   private final float[] hidden;
   private final int rows;
@@ -19,12 +17,17 @@ public final class OutputHead {
   private final float[] weights;
   private final float[] bias;
   private final int classes;
+  private final double clip;
 
-  public OutputHead(float[] hidden, int rows, int dim, float[] weights, float[] bias, int classes) {
-    if (hidden.length != rows * dim || weights.length != dim * classes || bias.length != classes) {
+  /**
+   * @param bias may be null (no bias)
+   * @param clipEps the loss's probability clipping; 0 for none
+   */
+  public OutputHead(float[] hidden, int rows, int dim, float[] weights, float[] bias, int classes, double clipEps) {
+    if (hidden.length != rows * dim || weights.length != dim * classes || (bias != null && bias.length != classes)) {
       throw new IllegalArgumentException("output head shapes disagree: hidden " + hidden.length + " for "
           + rows + "x" + dim + ", weights " + weights.length + " for " + dim + "x" + classes
-          + ", bias " + bias.length);
+          + ", bias " + (bias == null ? "none" : bias.length));
     }
     this.hidden = hidden;
     this.rows = rows;
@@ -32,10 +35,16 @@ public final class OutputHead {
     this.weights = weights;
     this.bias = bias;
     this.classes = classes;
+    this.clip = clipEps;
   }
 
-  /** Predicted class and loss of each row given its label; fills {@code predicted} and {@code loss}. */
-  public void compute(int[] labels, int[] predicted, float[] loss) {
+  /**
+   * Fills the predicted class, loss and margin of each row.
+   *
+   * @param labels row-major {@code rows x classes} label matrix (one-hot or soft)
+   * @param targets the trained label of each row (argmax of its label row)
+   */
+  public void compute(float[] labels, int[] targets, int[] predicted, float[] loss, float[] margin) {
     float[][] logits = logitsByClass();
     double[] z = new double[classes];
     for (int r = 0; r < rows; r++) {
@@ -50,11 +59,56 @@ public final class OutputHead {
       for (int c = 0; c < classes; c++) {
         sum += Math.exp(z[c] - z[best]);
       }
-      double p = Math.exp(z[labels[r]] - z[best]) / sum;
-      p = Math.min(Math.max(p, CLIP), 1 - CLIP);
+      double l = 0;
+      int y0 = r * classes;
+      for (int c = 0; c < classes; c++) {
+        float y = labels[y0 + c];
+        if (y != 0f) {
+          double p = Math.exp(z[c] - z[best]) / sum;
+          if (clip > 0) {
+            p = Math.min(Math.max(p, clip), 1 - clip);
+          }
+          l -= y * Math.log(p);
+        }
+      }
       predicted[r] = best;
-      loss[r] = (float) -Math.log(p);
+      loss[r] = (float) l;
+      margin[r] = margin(z, targets[r]);
     }
+  }
+
+  /** Margins of a row-major {@code rows x classes} logit matrix against each row's target. */
+  public static float[] margins(float[] logits, int rows, int classes, int[] targets) {
+    float[] out = new float[rows];
+    double[] z = new double[classes];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < classes; c++) {
+        z[c] = logits[r * classes + c];
+      }
+      out[r] = margin(z, targets[r]);
+    }
+    return out;
+  }
+
+  /**
+   * z[target] minus the largest other logit; 0 for a single class or NaN logits, infinities clamped
+   * to the float range.
+   */
+  static float margin(double[] z, int target) {
+    double other = Double.NEGATIVE_INFINITY;
+    for (int c = 0; c < z.length; c++) {
+      if (c != target && z[c] > other) {
+        other = z[c];
+      }
+    }
+    if (z.length < 2) {
+      return 0f;
+    }
+    double m = z[target] - other;
+    if (Double.isNaN(m)) {
+      return 0f;
+    }
+    return (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, m));
   }
 
   /**
@@ -72,7 +126,7 @@ public final class OutputHead {
     float[][] z = new float[classes][rows];
     for (int c = 0; c < classes; c++) {
       float[] zc = z[c];
-      java.util.Arrays.fill(zc, bias[c]);
+      java.util.Arrays.fill(zc, bias == null ? 0f : bias[c]);
       for (int j = 0; j < dim; j++) {
         float w = weights[j * classes + c];
         if (w != 0f) {
@@ -84,6 +138,11 @@ public final class OutputHead {
       }
     }
     return z;
+  }
+
+  /** Bytes of the copied arrays. */
+  public long bytes() {
+    return 4L * (hidden.length + weights.length + (bias == null ? 0 : bias.length));
   }
 
   public int rows() {
