@@ -19,7 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "stop", mixinStandardHelpOptions = true,
-    description = "Send a stop signal to a run by hand; its trainer stops at the next step boundary.")
+    description = {"Send a stop signal to a run by hand.",
+        "A trainer that trains through Rote's iterator wrapper (rote.wrap(iterator)) or RoteTerminationCondition, "
+            + "or checks rote.shouldStop() before each step (./rote train, the examples), finishes the step in "
+            + "progress and stops; an epoch loop of net.fit(iterator) without the wrapper that checks "
+            + "rote.shouldStop() between epochs stops at the end of the epoch."})
 final class StopCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -63,6 +64,7 @@ public final class RoteTelemetry implements AutoCloseable {
   private final RunRecord record;
   private boolean closed;
   private volatile boolean stopActedOn;
+  private volatile long signalAfterStep = -1;
   private Checkpoints restoreFrom;
   private Checkpoints checkpointing;
 
@@ -119,6 +121,13 @@ public final class RoteTelemetry implements AutoCloseable {
       }
     });
     degradations.onReport(d -> record.republish());
+    if (control != null) {
+      control.onStop(s -> {
+        signalAfterStep = listener.lastStep();
+        log.info("run {}: stop signal {} from rule {} arrived after step {}", config.runId(), s.getSignalId(),
+            s.getRule(), signalAfterStep);
+      });
+    }
     if (registry != null) {
       new TelemetryMetrics(config.runId(), sink, listener, control).bindTo(registry);
       if (sink instanceof KafkaTelemetrySink k) {
@@ -212,6 +221,16 @@ public final class RoteTelemetry implements AutoCloseable {
       stopActedOn = true;
     }
     return s;
+  }
+
+  /**
+   * The number of steps the network had completed when the run's stop signal arrived, if one did.
+   * Training under {@link #wrap} or {@link RoteTerminationCondition} finishes the step in progress and
+   * takes no other: its last step is at most this plus one.
+   */
+  public OptionalLong stopSignalAfterStep() {
+    long s = signalAfterStep;
+    return s < 0 ? OptionalLong.empty() : OptionalLong.of(s);
   }
 
   /** True once a stop signal for this run has arrived: training should stop at the next step boundary. */

@@ -52,14 +52,19 @@ final class TelemetryValidator {
 
   private void batch(BatchSummary b) throws Rejected {
     finite("loss", b.getLoss());
-    finite("accuracy", b.getAccuracy());
     ExampleColumns e = b.getExamples();
     int n = e.getLabelCount();
+    // A summary without per-example rows (an output layer the trainer cannot read per example) carries
+    // the network's score as its loss and no accuracy: NaN.
+    if (!(b.getBatchSize() == 0 && n == 0 && Double.isNaN(b.getAccuracy()))) {
+      finite("accuracy", b.getAccuracy());
+    }
     sameLength("predicted", e.getPredictedCount(), n);
     sameLength("loss", e.getLossCount(), n);
     optionalLength("example_id", e.getExampleIdCount(), n);
     optionalLength("sensitivity", e.getSensitivityCount(), n);
     optionalLength("noisy", e.getNoisyCount(), n);
+    optionalLength("margin", e.getMarginCount(), n);
     if (e.getSensitivityCount() > 0 && e.getExampleIdCount() == 0) {
       throw new Rejected("shape_mismatch", "sensitivities need example ids");
     }
