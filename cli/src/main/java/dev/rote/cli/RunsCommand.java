@@ -2,6 +2,7 @@ package dev.rote.cli;
 
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
+import dev.rote.contract.v1.Degradation;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.replay.Read;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
     description = "List the runs the cluster knows: status, steps recorded, the oldest step still replayable "
-        + "(retention), and the rule that stopped each stopped run.")
+        + "(retention), where example ids came from, the rule that stopped each stopped run, and a DEGRADED line "
+        + "for each thing a run's telemetry lacks.")
 final class RunsCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIME =
@@ -57,19 +59,29 @@ final class RunsCommand implements Callable<Integer> {
       out.println("no runs");
       return;
     }
-    String fmt = "%-34s %-10s %8s %8s %9s  %-19s  %-16s %-20s %s%n";
-    out.printf(fmt, "RUN", "STATUS", "STEP", "RECORDS", "OLDEST", "STARTED", "LABEL NOISE", "STOPPED BY", "REASON");
-    runs.stream().sorted(Comparator.comparingLong(RunMetadata::getStartTimeMs)).forEach(r -> {
+    String fmt = "%-34s %-10s %8s %8s %9s  %-19s  %-16s %-8s %-20s %s%n";
+    out.printf(fmt, "RUN", "STATUS", "STEP", "RECORDS", "OLDEST", "STARTED", "LABEL NOISE", "IDS", "STOPPED BY",
+        "REASON");
+    List<RunMetadata> sorted = runs.stream().sorted(Comparator.comparingLong(RunMetadata::getStartTimeMs)).toList();
+    sorted.forEach(r -> {
       TelemetryCatalog.Span span = spans.get(r.getRunId());
       StopSignal s = signals.get(r.getStopSignalId());
       String by = r.getStopSignalId().isEmpty() ? "-" : s == null ? r.getStopSignalId() : s.getRule();
       out.printf(fmt, r.getRunId(), Console.status(r.getStatus()), r.getLastStep(),
           span == null ? "0" : Long.toString(span.records()),
           span == null ? "gone" : Long.toString(span.oldestStep()),
-          TIME.format(Instant.ofEpochMilli(r.getStartTimeMs())), noise(r), by, r.getStatusReason());
+          TIME.format(Instant.ofEpochMilli(r.getStartTimeMs())), noise(r),
+          r.getExampleIds().isEmpty() ? "-" : r.getExampleIds(), by, r.getStatusReason());
     });
     out.println("RECORDS: telemetry records still in " + Topics.TELEMETRY.name() + "; OLDEST: the oldest step "
-        + "still replayable (earlier ones aged out of the retention).");
+        + "still replayable (earlier ones aged out of the retention); IDS: where the trainer's example ids came "
+        + "from (explicit, iterator, content).");
+    for (RunMetadata r : sorted) {
+      for (Degradation d : r.getDegradedList()) {
+        out.printf("DEGRADED %s: %s: %s%s%n", r.getRunId(), d.getWhat(), d.getDetail(),
+            d.getIndicatorsCount() == 0 ? "" : " (affects " + String.join(", ", d.getIndicatorsList()) + ")");
+      }
+    }
   }
 
   private static String noise(RunMetadata r) {
