@@ -38,14 +38,15 @@ class ModuleRulesTest {
       Map.entry("service", Set.of("contract", "metrics")),
       Map.entry("trainer", Set.of("contract", "metrics")),
       Map.entry("reference", Set.of("contract", "trainer")),
+      Map.entry("examples", Set.of("contract", "trainer")),
       Map.entry("analyzer", Set.of("contract", "service")),
       Map.entry("alerting", Set.of("contract", "service")),
       Map.entry("replay", Set.of("contract", "analyzer", "alerting")),
       Map.entry("pipeline", Set.of("contract", "broker", "service", "analyzer", "alerting")),
       Map.entry("bench", Set.of("contract", "broker", "service", "metrics", "trainer", "reference", "analyzer",
           "alerting", "replay", "pipeline")),
-      Map.entry("cli", Set.of("contract", "broker", "service", "metrics", "trainer", "reference", "analyzer",
-          "alerting", "replay", "pipeline", "report", "bench")));
+      Map.entry("cli", Set.of("contract", "broker", "service", "metrics", "trainer", "reference", "examples",
+          "analyzer", "alerting", "replay", "pipeline", "report", "bench")));
 
   private static final Pattern MODULE_DIR = Pattern.compile("/([a-z]+)/target/");
   private static final Pattern PACKAGE = Pattern.compile("^dev\\.rote\\.([a-z]+)(\\.|$)");

@@ -45,11 +45,11 @@ public final class PlainFitExample {
     // tag::plain-fit[]
     KafkaSettings kafka = KafkaSettings.load(settings.bootstrapServers(), settings.kafkaConfig());
     try (RoteTelemetry rote = RoteTelemetry.start(TelemetryConfig.defaults(settings.runId()), kafka, null)) {
-      rote.restoreOnStop(Checkpoints.defaults()).attach(net);  // checks the network, adds Rote's listeners
-      rote.listener().setProbeSet(train, 32);                  // 32 examples per class: the NMF indicators
-      net.addListeners(new TestSetEvaluation(rote, data.test(), out)); // optional: clean accuracy per epoch
+      rote.restoreOnStop(Checkpoints.defaults()).attach(net);            // checkpoints, Rote's listener
+      rote.listener().setProbeSet(train, 32);                            // probes: 32 examples per class
+      net.addListeners(new TestSetEvaluation(rote, data.test(), out));   // optional: clean test accuracy
       RunStatus status = rote.train(() -> net.fit(rote.wrap(train), settings.epochs()));
-      return ExampleResult.of(rote, status, net, data.test(), out);   // prints how the run ended
+      return ExampleResult.of(rote, status, net, data.test(), out);      // the example's summary line
     }
     // end::plain-fit[]
   }

@@ -1,5 +1,7 @@
 package dev.rote.examples;
 
+import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -10,7 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Mini-batches of an in-memory {@link DataSet}, in a new random order every epoch ({@link #reset()}),
- * as DL4J's MNIST iterators do when shuffling; seeded, so a run can be repeated.
+ * as DL4J's MNIST iterators do when shuffling; seeded, so a run can be repeated. When the data set
+ * has example metadata (one entry per example, {@link DataSet#setExampleMetaData}), each batch carries
+ * its rows' entries: the ids {@code RoteIterators.wrap(iterator, rote, Ids.METADATA)} reads.
  */
 public final class ShufflingIterator implements DataSetIterator {
 
@@ -62,6 +66,14 @@ public final class ShufflingIterator implements DataSetIterator {
     int[] rows = java.util.Arrays.copyOfRange(order, position, position + n);
     position += n;
     DataSet batch = new DataSet(Nd4j.pullRows(data.getFeatures(), 1, rows), Nd4j.pullRows(data.getLabels(), 1, rows));
+    List<Serializable> metadata = data.getExampleMetaData();
+    if (metadata != null && metadata.size() == order.length) {
+      List<Serializable> rowsMetadata = new ArrayList<>(n);
+      for (int r : rows) {
+        rowsMetadata.add(metadata.get(r));
+      }
+      batch.setExampleMetaData(rowsMetadata);
+    }
     if (preProcessor != null) {
       preProcessor.preProcess(batch);
     }

@@ -31,6 +31,7 @@ public final class TestSetEvaluation extends BaseTrainingListener {
     this.out = out;
   }
 
+  // tag::evaluation[]
   @Override
   public void onEpochEnd(Model model) {
     long step = steps(model);
@@ -43,6 +44,7 @@ public final class TestSetEvaluation extends BaseTrainingListener {
     rote.publishEvaluation(step, epoch, "test", s.accuracy(), s.loss(), test.numExamples());
     out.printf("epoch %3d  step %6d  test accuracy %.4f  test loss %.4f%n", epoch, step, s.accuracy(), s.loss());
   }
+  // end::evaluation[]
 
   /** Accuracy and mean loss of a network on a data set. */
   public record Score(double accuracy, double loss) {}
