@@ -53,7 +53,7 @@ class RoteScriptTest {
   @Test
   void shouldSayHowToInstallTheDataSetBeforeAnyBuild() throws Exception {
     for (String[] args : new String[][] {{"demo"}, {"train", "--epochs", "2"}, {"experiment", "--quick"},
-        {"reproduce"}, {"bench", "trainer"}}) {
+        {"reproduce"}, {"bench", "trainer"}, {"example", "plain-fit"}}) {
       Result r = run(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err()).as(String.join(" ", args)).isEqualTo("rote " + args[0] + ": " + MISSING + "\n");
@@ -63,7 +63,8 @@ class RoteScriptTest {
   @Test
   void shouldGoOnToTheBuildWithDataHelpOrACommandThatReadsNoData() throws Exception {
     for (String[] args : new String[][] {{"demo", "--data", "/elsewhere"}, {"train", "--data=/elsewhere"},
-        {"demo", "--help"}, {"runs"}, {"bench", "analyzer"}, {"experiment", "--render", "x.json"}}) {
+        {"demo", "--help"}, {"runs"}, {"bench", "analyzer"}, {"experiment", "--render", "x.json"},
+        {"example", "cnn", "--data", "/elsewhere"}}) {
       Result r = run(args);
       assertThat(r.err()).as(String.join(" ", args)).doesNotContain("Fashion-MNIST is missing")
           .contains("rote: build failed");
