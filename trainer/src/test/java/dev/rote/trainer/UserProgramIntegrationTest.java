@@ -109,7 +109,8 @@ class UserProgramIntegrationTest {
         try (var producer = new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
             Topics.CONTROL.valueSerde().serializer())) {
           producer.send(new ProducerRecord<>(Topics.CONTROL.name(), RUN, signal)).get(10, TimeUnit.SECONDS);
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          // The control consumer may still be starting on a loaded machine: wait for it generously.
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
           while (!rote.shouldStop() && System.nanoTime() < deadline) {
             Thread.sleep(20);
           }
