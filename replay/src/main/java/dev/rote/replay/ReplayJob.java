@@ -122,7 +122,7 @@ public final class ReplayJob {
     Replay.Result result;
     if (request.backtest()) {
       listener.backtesting(runId, telemetry.size(), firstRecorded, lastRecorded);
-      result = Replay.run(telemetry, runId, options, request.ruleSets(), i -> { }, s -> { });
+      result = Replay.run(telemetry, catalog.get(runId), runId, options, request.ruleSets(), i -> { }, s -> { });
     } else {
       replayId = RunIds.nextReplay(runId, catalog.keySet());
       catalog.put(replayId, RunMetadata.newBuilder().setRunId(replayId).build()); // the next replay counts it
@@ -158,7 +158,7 @@ public final class ReplayJob {
     try (ReplayPublisher out = new ReplayPublisher(kafka, analyzerMetrics, alertingMetrics, rules, meta, runId,
         replayId, request.fromStep())) {
       out.started();
-      Replay.Result r = Replay.run(telemetry, replayId, options, request.ruleSets(), out::indicator, s -> {
+      Replay.Result r = Replay.run(telemetry, meta, replayId, options, request.ruleSets(), out::indicator, s -> {
         out.alert(s);
         listener.alert(s);
       });
