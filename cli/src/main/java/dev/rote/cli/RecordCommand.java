@@ -41,6 +41,10 @@ final class RecordCommand implements Callable<Integer> {
       + "indicators need them).")
   boolean noProbes;
 
+  @Option(names = "--to-step", paramLabel = "N", defaultValue = "0",
+      description = "Keep the telemetry up to and including step N only; 0 for all (default: ${DEFAULT-VALUE}).")
+  long toStep;
+
   @Override
   public Integer call() throws IOException {
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
@@ -63,10 +67,13 @@ final class RecordCommand implements Callable<Integer> {
       }
     }
     Predicate<Telemetry> keep = noProbes ? Recording.NO_PROBES : t -> true;
+    if (toStep > 0) {
+      keep = keep.and(t -> t.getStep() <= toStep);
+    }
     long written = new Recording(metadata, slice.values()).write(out, keep);
+    long last = slice.values().get(slice.values().size() - 1).getStep();
     System.out.printf("recorded run %s: %d telemetry records (steps %d..%d), %.1f kB, to %s%n", runId, written,
-        slice.values().get(0).getStep(), slice.values().get(slice.values().size() - 1).getStep(),
-        Files.size(out) / 1e3, out);
+        slice.values().get(0).getStep(), toStep > 0 ? Math.min(toStep, last) : last, Files.size(out) / 1e3, out);
     return 0;
   }
 }
