@@ -95,7 +95,7 @@ final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
     boolean backtest = !rules.isEmpty() || !recordings.isEmpty();
     List<RuleSet> sets = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    if (backtest) {
+    if (!rules.isEmpty()) {
       for (Path p : rules) {
         RuleSet s = RuleSet.load(p);
         s.warnings().forEach(w -> System.err.println("warning: " + w));
