@@ -14,15 +14,8 @@ import dev.rote.contract.v1.StopSignal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,11 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class RuleUnitsTopologyTest {
 
-  static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+  static final Instant T0 = AlertingDriver.T0;
   static final String FLIPS = IndicatorNames.EPOCH_PREDICTION_FLIP_RATE;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private TopologyTestDriver driver;
+  private AlertingDriver driver;
   private TestInputTopic<String, byte[]> in;
   private TestInputTopic<String, byte[]> runs;
   private TestOutputTopic<String, byte[]> alerts;
@@ -49,15 +42,12 @@ class RuleUnitsTopologyTest {
   private void start(String yaml) {
     metrics = new AlertingMetrics();
     metrics.bindTo(registry);
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    driver = new TopologyTestDriver(AlertingTopology.build(RuleSet.parse(yaml, "test.yaml"), metrics, "test"), p, T0);
-    in = driver.createInputTopic(Topics.INDICATORS.name(), new StringSerializer(), new ByteArraySerializer());
-    runs = driver.createInputTopic(Topics.RUNS.name(), new StringSerializer(), new ByteArraySerializer());
-    alerts = driver.createOutputTopic(Topics.ALERTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
-    control = driver.createOutputTopic(Topics.CONTROL.name(), new StringDeserializer(), new ByteArrayDeserializer());
-    dead = driver.createOutputTopic(Topics.DEAD_LETTER.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    driver = new AlertingDriver(RuleSet.parse(yaml, "test.yaml"), metrics);
+    in = driver.indicators;
+    runs = driver.runs;
+    alerts = driver.alerts;
+    control = driver.control;
+    dead = driver.dead;
   }
 
   @AfterEach
@@ -85,11 +75,7 @@ class RuleUnitsTopologyTest {
   }
 
   private static StopSignal parse(byte[] b) {
-    try {
-      return StopSignal.parseFrom(b);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return AlertingDriver.parse(b);
   }
 
   private List<StopSignal> stops() {
