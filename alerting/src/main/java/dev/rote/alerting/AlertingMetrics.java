@@ -15,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code rote_alerting_records_deadlettered_total{reason}},
  * {@code rote_alerting_rule_evaluations_total{rule}},
  * {@code rote_alerting_alerts_total{rule,run,action}} (every firing, warn or stop),
- * {@code rote_alerting_stop_signals_total{rule,run}} and
+ * {@code rote_alerting_stop_signals_total{rule,run}},
+ * {@code rote_alerting_rule_errors_total{rule,reason}} (a rule that cannot evaluate a run: no
+ * training-set size for its epochs, no standard errors, ...) and
  * {@code rote_alerting_signal_latency_seconds} (trainer publish of the telemetry → signal issued).
  */
 public final class AlertingMetrics implements MeterBinder, EvaluationListener {
@@ -26,6 +28,7 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
   public static final String ALERTS = "rote.alerting.alerts";
   public static final String STOP_SIGNALS = "rote.alerting.stop.signals";
   public static final String LATENCY = "rote.alerting.signal.latency";
+  public static final String RULE_ERRORS = "rote.alerting.rule.errors";
 
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
@@ -55,7 +58,8 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
   /** Reasons the processor dead-letters for; their counters start at 0 so rates exist from the start. */
   public static final java.util.List<String> DEAD_LETTER_REASONS =
-      java.util.List.of("deserialization", "null_record", "run_id_mismatch", "missing_name", "negative_step");
+      java.util.List.of("deserialization", "null_record", "run_id_mismatch", "missing_name", "negative_step",
+          "key_mismatch", "too_large");
 
   /**
    * Registers a run's alert and stop-signal counters at 0 when the service first sees the run, so
@@ -82,6 +86,12 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
   @Override
   public void evaluated(Rule rule, String runId) {
     count(EVALUATIONS, "Rule evaluations (one per monitored value)", "evaluations", Tags.of("rule", rule.name()));
+  }
+
+  @Override
+  public void ruleError(Rule rule, String runId, String reason) {
+    count(RULE_ERRORS, "Rules that cannot evaluate a run (reported once per run and rule)", "errors",
+        Tags.of("rule", rule.name(), "reason", reason));
   }
 
   /** A rule fired for a run outside the live path (a replay): counted, no latency recorded. */

@@ -1,6 +1,9 @@
 package dev.rote.alerting;
 
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
+import dev.rote.service.InternalTopics;
+import dev.rote.service.RunMetadataTopology;
 import dev.rote.service.Service;
 import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
@@ -25,6 +28,8 @@ public final class AlertingService implements Service {
 
   private final StreamsService streams;
   private final AlertingMetrics metrics;
+  private final KafkaSettings kafka;
+  private final String applicationId;
 
   /**
    * @param applicationId Kafka Streams application id
@@ -33,10 +38,12 @@ public final class AlertingService implements Service {
    */
   public AlertingService(KafkaSettings kafka, RuleSet rules, String applicationId, MeterRegistry registry,
       Path stateDir) {
+    this.kafka = kafka;
+    this.applicationId = applicationId;
     metrics = new AlertingMetrics();
     metrics.bindTo(registry);
-    streams = new StreamsService("alerting", registry, List.of(
-        new KafkaStreams(AlertingTopology.build(rules, metrics), streamsConfig(kafka, applicationId, stateDir))));
+    streams = new StreamsService("alerting", registry, List.of(new KafkaStreams(
+        AlertingTopology.build(rules, metrics, applicationId), streamsConfig(kafka, applicationId, stateDir))));
   }
 
   /**
@@ -52,9 +59,11 @@ public final class AlertingService implements Service {
         StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none"));
   }
 
-  /** Starts the application and waits until it runs. */
+  /** Creates its topic of valid run metadata, starts the application and waits until it runs. */
   @Override
   public void start(Duration timeout) throws InterruptedException {
+    InternalTopics.ensure(kafka, RunMetadataTopology.topic(applicationId), Topics.RUNS.name(),
+        RunMetadataTopology.topicConfig(), timeout);
     streams.start(timeout);
   }
 

@@ -4,6 +4,7 @@ import dev.rote.alerting.internal.AlertingProcessor;
 import dev.rote.alerting.internal.RuleEngine;
 import dev.rote.alerting.internal.RunAlerts;
 import dev.rote.contract.Topics;
+import dev.rote.service.RunMetadataTopology;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -22,6 +23,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>State: store {@code alert-state} (one entry per run, changelogged): each rule's best value,
  *       wait and whether it fired, so a rule fires once per run even across restarts and
  *       re-deliveries; under exactly-once the state and the signal are committed together.
+ *   <li>Run metadata: {@code rote.runs} validated into the global store {@code run-metadata}
+ *       ({@link RunMetadataTopology}): rules that count in epochs read each run's steps per epoch
+ *       there. A rule that cannot evaluate a run (no training-set size, no standard errors) says so
+ *       once on {@code rote.alerts} (signal id {@code <run>/<rule>/error}, action WARN).
  * </ul>
  */
 public final class AlertingTopology {
@@ -31,7 +36,16 @@ public final class AlertingTopology {
 
   private AlertingTopology() {}
 
+  /** The topology of an application with the default application id ({@code rote-alerting}). */
   public static Topology build(RuleSet rules, AlertingMetrics metrics) {
+    return build(rules, metrics, AlertingService.DEFAULT_APPLICATION_ID);
+  }
+
+  /**
+   * @param applicationId the Kafka Streams application id: it names the internal topic of valid run
+   *     metadata, {@code <application.id>-runs}
+   */
+  public static Topology build(RuleSet rules, AlertingMetrics metrics, String applicationId) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         Topics.INDICATORS.name());
@@ -45,6 +59,7 @@ public final class AlertingTopology {
         new ByteArraySerializer(), PROCESSOR);
     topology.addSink(AlertingProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
+    RunMetadataTopology.addTo(topology, applicationId, "alerting", metrics::deadLettered);
     return topology;
   }
 }

@@ -8,30 +8,43 @@ import java.util.Objects;
  * A stop rule in the vocabulary of Keras' and Lightning's {@code EarlyStopping}, evaluated on one
  * indicator of every run. Each value of the monitored indicator is one evaluation.
  *
- * <p>On each evaluation, in this order: a non-finite value fires when {@code checkFinite}; a value
- * better than {@code stoppingThreshold} fires; a value worse than {@code divergenceThreshold} fires;
- * otherwise the value either improves on the best so far by more than {@code minDelta} (it becomes
- * the best, the wait resets) or it does not (the wait grows, and fires once it reaches {@code
- * patience} and the value is more than {@code rebound} worse than the best). A rule fires at most once per run, and only while every {@code when} condition holds
- * on the run's latest values; a patience trigger that finds a condition false fires at the first
- * later evaluation where all hold.
+ * <p>On each evaluation, in this order: a non-finite value fires when {@code checkFinite}; the value
+ * joins the moving average of the last {@code smoothing} values (no decision until there are that
+ * many); the average better than {@code stoppingThreshold} fires; worse than {@code
+ * divergenceThreshold} fires; otherwise it either improves on the best so far by more than {@code
+ * minDelta} (it becomes the best, the wait resets) or it does not (the wait grows, and the rule
+ * fires once the wait has reached {@code patience} and the value is more than {@code rebound} worse
+ * than the best). A rule fires at most once per run, and only while every {@code when} condition
+ * holds on the run's latest values; a patience trigger that finds a condition false fires at the
+ * first later evaluation where all hold.
+ *
+ * <p>Units: {@code patience}, {@code startFrom} and {@code restoreAverage} are {@link Span}s
+ * (evaluations, steps or epochs; epochs through the run's metadata), {@code minDelta} and {@code
+ * rebound} are {@link Delta}s (absolute, percent of the best, or standard errors). A rule that needs
+ * what a run cannot give (epochs without the training-set size, standard errors on values that
+ * carry none) reports it once per run in an alert and never fires for that run.
  *
  * @param name unique name, used in signal ids, metrics and reasons
- * @param monitor indicator name, e.g. {@code prediction_flip_rate}
+ * @param monitor indicator name, e.g. {@code epoch_prediction_flip_rate}
  * @param layer only values of this layer; null for run-level values (without a layer)
  * @param mode whether smaller ({@link Mode#MIN}) or larger ({@link Mode#MAX}) values are better
- * @param minDelta smallest change that counts as an improvement, >= 0
- * @param patience evaluations without improvement before the rule fires, >= 0
+ * @param minDelta smallest change that counts as an improvement
+ * @param patience how long without improvement before the rule fires: evaluations, or steps or
+ *     epochs since the best value
  * @param rebound Rote's addition: a patience trigger fires only once the value is worse than the
- *     best by more than this (absolute, >= 0; 0 keeps Keras' behaviour). It tells a turning point
- *     (the value has come back up from its minimum) from a plateau (it merely stopped improving)
+ *     best by more than this (0 keeps Keras' behaviour). It tells a turning point (the value has
+ *     come back up from its minimum) from a plateau (it merely stopped improving)
+ * @param smoothing Rote's addition: evaluate the moving average of the last N values (1 = the
+ *     values themselves); its standard error is sqrt(Σ se²) / N
  * @param baseline the best value to start from: the run must improve on it (Keras), or null
  * @param stoppingThreshold fire as soon as a value is better than this (Lightning), or null
  * @param divergenceThreshold fire as soon as a value is worse than this (Lightning), or null
  * @param checkFinite fire on NaN or infinite values
- * @param startFromStep evaluations before this training step are ignored
+ * @param startFrom values before this training step (in steps or epochs) are ignored
  * @param action what firing does
  * @param restoreBest recommend restoring the checkpoint of the best step when firing
+ * @param restoreAverage when set, also recommend the window of checkpoints within this distance of
+ *     the best step ({@code restore_from_step}, {@code restore_to_step}) for averaging; null for none
  * @param when conditions on other indicators that must all hold for the rule to fire
  */
 public record Rule(
@@ -39,16 +52,18 @@ public record Rule(
     String monitor,
     Integer layer,
     Mode mode,
-    double minDelta,
-    int patience,
-    double rebound,
+    Delta minDelta,
+    Span patience,
+    Delta rebound,
+    int smoothing,
     Double baseline,
     Double stoppingThreshold,
     Double divergenceThreshold,
     boolean checkFinite,
-    long startFromStep,
+    Span startFrom,
     Action action,
     boolean restoreBest,
+    Span restoreAverage,
     List<Condition> when) {
 
   /** Which direction of the monitored value is an improvement. */
@@ -106,17 +121,15 @@ public record Rule(
     requireName(monitor, "monitor");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(action, "action");
-    if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
-      throw new IllegalArgumentException("min_delta must be a finite number >= 0, was " + minDelta);
+    Objects.requireNonNull(minDelta, "min_delta");
+    Objects.requireNonNull(patience, "patience");
+    Objects.requireNonNull(rebound, "rebound");
+    Objects.requireNonNull(startFrom, "start_from");
+    if (smoothing < 1) {
+      throw new IllegalArgumentException("smoothing must be >= 1, was " + smoothing);
     }
-    if (!(rebound >= 0) || Double.isInfinite(rebound)) {
-      throw new IllegalArgumentException("rebound must be a finite number >= 0, was " + rebound);
-    }
-    if (patience < 0) {
-      throw new IllegalArgumentException("patience must be >= 0, was " + patience);
-    }
-    if (startFromStep < 0) {
-      throw new IllegalArgumentException("start_from_step must be >= 0, was " + startFromStep);
+    if (startFrom.unit() == Span.Unit.EVALUATIONS) {
+      throw new IllegalArgumentException("start_from must be in steps or epochs, was " + startFrom);
     }
     if (layer != null && layer < 0) {
       throw new IllegalArgumentException("layer must be >= 0, was " + layer);
@@ -124,10 +137,40 @@ public record Rule(
     when = when == null ? List.of() : List.copyOf(when);
   }
 
+  /**
+   * A rule in today's units: absolute deltas, patience in evaluations, a start step, no smoothing
+   * and no restore window.
+   */
+  public Rule(String name, String monitor, Integer layer, Mode mode, double minDelta, int patience, double rebound,
+      Double baseline, Double stoppingThreshold, Double divergenceThreshold, boolean checkFinite, long startFromStep,
+      Action action, boolean restoreBest, List<Condition> when) {
+    this(name, monitor, layer, mode, Delta.absolute(minDelta), Span.evaluations(checked("patience", patience)),
+        Delta.absolute(rebound), 1, baseline, stoppingThreshold, divergenceThreshold, checkFinite,
+        Span.steps(checked("start_from_step", startFromStep)), action, restoreBest, null, when);
+  }
+
+  private static long checked(String field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(field + " must be >= 0, was " + value);
+    }
+    return value;
+  }
+
   /** A rule with the documented defaults: min, min_delta 0, patience 3, check_finite, stop. */
   public static Rule of(String name, String monitor) {
     return new Rule(name, monitor, null, Mode.MIN, 0.0, 3, 0.0, null, null, null, true, 0, Action.STOP, true,
         List.of());
+  }
+
+  /** Whether the rule counts anything in epochs, so needs the run's steps per epoch. */
+  public boolean needsEpochLength() {
+    return patience.unit() == Span.Unit.EPOCHS || startFrom.unit() == Span.Unit.EPOCHS
+        || (restoreAverage != null && restoreAverage.unit() == Span.Unit.EPOCHS);
+  }
+
+  /** Whether the rule judges changes in standard errors, so needs values that carry one. */
+  public boolean needsStandardErrors() {
+    return minDelta.inStandardErrors() || rebound.inStandardErrors();
   }
 
   /** The series the rule reads: {@code monitor} or {@code monitor/layer}. */
@@ -137,14 +180,16 @@ public record Rule(
 
   /**
    * The rule in one line, as the commands list it: {@code name: stop when series (min) has not
-   * improved by more than 0.0 for 24 evaluations and is more than 0.01 off its best, ...}.
+   * improved by more than 1 se for 2 epochs and is more than 4 se off its best, ...}.
    */
   public String describe() {
     StringBuilder b = new StringBuilder(name).append(": ").append(action.name().toLowerCase(Locale.ROOT))
-        .append(" when ").append(series()).append(" (").append(mode.name().toLowerCase(Locale.ROOT))
-        .append(") has not improved by more than ").append(minDelta).append(" for ").append(patience)
-        .append(" evaluations");
-    if (rebound > 0) {
+        .append(" when ").append(series()).append(" (").append(mode.name().toLowerCase(Locale.ROOT));
+    if (smoothing > 1) {
+      b.append(", mean of ").append(smoothing).append(" evaluations");
+    }
+    b.append(") has not improved by more than ").append(minDelta).append(" for ").append(patience);
+    if (rebound.amount() > 0) {
       b.append(" and is more than ").append(rebound).append(" off its best");
     }
     if (stoppingThreshold != null) {
@@ -157,25 +202,57 @@ public record Rule(
       b.append(", while ").append(c.series()).append(c.above() != null ? " > " + c.above() : "")
           .append(c.below() != null ? " < " + c.below() : "");
     }
-    if (startFromStep > 0) {
-      b.append(", from step ").append(startFromStep);
+    if (startFrom.amount() > 0) {
+      b.append(startFrom.unit() == Span.Unit.STEPS ? ", from step " + (long) startFrom.amount()
+          : ", after " + startFrom);
+    }
+    if (restoreAverage != null) {
+      b.append(", restore window ").append(restoreAverage);
     }
     return b.toString();
   }
 
   public Rule withPatience(int value) {
-    return new Rule(name, monitor, layer, mode, minDelta, value, rebound, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFromStep, action, restoreBest, when);
+    return withPatience(Span.evaluations(checked("patience", value)));
+  }
+
+  public Rule withPatience(Span value) {
+    return new Rule(name, monitor, layer, mode, minDelta, value, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when);
   }
 
   public Rule withMode(Mode value) {
-    return new Rule(name, monitor, layer, value, minDelta, patience, rebound, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFromStep, action, restoreBest, when);
+    return new Rule(name, monitor, layer, value, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when);
   }
 
   public Rule withAction(Action value) {
-    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFromStep, value, restoreBest, when);
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when);
+  }
+
+  /** This rule judging changes by {@code minDelta} and {@code rebound}. */
+  public Rule withDeltas(Delta minDeltaValue, Delta reboundValue) {
+    return new Rule(name, monitor, layer, mode, minDeltaValue, patience, reboundValue, smoothing, baseline,
+        stoppingThreshold, divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when);
+  }
+
+  /** This rule on the moving average of {@code n} evaluations, recommending a restore window. */
+  public Rule withSmoothing(int n, Span restoreAverageValue) {
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, n, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when);
+  }
+
+  /** This rule ignoring values before {@code value}. */
+  public Rule withStartFrom(Span value) {
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when);
+  }
+
+  /** This rule firing only while {@code conditions} hold. */
+  public Rule withWhen(List<Condition> conditions) {
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions);
   }
 
   static String series(String name, Integer layer) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,16 +35,19 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     monitor: prediction_flip_rate  # required: an indicator name
  *     layer: 1                       # optional: only values of this layer
  *     mode: min                      # min | max                    (default min)
- *     min_delta: 0.002               # >= 0                         (default 0)
- *     patience: 12                   # evaluations, >= 0            (default 3)
- *     rebound: 0.01                  # fire only this far off the best (default 0)
+ *     min_delta: 1 se                # 0.002 | 5% | 1 se            (default 0)
+ *     patience: 2 epochs             # 24 (evaluations) | 240 steps | 2 epochs (default 3)
+ *     rebound: 4 se                  # fire only this far off the best: 0.01 | 5% | 4 se (default 0)
+ *     smoothing: 1                   # moving average of N evaluations (default 1)
  *     baseline: 0.5                  # optional (Keras)
  *     stopping_threshold: 0.01       # optional (Lightning)
  *     divergence_threshold: 0.9      # optional (Lightning)
  *     check_finite: true             #                              (default true)
- *     start_from_step: 0             #                              (default 0)
+ *     start_from: 2 epochs           # 200 (steps) | 200 steps | 2 epochs (default 0)
+ *     start_from_step: 0             # the same in steps; not with start_from
  *     action: stop                   # warn | stop                  (default stop)
  *     restore_best: true             # recommend the best step      (default true)
+ *     restore_average: 1 epochs      # recommend the checkpoints this close to it (default none)
  *     when:                          # optional, all must hold
  *       - indicator: train_accuracy
  *         above: 0.5
@@ -59,8 +63,10 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
   public static final String DEFAULT_RESOURCE = "/dev/rote/alerting/default-rules.yaml";
 
   private static final Set<String> RULE_FIELDS = Set.of("name", "monitor", "layer", "mode", "min_delta",
-      "patience", "rebound", "baseline", "stopping_threshold", "divergence_threshold", "check_finite", "start_from_step",
-      "action", "restore_best", "when");
+      "patience", "rebound", "smoothing", "baseline", "stopping_threshold", "divergence_threshold", "check_finite",
+      "start_from", "start_from_step", "action", "restore_best", "restore_average", "when");
+  private static final Set<Span.Unit> ANY_UNIT = EnumSet.allOf(Span.Unit.class);
+  private static final Set<Span.Unit> STEPS_OR_EPOCHS = EnumSet.of(Span.Unit.STEPS, Span.Unit.EPOCHS);
   private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below");
   /** Indicators with no value that has neither a layer nor a class label. */
   private static final Set<String> PER_CLASS_OR_LAYER =
@@ -194,16 +200,46 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
           }
         }
       }
+      if (f.containsKey("start_from") && f.containsKey("start_from_step")) {
+        throw error(f.get("start_from_step"), "start_from_step", "give start_from or start_from_step, not both");
+      }
+      Span startFrom = f.containsKey("start_from") ? span(f, "start_from", null, Span.Unit.STEPS, STEPS_OR_EPOCHS)
+          : Span.steps(integer(f, "start_from_step", 0, 0));
       try {
-        return new Rule(name, monitor, integer(f, "layer", null, 0), mode, number(f, "min_delta", 0.0, true),
-            integer(f, "patience", 3, 0), number(f, "rebound", 0.0, true), number(f, "baseline", null, false),
+        return new Rule(name, monitor, integer(f, "layer", null, 0), mode, delta(f, "min_delta"),
+            span(f, "patience", Span.evaluations(3), Span.Unit.EVALUATIONS, ANY_UNIT), delta(f, "rebound"),
+            integer(f, "smoothing", 1, 1), number(f, "baseline", null, false),
             number(f, "stopping_threshold", null, false), number(f, "divergence_threshold", null, false),
-            bool(f, "check_finite", true), integer(f, "start_from_step", 0, 0), action,
-            bool(f, "restore_best", true), when);
+            bool(f, "check_finite", true), startFrom, action, bool(f, "restore_best", true),
+            span(f, "restore_average", null, Span.Unit.EVALUATIONS, ANY_UNIT), when);
       } catch (RulesException e) {
         throw e;
       } catch (IllegalArgumentException e) {
         throw error(node, "rule '" + name + "'", e.getMessage());
+      }
+    }
+
+    Span span(Map<String, Node> f, String key, Span fallback, Span.Unit bare, Set<Span.Unit> allowed) {
+      Node n = f.get(key);
+      if (n == null) {
+        return fallback;
+      }
+      try {
+        return Span.parse(scalar(n), bare, allowed);
+      } catch (IllegalArgumentException e) {
+        throw error(n, key, e.getMessage());
+      }
+    }
+
+    Delta delta(Map<String, Node> f, String key) {
+      Node n = f.get(key);
+      if (n == null) {
+        return Delta.ZERO;
+      }
+      try {
+        return Delta.parse(scalar(n));
+      } catch (IllegalArgumentException e) {
+        throw error(n, key, e.getMessage());
       }
     }
 

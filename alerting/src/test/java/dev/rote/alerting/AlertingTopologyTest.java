@@ -3,7 +3,6 @@ package dev.rote.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rote.contract.DeadLetters;
-import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
@@ -11,22 +10,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AlertingTopologyTest {
 
-  static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+  static final Instant T0 = AlertingDriver.T0;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AlertingMetrics metrics = new AlertingMetrics();
@@ -41,22 +33,19 @@ class AlertingTopologyTest {
           divergence_threshold: 0.3
           action: warn
       """, "test");
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, byte[]> in;
-  private TestOutputTopic<String, byte[]> alerts;
-  private TestOutputTopic<String, byte[]> control;
-  private TestOutputTopic<String, byte[]> dead;
+  private final AlertingDriver driver;
+  private final TestInputTopic<String, byte[]> in;
+  private final TestOutputTopic<String, byte[]> alerts;
+  private final TestOutputTopic<String, byte[]> control;
+  private final TestOutputTopic<String, byte[]> dead;
 
   AlertingTopologyTest() {
     metrics.bindTo(registry);
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    driver = new TopologyTestDriver(AlertingTopology.build(rules, metrics), p, T0);
-    in = driver.createInputTopic(Topics.INDICATORS.name(), new StringSerializer(), new ByteArraySerializer());
-    alerts = driver.createOutputTopic(Topics.ALERTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
-    control = driver.createOutputTopic(Topics.CONTROL.name(), new StringDeserializer(), new ByteArrayDeserializer());
-    dead = driver.createOutputTopic(Topics.DEAD_LETTER.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    driver = new AlertingDriver(rules, metrics);
+    in = driver.indicators;
+    alerts = driver.alerts;
+    control = driver.control;
+    dead = driver.dead;
   }
 
   @AfterEach
@@ -71,11 +60,7 @@ class AlertingTopologyTest {
   }
 
   private static StopSignal parse(byte[] b) {
-    try {
-      return StopSignal.parseFrom(b);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return AlertingDriver.parse(b);
   }
 
   @Test

@@ -21,7 +21,7 @@ class RuleEvaluatorTest {
   @Test
   void shouldKeepEachRunsStateApartAndFireOncePerRuleAndRun() {
     List<String> evaluated = new ArrayList<>();
-    RuleEvaluator evaluator = new RuleEvaluator(RULES, new EvaluationListener() {
+    RuleEvaluator evaluator = new RuleEvaluator(RULES, dev.rote.service.RunDirectory.EMPTY, new EvaluationListener() {
       @Override
       public void evaluated(Rule rule, String runId) {
         evaluated.add(runId);

@@ -52,7 +52,8 @@ class RuleSetTest {
             patience: soon
         """, "t.yaml"))
         .isInstanceOf(RulesException.class)
-        .hasMessage("t.yaml line 4: patience: must be an integer >= 0, was 'soon'");
+        .hasMessage("t.yaml line 4: patience: must be N (evaluations), N evaluations, N steps or N epochs with N >= 0, "
+            + "was 'soon'");
     assertThatThrownBy(() -> RuleSet.parse("""
         rules:
           - name: a
@@ -66,7 +67,8 @@ class RuleSetTest {
             monitor: train_loss
             min_delta: -1
         """, "t.yaml"))
-        .hasMessage("t.yaml line 4: min_delta: must be a finite number >= 0, was -1");
+        .hasMessage("t.yaml line 4: min_delta: must be a number >= 0 (absolute), N% (of the best value) or N se "
+            + "(standard errors), was '-1'");
   }
 
   @Test
@@ -110,5 +112,71 @@ class RuleSetTest {
     RuleSet defaults = RuleSet.defaults();
     assertThat(defaults.rules()).isNotEmpty();
     assertThat(defaults.warnings()).isEmpty();
+  }
+
+  @Test
+  void shouldParseUnitsSmoothingAndTheRestoreWindow() {
+    RuleSet set = RuleSet.parse("""
+        rules:
+          - name: wave
+            monitor: epoch_prediction_flip_rate
+            smoothing: 3
+            patience: 2 epochs
+            min_delta: 1 se
+            rebound: 4.5 se
+            start_from: 2 epochs
+            restore_average: 1 epoch
+          - name: steps
+            monitor: prediction_flip_rate
+            patience: 240 steps
+            min_delta: 5%
+            rebound: 0.01
+            start_from: 100
+            restore_average: 2
+          - name: evaluations
+            monitor: train_loss
+            patience: 24 evaluations
+        """, "t.yaml");
+    Rule wave = set.rules().get(0);
+    assertThat(wave.smoothing()).isEqualTo(3);
+    assertThat(wave.patience()).isEqualTo(Span.epochs(2));
+    assertThat(wave.minDelta()).isEqualTo(Delta.se(1));
+    assertThat(wave.rebound()).isEqualTo(Delta.se(4.5));
+    assertThat(wave.startFrom()).isEqualTo(Span.epochs(2));
+    assertThat(wave.restoreAverage()).isEqualTo(Span.epochs(1));
+    assertThat(wave.needsEpochLength()).isTrue();
+    assertThat(wave.needsStandardErrors()).isTrue();
+    Rule steps = set.rules().get(1);
+    assertThat(steps.patience()).isEqualTo(Span.steps(240));
+    assertThat(steps.minDelta()).isEqualTo(new Delta(5, Delta.Kind.PERCENT));
+    assertThat(steps.rebound()).isEqualTo(Delta.absolute(0.01));
+    assertThat(steps.startFrom()).isEqualTo(Span.steps(100));
+    assertThat(steps.restoreAverage()).isEqualTo(Span.evaluations(2));
+    assertThat(steps.needsEpochLength()).isFalse();
+    assertThat(set.rules().get(2).patience()).isEqualTo(Span.evaluations(24));
+    assertThat(wave.describe()).isEqualTo("wave: stop when epoch_prediction_flip_rate (min, mean of 3 evaluations) "
+        + "has not improved by more than 1 se for 2 epochs and is more than 4.5 se off its best, after 2 epochs, "
+        + "restore window 1 epoch");
+  }
+
+  @Test
+  void shouldNameTheAcceptedFormsOfAUnitThatDoesNotParse() {
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    patience: 3 weeks\n", "t.yaml"))
+        .hasMessage("t.yaml line 4: patience: must be N (evaluations), N evaluations, N steps or N epochs with "
+            + "N >= 0, was '3 weeks'");
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    start_from: 3 evaluations\n",
+        "t.yaml"))
+        .hasMessage("t.yaml line 4: start_from: must be N (steps), N steps or N epochs with N >= 0, "
+            + "was '3 evaluations'");
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    rebound: 2 sigma\n", "t.yaml"))
+        .hasMessage("t.yaml line 4: rebound: must be a number >= 0 (absolute), N% (of the best value) or N se "
+            + "(standard errors), was '2 sigma'");
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    patience: 2.5 steps\n",
+        "t.yaml")).hasMessage("t.yaml line 4: patience: steps must be a whole number, was 2.5");
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    smoothing: 0\n", "t.yaml"))
+        .hasMessage("t.yaml line 4: smoothing: must be an integer >= 1, was 0");
+    assertThatThrownBy(() -> RuleSet.parse(
+        "rules:\n  - name: a\n    monitor: m\n    start_from: 2 epochs\n    start_from_step: 5\n", "t.yaml"))
+        .hasMessage("t.yaml line 5: start_from_step: give start_from or start_from_step, not both");
   }
 }

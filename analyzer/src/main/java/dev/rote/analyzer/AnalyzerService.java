@@ -2,6 +2,8 @@ package dev.rote.analyzer;
 
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
+import dev.rote.service.InternalTopics;
+import dev.rote.service.RunMetadataTopology;
 import dev.rote.service.Service;
 import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
@@ -10,15 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -57,7 +52,7 @@ public final class AnalyzerService implements Service {
         Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads));
   }
 
-  /** Creates the analyzer's probes topic, starts both applications and waits until they run. */
+  /** Creates the analyzer's own topics (probes, valid run metadata), starts both applications and waits until they run. */
   @Override
   public void start(Duration timeout) throws InterruptedException {
     createProbesTopic(timeout);
@@ -65,24 +60,11 @@ public final class AnalyzerService implements Service {
   }
 
   private void createProbesTopic(Duration timeout) throws InterruptedException {
-    String name = AnalyzerTopology.probesTopic(config);
-    try (Admin admin = Admin.create(kafka.with(Map.of()))) {
-      if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(name)) {
-        return;
-      }
-      int partitions = admin.describeTopics(List.of(Topics.TELEMETRY.name())).allTopicNames()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(Topics.TELEMETRY.name()).partitions().size();
-      NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(Map.of(
-          TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()),
-          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES)));
-      admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("cannot create topic " + name + " within " + timeout.toSeconds() + " s", e);
-    }
+    InternalTopics.ensure(kafka, AnalyzerTopology.probesTopic(config), Topics.TELEMETRY.name(), Map.of(
+        TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()),
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES)), timeout);
+    InternalTopics.ensure(kafka, RunMetadataTopology.topic(config.applicationId()), Topics.RUNS.name(),
+        RunMetadataTopology.topicConfig(), timeout);
   }
 
   public KafkaStreams.State state() {

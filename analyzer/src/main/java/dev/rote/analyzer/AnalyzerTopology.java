@@ -3,6 +3,7 @@ package dev.rote.analyzer;
 import dev.rote.analyzer.internal.NmfProcessor;
 import dev.rote.analyzer.internal.TelemetryProcessor;
 import dev.rote.contract.Topics;
+import dev.rote.service.RunMetadataTopology;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,6 +24,9 @@ import org.apache.kafka.streams.state.Stores;
  *       topology ({@link #buildNmf}) computes their indicators.
  *   <li>State: store {@code run-state} (one entry per run, changelogged), so the output depends
  *       only on each run's telemetry in order: the same telemetry in gives the same indicators out.
+ *   <li>Run metadata: {@code rote.runs} validated into the global store {@code run-metadata}
+ *       ({@link RunMetadataTopology}, {@link dev.rote.service.RunDirectory}); the indicators do not
+ *       depend on it.
  * </ul>
  */
 public final class AnalyzerTopology {
@@ -48,6 +52,7 @@ public final class AnalyzerTopology {
         new ByteArraySerializer(), PROCESSOR);
     topology.addSink(TelemetryProcessor.PROBES, probesTopic(config), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
+    RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer", metrics::deadLettered);
     return topology;
   }
 

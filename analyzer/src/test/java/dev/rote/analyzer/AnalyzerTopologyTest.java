@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.rote.contract.Topics;
+import dev.rote.contract.v1.DatasetInfo;
+import dev.rote.contract.v1.RunMetadata;
+import dev.rote.service.RunDirectory;
+import dev.rote.service.RunMetadataTopology;
 import dev.rote.contract.v1.BatchSummary;
 import dev.rote.contract.v1.Evaluation;
 import dev.rote.contract.v1.ExampleColumns;
@@ -298,5 +302,28 @@ class AnalyzerTopologyTest {
       assertThat(h.indicators()).isEqualTo(first);
     }
     assertThat(first).hasSizeGreaterThan(60);
+  }
+
+  @Test
+  void shouldDeadLetterPoisonPillsOnTheRunsTopicAndKeepTheValidMetadata() {
+    try (Harness h = new Harness(AnalyzerConfig.defaults())) {
+      TestInputTopic<String, byte[]> runs = h.driver.createInputTopic(Topics.RUNS.name(), new StringSerializer(),
+          new ByteArraySerializer());
+      runs.pipeInput("r", new byte[] {(byte) 0xff, 0x13, 0x37});
+      runs.pipeInput("r", RunMetadata.newBuilder().setRunId("r").setDataset(DatasetInfo.newBuilder().setTrainSize(3000))
+          .putHyperparameters("batch_size", "128").build().toByteArray());
+      runs.pipeInput("gone", RunMetadata.newBuilder().setRunId("gone").build().toByteArray());
+      runs.pipeInput(new TestRecord<>("gone", (byte[]) null));
+
+      List<TestRecord<String, byte[]>> dead = h.dead.readRecordsToList();
+      assertThat(dead).extracting(r -> new String(r.headers().lastHeader("rote.error.reason").value(),
+          StandardCharsets.UTF_8)).containsExactly("deserialization");
+      assertThat(new String(dead.get(0).headers().lastHeader("rote.error.source").value(), StandardCharsets.UTF_8))
+          .isEqualTo("analyzer");
+      assertThat(h.metrics.deadLetteredCount()).isEqualTo(1);
+      RunDirectory runsKnown = RunDirectory.of(h.driver.<String, RunMetadata>getKeyValueStore(RunMetadataTopology.STORE));
+      assertThat(runsKnown.epochLength("r").steps()).isEqualTo(24);
+      assertThat(runsKnown.metadata("gone")).isEmpty();
+    }
   }
 }

@@ -11,6 +11,8 @@ import dev.rote.contract.v1.LayerActivations;
 import dev.rote.contract.v1.LayerStats;
 import dev.rote.contract.v1.Matrix;
 import dev.rote.contract.v1.ProbeActivations;
+import dev.rote.contract.v1.DatasetInfo;
+import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.Telemetry;
 import dev.rote.replay.Replay;
 import dev.rote.replay.RunTopics;
@@ -59,8 +61,8 @@ final class ReplayBench implements Runnable {
           long t0 = System.nanoTime();
           List<Telemetry> telemetry = RunTopics.read(kafka, Topics.TELEMETRY, run).values();
           if (!phase.equals("read")) {
-            result = Replay.run(telemetry, run + "@bench", new Replay.Options(0, 0, phase.endsWith("with NMF")), rules,
-                x -> { }, x -> { });
+            result = Replay.run(telemetry, metadata(run), run + "@bench",
+                new Replay.Options(0, 0, phase.endsWith("with NMF")), rules, x -> { }, x -> { });
           }
           best = Math.min(best, (System.nanoTime() - t0) / 1e9);
         }
@@ -70,6 +72,12 @@ final class ReplayBench implements Runnable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The recorded run's metadata: its 10,000 examples and batch size, as a trainer publishes them. */
+  private RunMetadata metadata(String run) {
+    return RunMetadata.newBuilder().setRunId(run).setDataset(DatasetInfo.newBuilder().setTrainSize(10_000))
+        .putHyperparameters("batch_size", Integer.toString(batchSize)).build();
   }
 
   private long record(KafkaSettings kafka, String run) throws Exception {

@@ -15,6 +15,7 @@ import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.replay.IndicatorComparison;
 import dev.rote.replay.Outcome;
 import dev.rote.replay.Read;
+import dev.rote.replay.Recording;
 import dev.rote.replay.RetentionGap;
 import dev.rote.replay.Replay;
 import dev.rote.replay.ReplayJob;
@@ -46,8 +47,13 @@ final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
 
   @Mixin KafkaOptions kafka;
 
-  @Parameters(paramLabel = "RUN_ID", arity = "1..*", description = "Recorded runs to replay.")
-  List<String> runIds;
+  @Parameters(paramLabel = "RUN_ID", arity = "0..*", description = "Recorded runs to replay.")
+  List<String> runIds = new ArrayList<>();
+
+  @Option(names = "--recording", paramLabel = "FILE",
+      description = "Backtest a recording written by ./rote record instead of a run on the broker (repeatable; "
+          + "with the built-in rules unless --rules is given; needs no broker).")
+  List<Path> recordings = new ArrayList<>();
 
   @Option(names = "--rules", paramLabel = "FILE",
       description = "Backtest these rules (repeat for several rule files); nothing is published.")
@@ -82,10 +88,14 @@ final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    boolean backtest = !rules.isEmpty();
+    if (runIds.isEmpty() == recordings.isEmpty()) {
+      System.err.println("give RUN_ID... or --recording FILE..., not " + (runIds.isEmpty() ? "neither" : "both"));
+      return 2;
+    }
+    boolean backtest = !rules.isEmpty() || !recordings.isEmpty();
     List<RuleSet> sets = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    if (backtest) {
+    if (!rules.isEmpty()) {
       for (Path p : rules) {
         RuleSet s = RuleSet.load(p);
         s.warnings().forEach(w -> System.err.println("warning: " + w));
@@ -97,6 +107,9 @@ final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
       names.add("built-in rules");
     }
     ReplayJob.Request request = new ReplayJob.Request(sets, names, backtest, fromStep, speed, noNmf, compare);
+    if (!recordings.isEmpty()) {
+      return backtestRecordings(request);
+    }
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     out = json ? System.err : System.out;
     Read<Map<String, RunMetadata>> catalog = RunCatalog.read(settings);
@@ -125,6 +138,28 @@ final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
       printTable(outcomes, System.out);
     }
     return 0;
+  }
+
+  private int backtestRecordings(ReplayJob.Request request) throws IOException, InterruptedException {
+    out = json ? System.err : System.out;
+    List<Outcome> outcomes = new ArrayList<>();
+    for (Path file : recordings) {
+      outcomes.addAll(ReplayJob.backtest(Recording.read(file), request, this));
+    }
+    if (json) {
+      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).writeValueAsString(outcomes));
+    } else {
+      printTable(outcomes, System.out);
+    }
+    return 0;
+  }
+
+  @Override
+  public void ruleErrors(String runId, String rules, List<StopSignal> errors) {
+    for (StopSignal e : errors) {
+      out.printf("run %s, %s: %s%n", runId, rules, e.getReason());
+    }
   }
 
   @Override

@@ -7,6 +7,9 @@ import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.Telemetry;
+import dev.rote.analyzer.ProbeNonlinearity;
+import dev.rote.replay.RunTopics;
 import dev.rote.reference.cli.ModelOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetry;
@@ -52,8 +55,17 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Also write the table as Markdown to this file.")
   Path out;
 
-  /** Per-epoch indicator values of one run: epoch → name → value (the last one of the epoch). */
-  record Series(String runId, TreeMap<Integer, Map<String, Double>> byEpoch) {}
+  /**
+   * Indicator values of one run: epoch → name → value (the last one of the epoch), and the
+   * untrained network's (the probe at step 0). NMF non-linearity grouped by training label, which
+   * the analyzer no longer does, is recomputed from the probes as {@code nmf_nonlinearity/L by label}.
+   */
+  record Series(String runId, TreeMap<Integer, Map<String, Double>> byEpoch, Map<String, Double> untrained) {}
+
+  /** Key of the NMF non-linearity of layer {@code layer} with probe rows grouped by training label. */
+  static String byLabel(int layer) {
+    return IndicatorNames.NMF_NONLINEARITY + "/" + layer + " by label";
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -100,7 +112,30 @@ final class ReproduceCommand implements Callable<Integer> {
             });
           }
         }
-        return collect(kafka, epochs, Duration.ofSeconds(120));
+        Map<String, Series> series = collect(kafka, epochs, Duration.ofSeconds(120));
+        for (Series s : series.values()) {
+          addTrainingLabelGrouping(kafka, s);
+        }
+        return series;
+      }
+    }
+  }
+
+  /**
+   * The confounded grouping, for comparison: NMF non-linearity of every recorded probe with rows
+   * grouped by the label each example was trained with (under random labels that mixes the classes).
+   */
+  static void addTrainingLabelGrouping(KafkaSettings kafka, Series s) {
+    for (Telemetry t : RunTopics.read(kafka, Topics.TELEMETRY, s.runId()).values()) {
+      if (!t.hasProbes()) {
+        continue;
+      }
+      int[] labels = t.getProbes().getLabelsList().stream().mapToInt(Integer::intValue).toArray();
+      ProbeNonlinearity.Result r = ProbeNonlinearity.of(t.getProbes(), labels, AnalyzerConfig.defaults());
+      Map<String, Double> into = t.getStep() == 0 ? s.untrained()
+          : s.byEpoch().computeIfAbsent(t.getEpoch(), e -> new TreeMap<>());
+      for (ProbeNonlinearity.Layer l : r.layers()) {
+        into.put(byLabel(l.index()), l.mean());
       }
     }
   }
@@ -119,8 +154,12 @@ final class ReproduceCommand implements Callable<Integer> {
             continue;
           }
           String name = i.hasLayer() ? i.getName() + "/" + i.getLayer() : i.getName();
-          series.computeIfAbsent(i.getRunId(), id -> new Series(id, new TreeMap<>()))
-              .byEpoch().computeIfAbsent(i.getEpoch(), e -> new TreeMap<>()).put(name, i.getValue());
+          Series s = series.computeIfAbsent(i.getRunId(), id -> new Series(id, new TreeMap<>(), new TreeMap<>()));
+          if (i.getStep() == 0) {
+            s.untrained().put(name, i.getValue());
+          } else if (!i.getName().startsWith("epoch_")) { // epoch-level values carry the pass index, not the epoch
+            s.byEpoch().computeIfAbsent(i.getEpoch(), e -> new TreeMap<>()).put(name, i.getValue());
+          }
         }
       }
     }
@@ -135,27 +174,37 @@ final class ReproduceCommand implements Callable<Integer> {
   }
 
   static final String[] COLUMNS = {IndicatorNames.LOSS_SENSITIVITY_GINI, IndicatorNames.NMF_NONLINEARITY + "/0",
-      IndicatorNames.NMF_NONLINEARITY + "/1", IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO, IndicatorNames.TRAIN_ACCURACY,
-      IndicatorNames.TEST_ACCURACY};
+      IndicatorNames.NMF_NONLINEARITY + "/1", IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO, byLabel(0), byLabel(1),
+      IndicatorNames.TRAIN_ACCURACY, IndicatorNames.TEST_ACCURACY};
 
+  /**
+   * The table: the untrained network (step 0) first, then each epoch, true and random labels. NMF
+   * columns without "by label" group probe rows by true class, as the analyzer does.
+   */
   static String table(Series clean, Series random) {
     StringBuilder b = new StringBuilder();
     b.append("| epoch | run |");
     for (String c : COLUMNS) {
-      b.append(' ').append(c).append(" |");
+      b.append(' ').append(c.replace(IndicatorNames.NMF_NONLINEARITY + "/", "nmf/")).append(" |");
     }
     b.append('\n').append("|---|---|").append("---|".repeat(COLUMNS.length)).append('\n');
+    for (Series s : new Series[] {clean, random}) {
+      row(b, "0 (untrained)", s == clean, s.untrained());
+    }
     for (Integer epoch : clean.byEpoch().keySet()) {
       for (Series s : new Series[] {clean, random}) {
-        Map<String, Double> v = s.byEpoch().getOrDefault(epoch, Map.of());
-        b.append("| ").append(epoch + 1).append(" | ").append(s == clean ? "true labels" : "random labels").append(" |");
-        for (String c : COLUMNS) {
-          Double x = v.get(c);
-          b.append(' ').append(x == null ? "-" : String.format("%.3f", x)).append(" |");
-        }
-        b.append('\n');
+        row(b, Integer.toString(epoch + 1), s == clean, s.byEpoch().getOrDefault(epoch, Map.of()));
       }
     }
     return b.toString();
+  }
+
+  private static void row(StringBuilder b, String epoch, boolean clean, Map<String, Double> v) {
+    b.append("| ").append(epoch).append(" | ").append(clean ? "true labels" : "random labels").append(" |");
+    for (String c : COLUMNS) {
+      Double x = v.get(c);
+      b.append(' ').append(x == null ? "-" : String.format(java.util.Locale.ROOT, "%.3f", x)).append(" |");
+    }
+    b.append('\n');
   }
 }

@@ -12,6 +12,9 @@ import dev.rote.contract.v1.RunStatus;
 import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
 import dev.rote.reference.StopOptions;
+import dev.rote.contract.v1.StopSignal;
+import dev.rote.replay.Replay;
+import dev.rote.replay.RunCatalog;
 import dev.rote.replay.RunTopics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -33,10 +36,33 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class ReplayIntegrationTest {
 
+  /**
+   * A warn rule that fires within a few epochs of any run and reads what the live service takes from
+   * elsewhere: steps per epoch from the run's metadata, standard errors, and the same pass's
+   * fit progress in its condition.
+   */
+  static final String EPOCH_RULE = """
+        - name: wave_epochs
+          monitor: epoch_train_accuracy
+          mode: min
+          patience: 1 epochs
+          min_delta: 1 se
+          start_from: 1 epochs
+          restore_average: 1 epochs
+          when:
+            - indicator: epoch_fit_progress
+              below: 1.0
+          action: warn
+      """;
+
+  private static StopSignal timeless(StopSignal s) {
+    return s.toBuilder().clearIssuedTimeMs().build();
+  }
+
   @Test
   void shouldReproduceTheOriginalIndicatorsAndStopAndHandleAgedOutSteps(@TempDir Path dir) throws Exception {
     Path rulesFile = dir.resolve("rules.yaml");
-    Files.writeString(rulesFile, FullLoopIntegrationTest.FAST_RULES);
+    Files.writeString(rulesFile, FullLoopIntegrationTest.FAST_RULES + EPOCH_RULE);
     Path lenient = dir.resolve("lenient.yaml");
     Files.writeString(lenient, "rules:\n  - name: lenient\n    monitor: prediction_flip_rate\n    patience: 1000\n");
     RuleSet rules = RuleSet.load(rulesFile);
@@ -72,6 +98,19 @@ class ReplayIntegrationTest {
       assertThat(same.get("unreadable_records").asLong()).isZero();
       assertThat(same.get("unreadable")).isEmpty();
       assertThat(backtest.err()).contains("compared with the original").contains("0 differing, 0 missing, 0 extra");
+
+      // Every alert of the live service, warn rules in epoch units included, decided identically in process.
+      List<StopSignal> live = RunTopics.read(pipeline.kafka(), Topics.ALERTS, "replay-it").values();
+      Replay.Result again = Replay.run(RunTopics.read(pipeline.kafka(), Topics.TELEMETRY, "replay-it").values(),
+          RunCatalog.read(pipeline.kafka()).value().get("replay-it"), "replay-it", new Replay.Options(0, 0, false),
+          List.of(rules), x -> { }, x -> { });
+      assertThat(live).extracting(StopSignal::getRule).contains("wave_epochs", "memorization_onset");
+      assertThat(again.decisions().get(0).signals().stream().map(ReplayIntegrationTest::timeless).toList())
+          .isEqualTo(live.stream().map(ReplayIntegrationTest::timeless).toList());
+      assertThat(live).filteredOn(s -> s.getRule().equals("wave_epochs")).singleElement().satisfies(s -> {
+        assertThat(s.getRestoreToStep() - s.getRestoreFromStep()).isPositive();
+        assertThat(s.getValuesMap()).containsKey("steps_per_epoch").containsKey("epoch_fit_progress");
+      });
 
       // A published replay gets its own run id, twice in a row.
       RoteCliTest.Run replay = RoteCliTest.run("replay", "replay-it", "--bootstrap-servers", bs);

@@ -7,11 +7,14 @@ public final class IndicatorNames {
   public static final String LOSS_SENSITIVITY_GINI = "loss_sensitivity_gini";
   /** Mean per-example loss sensitivity over the window, per class (class_label set). */
   public static final String LOSS_SENSITIVITY_MEAN = "loss_sensitivity_mean";
-  /** Mean NMF reconstruction error over the ranks, per hidden layer and class (Collins et al. 2018). */
+  /**
+   * Mean NMF reconstruction error over the ranks, per hidden layer and class (Collins, Bigdeli &amp;
+   * Süsstrunk 2018); probe rows grouped by true class when the trainer sends it, else by prediction.
+   */
   public static final String NMF_NONLINEARITY = "nmf_nonlinearity";
   /** Non-linearity of the deepest hidden layer divided by the first one's. */
   public static final String NMF_NONLINEARITY_DEPTH_RATIO = "nmf_nonlinearity_depth_ratio";
-  /** Presentations in the window whose prediction differs from the example's previous one. */
+  /** Presentations in the rolling window whose prediction differs from the example's previous one. */
   public static final String PREDICTION_FLIPS = "prediction_flips";
   /** Prediction flips divided by presentations with a previous prediction. */
   public static final String PREDICTION_FLIP_RATE = "prediction_flip_rate";
@@ -35,11 +38,41 @@ public final class IndicatorNames {
    */
   public static final String NOISY_MEMORIZED_FRACTION = "noisy_memorized_fraction";
 
+
+  // Epoch-level ("pass") indicators: one value per pass over the training data, emitted at the
+  // pass's last step with Indicator.epoch = the pass index, each with its sample size and standard
+  // error, in this order, epoch_prediction_flip_rate last.
+
+  /** Training accuracy over the pass's presentations, against the labels as trained. */
+  public static final String EPOCH_TRAIN_ACCURACY = "epoch_train_accuracy";
+  /** Mean per-example training loss over the pass's presentations. */
+  public static final String EPOCH_TRAIN_LOSS = "epoch_train_loss";
+  /** Share of the pass's presentations (with a previous one) that went from correct to incorrect. */
+  public static final String EPOCH_FORGETTING_RATE = "epoch_forgetting_rate";
+  /** Share of the pass's presentations (with a previous one) that went from incorrect to correct. */
+  public static final String EPOCH_LEARNED_RATE = "epoch_learned_rate";
+  /**
+   * Share of the still-misclassified training examples learned per pass, over the last 3 passes:
+   * (A_e - A_{e-3}) / (3 (1 - A_{e-3})), A = epoch_train_accuracy; from the 4th pass on.
+   */
+  public static final String EPOCH_FIT_PROGRESS = "epoch_fit_progress";
+  /**
+   * The label wave (Yuan, Feng &amp; Liu, ICLR 2024): share of the pass's presentations (with a
+   * previous one) whose prediction differs from the example's previous prediction.
+   */
+  public static final String EPOCH_PREDICTION_FLIP_RATE = "epoch_prediction_flip_rate";
+
+  /** The epoch-level indicators in the order the analyzer emits them for one pass. */
+  public static final java.util.List<String> EPOCH_ORDER = java.util.List.of(EPOCH_TRAIN_ACCURACY,
+      EPOCH_TRAIN_LOSS, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE, EPOCH_FIT_PROGRESS, EPOCH_PREDICTION_FLIP_RATE);
+
   /** Every run-level indicator name above, for validating what rules monitor. */
   public static final java.util.Set<String> ALL = java.util.Set.of(
       LOSS_SENSITIVITY_GINI, LOSS_SENSITIVITY_MEAN, NMF_NONLINEARITY, NMF_NONLINEARITY_DEPTH_RATIO,
       PREDICTION_FLIPS, PREDICTION_FLIP_RATE, FORGETTING_EVENTS, FORGETTING_RATE, TRAIN_ACCURACY,
-      TRAIN_LOSS, GENERALIZATION_GAP, TEST_ACCURACY, TEST_LOSS, NOISY_MEMORIZED_FRACTION);
+      TRAIN_LOSS, GENERALIZATION_GAP, TEST_ACCURACY, TEST_LOSS, NOISY_MEMORIZED_FRACTION,
+      EPOCH_TRAIN_ACCURACY, EPOCH_TRAIN_LOSS, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE, EPOCH_FIT_PROGRESS,
+      EPOCH_PREDICTION_FLIP_RATE);
 
   private IndicatorNames() {}
 }

@@ -9,8 +9,8 @@ final class Probes {
   private Probes() {}
 
   /**
-   * The first {@code perClass} training examples of each class, by (possibly noisy) training label:
-   * class 0's first, then class 1's, and so on.
+   * The first {@code perClass} training examples of each class of {@code labels} (the reference
+   * trainer passes the clean labels): class 0's first, then class 1's, and so on.
    */
   static int[] firstPerClass(int[] labels, int numClasses, int perClass) {
     int[] count = new int[numClasses];

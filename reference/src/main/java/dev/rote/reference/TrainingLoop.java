@@ -70,10 +70,13 @@ final class TrainingLoop {
 
   Result run() {
     net.addListeners(listener);
-    int[] probe = Probes.firstPerClass(labels.labels(), data.numClasses(), options.probePerClass());
+    // The probe set: the first examples of each true class; the trainer knows the clean labels, so it
+    // sends them and the analyzer groups probe rows by true class (not by the noisy training label).
+    int[] probe = Probes.firstPerClass(data.trainLabels(), data.numClasses(), options.probePerClass());
     listener.setProbeSet(Batches.features(data, true, probe), Batches.toLongs(probe),
-        Batches.select(labels.labels(), probe));
+        Batches.select(labels.labels(), probe), Batches.select(data.trainLabels(), probe));
     telemetry.publishRun(RunDescription.of(options, data, labels, net, probe));
+    listener.publishUntrainedProbes(net); // step 0: the untrained network's NMF, the control
     int[] order = new int[data.trainSize()];
     Arrays.setAll(order, i -> i);
     try {

@@ -6,11 +6,13 @@ import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.RunAnalysis;
 import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.contract.v1.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -35,6 +37,11 @@ public final class Replay {
     /** The first stop signal, if any rule with action stop fired. */
     public Optional<StopSignal> stop() {
       return signals.stream().filter(s -> s.getAction() == SignalAction.SIGNAL_ACTION_STOP).findFirst();
+    }
+
+    /** Alerts of rules that could not evaluate the run (no training-set size for epochs, ...). */
+    public List<StopSignal> ruleErrors() {
+      return signals.stream().filter(RuleEvaluator::isRuleError).toList();
     }
   }
 
@@ -63,14 +70,18 @@ public final class Replay {
   /**
    * Replays {@code telemetry} (one run's records in their recorded order) as run {@code outputRunId}.
    *
+   * @param metadata the run's metadata, as the live alerting service reads it from {@code rote.runs}
+   *     (steps per epoch for rules that count in epochs), or null when the run has none
    * @param onIndicator called with each indicator, run id already {@code outputRunId}
    * @param onSignal called with each signal of the first rule set
    */
-  public static Result run(List<Telemetry> telemetry, String outputRunId, Options options, List<RuleSet> ruleSets,
-      Consumer<Indicator> onIndicator, Consumer<StopSignal> onSignal) throws InterruptedException {
+  public static Result run(List<Telemetry> telemetry, RunMetadata metadata, String outputRunId, Options options,
+      List<RuleSet> ruleSets, Consumer<Indicator> onIndicator, Consumer<StopSignal> onSignal)
+      throws InterruptedException {
     long t0 = System.nanoTime();
     RunAnalysis analysis = new RunAnalysis(AnalyzerConfig.defaults(), options.nmf());
-    List<RuleEvaluator> evaluators = ruleSets.stream().map(RuleEvaluator::new).toList();
+    Map<String, RunMetadata> runs = metadata == null ? Map.of() : Map.of(outputRunId, metadata);
+    List<RuleEvaluator> evaluators = ruleSets.stream().map(set -> new RuleEvaluator(set, runs)).toList();
     List<List<StopSignal>> signals = ruleSets.stream().map(s -> (List<StopSignal>) new ArrayList<StopSignal>()).toList();
     List<Indicator> indicators = new ArrayList<>();
     TreeMap<Long, Double> accuracy = new TreeMap<>();

@@ -70,6 +70,12 @@ public final class ReplayJob {
 
     /** A published replay ended. */
     default void replayed(Replay.Result result, Outcome outcome) {}
+
+    /**
+     * Rules of rule set {@code rules} could not evaluate the run (no training-set size for epochs,
+     * no standard errors, ...) and never fired for it; the signals' reasons say why.
+     */
+    default void ruleErrors(String runId, String rules, List<StopSignal> errors) {}
   }
 
   private final KafkaSettings kafka;
@@ -122,7 +128,7 @@ public final class ReplayJob {
     Replay.Result result;
     if (request.backtest()) {
       listener.backtesting(runId, telemetry.size(), firstRecorded, lastRecorded);
-      result = Replay.run(telemetry, runId, options, request.ruleSets(), i -> { }, s -> { });
+      result = Replay.run(telemetry, catalog.get(runId), runId, options, request.ruleSets(), i -> { }, s -> { });
     } else {
       replayId = RunIds.nextReplay(runId, catalog.keySet());
       catalog.put(replayId, RunMetadata.newBuilder().setRunId(replayId).build()); // the next replay counts it
@@ -142,6 +148,7 @@ public final class ReplayJob {
     }
     List<Outcome> outcomes = new ArrayList<>();
     for (int k = 0; k < request.ruleSets().size(); k++) {
+      reportRuleErrors(runId, request, result, k, listener);
       Outcome o = outcome(runId, replayId, request.ruleNames().get(k), result, result.decisions().get(k).stop(),
           original, gap, comparison, unreadable);
       outcomes.add(o);
@@ -152,13 +159,50 @@ public final class ReplayJob {
     return outcomes;
   }
 
+  /**
+   * Backtests a recorded run from a file ({@link Recording}) with every rule set of {@code request}:
+   * the same analysis and rule evaluation as a backtest of the run on the broker, with the
+   * recording's metadata; no broker, nothing published, no original stop to compare with.
+   *
+   * @return one outcome per rule set
+   * @throws IllegalArgumentException when the recording holds no telemetry
+   */
+  public static List<Outcome> backtest(Recording recording, Request request, Listener listener)
+      throws InterruptedException {
+    String runId = recording.runId();
+    List<Telemetry> telemetry = recording.telemetry();
+    if (telemetry.isEmpty()) {
+      throw new IllegalArgumentException("the recording of run " + runId + " holds no telemetry");
+    }
+    listener.backtesting(runId, telemetry.size(), telemetry.get(0).getStep(),
+        telemetry.get(telemetry.size() - 1).getStep());
+    Replay.Options options = new Replay.Options(request.fromStep(), 0, Replay.needsNmf(request.ruleSets()));
+    Replay.Result result = Replay.run(telemetry, recording.metadata(), runId, options, request.ruleSets(), i -> { },
+        s -> { });
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int k = 0; k < request.ruleSets().size(); k++) {
+      reportRuleErrors(runId, request, result, k, listener);
+      outcomes.add(outcome(runId, null, request.ruleNames().get(k), result, result.decisions().get(k).stop(),
+          Optional.empty(), Optional.empty(), null, List.of()));
+    }
+    return outcomes;
+  }
+
+  private static void reportRuleErrors(String runId, Request request, Replay.Result result, int k,
+      Listener listener) {
+    List<StopSignal> errors = result.decisions().get(k).ruleErrors();
+    if (!errors.isEmpty()) {
+      listener.ruleErrors(runId, request.ruleNames().get(k), errors);
+    }
+  }
+
   private Replay.Result publish(RunMetadata meta, String runId, String replayId, List<Telemetry> telemetry,
       Replay.Options options) throws InterruptedException {
     RuleSet rules = request.ruleSets().get(0);
     try (ReplayPublisher out = new ReplayPublisher(kafka, analyzerMetrics, alertingMetrics, rules, meta, runId,
         replayId, request.fromStep())) {
       out.started();
-      Replay.Result r = Replay.run(telemetry, replayId, options, request.ruleSets(), out::indicator, s -> {
+      Replay.Result r = Replay.run(telemetry, meta, replayId, options, request.ruleSets(), out::indicator, s -> {
         out.alert(s);
         listener.alert(s);
       });

@@ -68,6 +68,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
   private INDArray probeFeatures;
   private long[] probeIds;
   private int[] probeLabels;
+  private int[] probeTrueLabels;
   private NetworkView view;
   private InputGradients graphGradients;
   private MlnInputGradients mlnGradients;
@@ -114,13 +115,48 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
    * {@link TelemetryConfig#probeEvery()} steps.
    */
   public void setProbeSet(INDArray features, long[] exampleIds, int[] labels) {
-    if (features.size(0) != exampleIds.length || exampleIds.length != labels.length) {
-      throw new IllegalArgumentException("probe features, ids and labels must have the same length: "
-          + features.size(0) + ", " + exampleIds.length + ", " + labels.length);
+    setProbeSet(features, exampleIds, labels, null);
+  }
+
+  /**
+   * Sets the probe set with the examples' true (clean) classes, for a trainer that knows them (it
+   * injected the label noise itself): the analyzer then groups the probe rows by true class for NMF
+   * non-linearity instead of by the network's predictions.
+   *
+   * @param trueLabels the clean class of each probe example, or null when unknown
+   */
+  public void setProbeSet(INDArray features, long[] exampleIds, int[] labels, int[] trueLabels) {
+    if (features.size(0) != exampleIds.length || exampleIds.length != labels.length
+        || (trueLabels != null && trueLabels.length != labels.length)) {
+      throw new IllegalArgumentException("probe features, ids, labels and true labels must have the same length: "
+          + features.size(0) + ", " + exampleIds.length + ", " + labels.length
+          + (trueLabels == null ? "" : ", " + trueLabels.length));
     }
     this.probeFeatures = features;
     this.probeIds = exampleIds.clone();
     this.probeLabels = labels.clone();
+    this.probeTrueLabels = trueLabels == null ? null : trueLabels.clone();
+  }
+
+  /**
+   * Publishes the probe set's activations of {@code model} as it is now, at step 0: call it once,
+   * after {@link #setProbeSet} and before the first update. The analyzer's NMF non-linearity of this
+   * record is the untrained network's: the control that later values are compared against (how much
+   * of a value the architecture and the data give before any learning).
+   *
+   * @return whether a record was offered: false without a probe set or probe layers, or when the
+   *     model has been trained already
+   */
+  public boolean publishUntrainedProbes(Model model) {
+    NetworkView v = bind(model);
+    if (probeFeatures == null || v.iterationCount() > 0 || v.probeLayers().isEmpty()) {
+      return false;
+    }
+    ProbeCapture probes = captureProbes(v);
+    String runId = config.runId();
+    long timeMs = System.currentTimeMillis();
+    sink.offer(Topics.TELEMETRY, runId, probes.sizeHint(), () -> Captures.toTelemetry(runId, 0, 0, timeMs, probes));
+    return true;
   }
 
   /**
@@ -392,7 +428,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
   private ProbeCapture captureProbes(NetworkView v) {
     reentrant = true;
     try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-      return Probes.capture(v, probeFeatures, probeIds, probeLabels);
+      return Probes.capture(v, probeFeatures, probeIds, probeLabels, probeTrueLabels);
     } finally {
       reentrant = false;
     }

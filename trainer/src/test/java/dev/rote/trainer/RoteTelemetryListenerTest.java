@@ -143,4 +143,35 @@ class RoteTelemetryListenerTest {
     assertThat(probes.getLabelsList()).containsExactly(0, 1, 2, 1, 0, 2);
     assertThat(probes.getLayers(0).getActivations().getRows()).isEqualTo(6);
   }
+
+  @Test
+  void shouldPublishTheUntrainedNetworksProbesAtStepZeroWithTheTrueLabels() {
+    MultiLayerNetwork net = TestNetworks.mlp(DataType.FLOAT, 6, 5, 3);
+    InMemoryTelemetrySink sink = new InMemoryTelemetrySink();
+    RoteTelemetryListener listener =
+        new RoteTelemetryListener(TelemetryConfig.defaults("untrained").withSampling(1, 4, 4, 2), sink);
+    net.addListeners(listener);
+    INDArray x = TestNetworks.features(DataType.FLOAT, LABELS.length, 6, 3);
+    INDArray probeX = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4),
+        org.nd4j.linalg.indexing.NDArrayIndex.all());
+    listener.setProbeSet(probeX, new long[] {10, 11, 12, 13}, new int[] {0, 1, 2, 1}, new int[] {0, 0, 2, 1});
+    INDArray untrained = net.feedForward(probeX, false).get(1).dup();
+
+    assertThat(listener.publishUntrainedProbes(net)).isTrue();
+    listener.beginBatch(IDS, null);
+    net.fit(x, TestNetworks.oneHot(DataType.FLOAT, LABELS, 3));
+    assertThat(listener.publishUntrainedProbes(net)).as("trained already").isFalse();
+
+    List<Telemetry> probes = sink.values(Topics.TELEMETRY, Telemetry.class).stream().filter(Telemetry::hasProbes)
+        .toList();
+    assertThat(probes).extracting(Telemetry::getStep).containsExactly(0L);
+    var p = probes.get(0).getProbes();
+    assertThat(p.getLabelsList()).containsExactly(0, 1, 2, 1);
+    assertThat(p.getTrueLabelsList()).containsExactly(0, 0, 2, 1);
+    var first = p.getLayers(0).getActivations();
+    assertThat(first.getRows()).isEqualTo(4);
+    for (int i = 0; i < first.getDataCount(); i++) {
+      assertThat(first.getData(i)).isEqualTo(untrained.getFloat(i / first.getCols(), i % first.getCols()));
+    }
+  }
 }

@@ -8,6 +8,7 @@ import dev.rote.contract.RunIds;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.service.RunDirectory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ public final class AlertingProcessor implements Processor<String, byte[], String
   private final java.util.Set<String> seen = new java.util.HashSet<>();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, RunAlerts> store;
+  private RunDirectory runs;
 
   public AlertingProcessor(RuleEngine engine, AlertingMetrics metrics) {
     this.engine = engine;
@@ -50,6 +52,7 @@ public final class AlertingProcessor implements Processor<String, byte[], String
   public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.runs = RunDirectory.of(context);
   }
 
   @Override
@@ -72,10 +75,16 @@ public final class AlertingProcessor implements Processor<String, byte[], String
     if (seen.add(record.key())) {
       metrics.runSeen(record.key(), engine.rules()); // at 0 from this process's first record of the run
     }
-    List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis());
+    List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis(), runs);
     store.put(record.key(), state);
     for (StopSignal s : signals) {
       byte[] bytes = s.toByteArray();
+      if (RuleEngine.isRuleError(s)) {
+        context.forward(record.withValue(bytes), ALERTS); // the engine told the listener, which counts it
+        log.warn("run {}: rule {} cannot evaluate this run and will not fire for it: {}", s.getRunId(), s.getRule(),
+            s.getReason());
+        continue;
+      }
       context.forward(record.withValue(bytes), ALERTS);
       if (s.getAction() == SignalAction.SIGNAL_ACTION_STOP) {
         context.forward(record.withValue(bytes), CONTROL);

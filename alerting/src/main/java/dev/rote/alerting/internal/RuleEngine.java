@@ -3,19 +3,26 @@ package dev.rote.alerting.internal;
 import dev.rote.alerting.EvaluationListener;
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;
+import dev.rote.alerting.Span;
+import dev.rote.contract.EpochLength;
+import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.service.RunDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Evaluates the rules on one run's indicators, one record at a time. Pure apart from the state it
- * is given: the same indicators in the same order give the same signals, whatever the clock says
- * (except {@code issued_time_ms}).
+ * is given and the run's metadata: the same indicators in the same order, with the same metadata,
+ * give the same signals, whatever the clock says (except {@code issued_time_ms}).
  */
 public final class RuleEngine {
+
+  /** Suffix of the signal id of an alert saying a rule cannot evaluate a run. */
+  public static final String ERROR_SUFFIX = "/error";
 
   private final RuleSet rules;
   private final EvaluationListener listener;
@@ -34,8 +41,18 @@ public final class RuleEngine {
     return runId + "/" + rule;
   }
 
-  /** Applies one indicator to the run's state; returns the signals it fires. */
-  public List<StopSignal> apply(RunAlerts state, Indicator i, long nowMs) {
+  /** Whether a signal reports a rule that cannot evaluate its run rather than a firing. */
+  public static boolean isRuleError(StopSignal s) {
+    return s.getSignalId().endsWith(ERROR_SUFFIX);
+  }
+
+  /**
+   * Applies one indicator to the run's state; returns the signals it fires and, once per rule and
+   * run, an alert for a rule that cannot evaluate the run.
+   *
+   * @param runs the runs' metadata, for rules that count in epochs
+   */
+  public List<StopSignal> apply(RunAlerts state, Indicator i, long nowMs, RunDirectory runs) {
     if (i.hasClassLabel()) {
       return List.of();
     }
@@ -48,59 +65,162 @@ public final class RuleEngine {
       }
       RuleState s = state.rules.computeIfAbsent(r.name(),
           k -> new RuleState(r.baseline() != null ? r.baseline() : r.mode().worst()));
-      if (s.fired || i.getStep() <= s.lastStep) {
+      if (s.fired || s.broken || i.getStep() <= s.lastStep) {
         continue; // one signal per rule and run; re-delivered or out-of-order values change nothing
       }
       s.lastStep = i.getStep();
-      if (i.getStep() < r.startFromStep()) {
+      Problem problem = problem(r, s, i, runs);
+      if (problem != null) {
+        s.broken = true;
+        listener.ruleError(r, i.getRunId(), problem.code());
+        out.add(error(r, i, problem.message(), nowMs));
+        continue;
+      }
+      if (i.getStep() < startStep(r, s)) {
         continue;
       }
       s.evaluations++;
       listener.evaluated(r, i.getRunId());
-      String reason = evaluate(r, s, i.getValue(), i.getStep());
+      double se = i.hasStandardError() ? i.getStandardError() : Double.NaN;
+      long gap = s.lastEvaluated < 0 ? 0 : i.getStep() - s.lastEvaluated;
+      if (s.firstEvaluated < 0) {
+        s.firstEvaluated = i.getStep();
+      }
+      String reason = evaluate(r, s, i.getValue(), se, i.getStep(), gap);
+      s.lastEvaluated = i.getStep();
       if (reason != null && conditionsHold(r, state)) {
         s.fired = true;
-        out.add(signal(r, s, i, reason, state, nowMs));
+        out.add(signal(r, s, i, reason, state, nowMs, gap));
       }
     }
     return out;
   }
 
-  /** Updates the rule's state with a value; returns why it fires, or null. */
-  private static String evaluate(Rule r, RuleState s, double v, long step) {
-    String m = r.series();
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      if (r.checkFinite()) {
-        return m + " = " + v + " is not finite";
+  /** Why a rule cannot evaluate a run: a metric code and a message. */
+  private record Problem(String code, String message) {}
+
+  private static Problem problem(Rule r, RuleState s, Indicator i, RunDirectory runs) {
+    if (r.needsEpochLength() && s.stepsPerEpoch == 0) {
+      EpochLength e = runs.epochLength(i.getRunId());
+      if (!e.known()) {
+        String code = e.missing().startsWith("dataset.") ? "missing_train_size"
+            : e.missing().startsWith("hyperparameters") ? "missing_batch_size" : "missing_metadata";
+        return new Problem(code, String.format(Locale.ROOT, "rule %s counts in epochs (%s) but the metadata of run "
+            + "%s lacks %s, so its steps per epoch (ceil(dataset.train_size / batch_size)) are unknown: the rule "
+            + "will not evaluate this run. Publish the training-set size and hyperparameters[\"batch_size\"] in the "
+            + "run's RunMetadata on %s, or write the rule in steps.", r.name(), epochFields(r), i.getRunId(),
+            e.missing(), Topics.RUNS.name()));
       }
+      s.stepsPerEpoch = e.steps();
     }
-    if (r.stoppingThreshold() != null && r.mode().better(v, r.stoppingThreshold())) {
+    if (r.needsStandardErrors() && !i.hasStandardError()) {
+      return new Problem("missing_standard_error", String.format(Locale.ROOT, "rule %s judges changes in "
+          + "standard errors (min_delta: %s, rebound: %s) but %s at step %d carries no standard_error: the rule "
+          + "will not evaluate this run. Monitor an indicator that publishes one, or use absolute or %% deltas.",
+          r.name(), r.minDelta(), r.rebound(), r.series(), i.getStep()));
+    }
+    return null;
+  }
+
+  private static String epochFields(Rule r) {
+    List<String> fields = new ArrayList<>();
+    if (r.patience().unit() == Span.Unit.EPOCHS) {
+      fields.add("patience: " + r.patience());
+    }
+    if (r.startFrom().unit() == Span.Unit.EPOCHS) {
+      fields.add("start_from: " + r.startFrom());
+    }
+    if (r.restoreAverage() != null && r.restoreAverage().unit() == Span.Unit.EPOCHS) {
+      fields.add("restore_average: " + r.restoreAverage());
+    }
+    return String.join(", ", fields);
+  }
+
+  private static long startStep(Rule r, RuleState s) {
+    return r.startFrom().inSteps(s.stepsPerEpoch);
+  }
+
+  /** Updates the rule's state with a value; returns why it fires, or null. */
+  private static String evaluate(Rule r, RuleState s, double v, double se, long step, long gap) {
+    String m = r.series();
+    if ((Double.isNaN(v) || Double.isInfinite(v)) && r.checkFinite()) {
+      return m + " = " + v + " is not finite";
+    }
+    if (!s.push(v, se, step, r.smoothing())) {
+      return null; // the moving average needs `smoothing` values
+    }
+    double value = s.mean();
+    double valueSe = s.meanSe();
+    long restore = s.middleStep();
+    String what = r.smoothing() > 1 ? String.format(Locale.ROOT, "%s (mean of %d) = %.6g", m, r.smoothing(), value)
+        : String.format(Locale.ROOT, "%s = %.6g", m, value);
+    if (r.stoppingThreshold() != null && r.mode().better(value, r.stoppingThreshold())) {
       // the value that reached the target is the best so far: the step to keep is this one
-      s.best = v;
-      s.bestStep = step;
-      s.wait = 0;
-      return String.format(Locale.ROOT, "%s = %.6g reached the stopping threshold %s", m, v, r.stoppingThreshold());
+      best(s, value, valueSe, restore, step);
+      return String.format(Locale.ROOT, "%s reached the stopping threshold %s", what, r.stoppingThreshold());
     }
-    if (r.divergenceThreshold() != null && r.mode().better(r.divergenceThreshold(), v)) {
-      return String.format(Locale.ROOT, "%s = %.6g diverged beyond %s", m, v, r.divergenceThreshold());
+    if (r.divergenceThreshold() != null && r.mode().better(r.divergenceThreshold(), value)) {
+      return String.format(Locale.ROOT, "%s diverged beyond %s", what, r.divergenceThreshold());
     }
-    double shifted = r.mode() == Rule.Mode.MIN ? v + r.minDelta() : v - r.minDelta();
-    if (!Double.isNaN(v) && r.mode().better(shifted, s.best)) {
-      s.best = v;
-      s.bestStep = step;
-      s.wait = 0;
+    double bestSe = s.bestStep < 0 ? 0 : s.bestSe;
+    double minDelta = r.minDelta().absolute(s.best, valueSe, bestSe);
+    double shifted = r.mode() == Rule.Mode.MIN ? value + minDelta : value - minDelta;
+    if (!Double.isNaN(value) && r.mode().better(shifted, s.best)) {
+      best(s, value, valueSe, restore, step);
       return null;
     }
     s.wait++; // NaN (with check_finite off) counts as no improvement, as in Keras and Lightning
-    if (s.wait < r.patience() || (r.rebound() > 0 && !(worseBy(r, v, s.best) > r.rebound()))) {
+    long since = step - (s.bestAt >= 0 ? s.bestAt : s.firstEvaluated);
+    if (!patienceMet(r, s, since, gap)) {
+      return null;
+    }
+    double rebound = r.rebound().absolute(s.best, valueSe, bestSe);
+    if (r.rebound().amount() > 0 && !(worseBy(r, value, s.best) > rebound)) {
       return null;
     }
     String best = s.bestStep < 0
         ? "never improved on the baseline " + r.baseline()
         : String.format(Locale.ROOT, "best %.6g at step %d", s.best, s.bestStep);
-    String rebound = r.rebound() > 0 ? String.format(Locale.ROOT, " and is more than %s off it", r.rebound()) : "";
-    return String.format(Locale.ROOT, "%s = %.6g has not improved by more than %s for %d evaluations (%s)%s",
-        m, v, r.minDelta(), s.wait, best, rebound);
+    String reboundText = r.rebound().amount() > 0
+        ? String.format(Locale.ROOT, " and is more than %s off it", amount(r.rebound().toString(), r.rebound().kind(),
+            rebound)) : "";
+    return String.format(Locale.ROOT, "%s has not improved by more than %s for %s (%s)%s", what,
+        amount(r.minDelta().toString(), r.minDelta().kind(), minDelta), waited(r, s, since), best, reboundText);
+  }
+
+  private static void best(RuleState s, double value, double se, long restore, long step) {
+    s.best = value;
+    s.bestSe = se;
+    s.bestStep = restore;
+    s.bestAt = step;
+    s.wait = 0;
+  }
+
+  /**
+   * Patience in evaluations counts them; in steps or epochs it is met at the first evaluation at
+   * least that many steps after the best one, less half the step gap between evaluations, so that a
+   * series evaluated once per epoch meets "2 epochs" at the second epoch after its best even when a
+   * pass ends a step early or late.
+   */
+  private static boolean patienceMet(Rule r, RuleState s, long since, long gap) {
+    Span p = r.patience();
+    if (p.unit() == Span.Unit.EVALUATIONS) {
+      return s.wait >= p.amount();
+    }
+    return since >= p.inSteps(s.stepsPerEpoch) - gap / 2.0;
+  }
+
+  private static String waited(Rule r, RuleState s, long since) {
+    return switch (r.patience().unit()) {
+      case EVALUATIONS -> s.wait + " evaluations";
+      case STEPS -> since + " steps";
+      case EPOCHS -> String.format(Locale.ROOT, "%.3g epochs (%d steps)", (double) since / s.stepsPerEpoch, since);
+    };
+  }
+
+  private static String amount(String written, dev.rote.alerting.Delta.Kind kind, double absolute) {
+    return kind == dev.rote.alerting.Delta.Kind.ABSOLUTE ? written
+        : String.format(Locale.ROOT, "%s (%.3g)", written, absolute);
   }
 
   /** How much worse than {@code best} a value is, in the rule's direction (negative when better). */
@@ -117,7 +237,8 @@ public final class RuleEngine {
     return true;
   }
 
-  private static StopSignal signal(Rule r, RuleState s, Indicator i, String reason, RunAlerts state, long nowMs) {
+  private static StopSignal signal(Rule r, RuleState s, Indicator i, String reason, RunAlerts state, long nowMs,
+      long gap) {
     StopSignal.Builder b = StopSignal.newBuilder()
         .setSignalId(signalId(i.getRunId(), r.name()))
         .setRunId(i.getRunId())
@@ -129,10 +250,24 @@ public final class RuleEngine {
         .setAction(r.action() == Rule.Action.STOP ? SignalAction.SIGNAL_ACTION_STOP : SignalAction.SIGNAL_ACTION_WARN)
         .setIssuedTimeMs(nowMs)
         .setSourceTimeMs(i.getSourceTimeMs());
+    if (i.hasStandardError()) {
+      b.putValues("standard_error", i.getStandardError());
+    }
+    if (r.smoothing() > 1 && s.windowValues.length == r.smoothing()) {
+      b.putValues(r.series() + "/mean", s.mean());
+    }
+    if (s.stepsPerEpoch > 0) {
+      b.putValues("steps_per_epoch", s.stepsPerEpoch);
+    }
     if (s.bestStep >= 0) {
       b.putValues("best", s.best).putValues("best_step", s.bestStep);
       if (r.restoreBest()) {
         b.setRestoreStep(s.bestStep);
+        if (r.restoreAverage() != null) {
+          long d = r.restoreAverage().unit() == Span.Unit.EVALUATIONS ? (long) r.restoreAverage().amount() * gap
+              : r.restoreAverage().inSteps(s.stepsPerEpoch);
+          b.setRestoreFromStep(Math.max(0, s.bestStep - d)).setRestoreToStep(Math.min(i.getStep(), s.bestStep + d));
+        }
       }
     }
     for (Rule.Condition c : r.when()) {
@@ -142,5 +277,18 @@ public final class RuleEngine {
       }
     }
     return b.build();
+  }
+
+  private static StopSignal error(Rule r, Indicator i, String reason, long nowMs) {
+    return StopSignal.newBuilder()
+        .setSignalId(signalId(i.getRunId(), r.name()) + ERROR_SUFFIX)
+        .setRunId(i.getRunId())
+        .setStep(i.getStep())
+        .setReason(reason)
+        .setRule(r.name())
+        .setAction(SignalAction.SIGNAL_ACTION_WARN)
+        .setIssuedTimeMs(nowMs)
+        .setSourceTimeMs(i.getSourceTimeMs())
+        .build();
   }
 }

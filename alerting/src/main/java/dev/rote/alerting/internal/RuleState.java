@@ -2,14 +2,74 @@ package dev.rote.alerting.internal;
 
 /** Where one rule stands for one run. */
 final class RuleState {
+  /** Best (smoothed) value so far, or the baseline, or the worst possible value. */
   double best;
+  /** Standard error of the best value; NaN when unknown (0 is used for a baseline). */
+  double bestSe = Double.NaN;
+  /** Step to restore for the best value: its own, or the middle of its smoothing window; -1 before one. */
   long bestStep = -1;
+  /** Step of the evaluation that set the best value; patience in steps counts from it. */
+  long bestAt = -1;
   int wait;
+  /** Last step seen, evaluated or not: re-delivered or out-of-order values change nothing. */
   long lastStep = -1;
   long evaluations;
   boolean fired;
+  /** Steps of the first and the latest evaluation. */
+  long firstEvaluated = -1;
+  long lastEvaluated = -1;
+  /** The run's steps per epoch once a rule with epoch units resolved it; 0 before. */
+  long stepsPerEpoch;
+  /** The rule cannot evaluate this run (reported once): it never fires for it. */
+  boolean broken;
+  /** The last values, their standard errors and steps, oldest first, for the moving average. */
+  double[] windowValues = new double[0];
+  double[] windowSes = new double[0];
+  long[] windowSteps = new long[0];
 
   RuleState(double best) {
     this.best = best;
+  }
+
+  /** Adds a value to the window of the last {@code size} values; returns whether the window is full. */
+  boolean push(double value, double se, long step, int size) {
+    int n = windowValues.length;
+    if (n < size) {
+      windowValues = java.util.Arrays.copyOf(windowValues, n + 1);
+      windowSes = java.util.Arrays.copyOf(windowSes, n + 1);
+      windowSteps = java.util.Arrays.copyOf(windowSteps, n + 1);
+    } else {
+      System.arraycopy(windowValues, 1, windowValues, 0, n - 1);
+      System.arraycopy(windowSes, 1, windowSes, 0, n - 1);
+      System.arraycopy(windowSteps, 1, windowSteps, 0, n - 1);
+    }
+    int last = windowValues.length - 1;
+    windowValues[last] = value;
+    windowSes[last] = se;
+    windowSteps[last] = step;
+    return windowValues.length == size;
+  }
+
+  /** The mean of the window. */
+  double mean() {
+    double sum = 0;
+    for (double v : windowValues) {
+      sum += v;
+    }
+    return sum / windowValues.length;
+  }
+
+  /** Standard error of the window's mean, sqrt(Σ se²) / N, treating the values as independent; NaN if one is unknown. */
+  double meanSe() {
+    double squares = 0;
+    for (double se : windowSes) {
+      squares += se * se;
+    }
+    return Math.sqrt(squares) / windowSes.length;
+  }
+
+  /** The middle step of the window (the earlier of the two middles for an even size). */
+  long middleStep() {
+    return windowSteps[(windowSteps.length - 1) / 2];
   }
 }

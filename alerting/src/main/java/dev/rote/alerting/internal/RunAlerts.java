@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /** The alerting state of one run: each rule's progress and the latest value of each series. */
 public final class RunAlerts {
 
-  private static final int VERSION = 1;
+  /** Version 2 adds units, smoothing and errors to each rule's state; version 1 still reads. */
+  private static final int VERSION = 2;
 
   final Map<String, RuleState> rules = new TreeMap<>();
   final Map<String, Double> latest = new TreeMap<>();
@@ -25,6 +26,12 @@ public final class RunAlerts {
   public boolean fired(String rule) {
     RuleState s = rules.get(rule);
     return s != null && s.fired;
+  }
+
+  /** Whether the named rule found it cannot evaluate this run (and said so once). */
+  public boolean broken(String rule) {
+    RuleState s = rules.get(rule);
+    return s != null && s.broken;
   }
 
   byte[] toBytes() {
@@ -42,6 +49,18 @@ public final class RunAlerts {
         out.writeLong(s.lastStep);
         out.writeLong(s.evaluations);
         out.writeBoolean(s.fired);
+        out.writeDouble(s.bestSe);
+        out.writeLong(s.bestAt);
+        out.writeLong(s.firstEvaluated);
+        out.writeLong(s.lastEvaluated);
+        out.writeLong(s.stepsPerEpoch);
+        out.writeBoolean(s.broken);
+        out.writeInt(s.windowValues.length);
+        for (int i = 0; i < s.windowValues.length; i++) {
+          out.writeDouble(s.windowValues[i]);
+          out.writeDouble(s.windowSes[i]);
+          out.writeLong(s.windowSteps[i]);
+        }
       }
       out.writeInt(latest.size());
       for (var e : latest.entrySet()) {
@@ -58,7 +77,7 @@ public final class RunAlerts {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int version = in.readInt();
-      if (version != VERSION) {
+      if (version != VERSION && version != 1) {
         throw new IllegalStateException("unknown alerting state version " + version);
       }
       RunAlerts a = new RunAlerts();
@@ -71,6 +90,25 @@ public final class RunAlerts {
         s.lastStep = in.readLong();
         s.evaluations = in.readLong();
         s.fired = in.readBoolean();
+        if (version >= 2) {
+          s.bestSe = in.readDouble();
+          s.bestAt = in.readLong();
+          s.firstEvaluated = in.readLong();
+          s.lastEvaluated = in.readLong();
+          s.stepsPerEpoch = in.readLong();
+          s.broken = in.readBoolean();
+          int w = in.readInt();
+          s.windowValues = new double[w];
+          s.windowSes = new double[w];
+          s.windowSteps = new long[w];
+          for (int k = 0; k < w; k++) {
+            s.windowValues[k] = in.readDouble();
+            s.windowSes[k] = in.readDouble();
+            s.windowSteps[k] = in.readLong();
+          }
+        } else {
+          s.bestAt = s.bestStep;
+        }
         a.rules.put(name, s);
       }
       int m = in.readInt();

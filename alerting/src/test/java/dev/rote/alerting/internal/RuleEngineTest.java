@@ -2,12 +2,15 @@ package dev.rote.alerting.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rote.alerting.Delta;
 import dev.rote.alerting.EvaluationListener;
 import dev.rote.alerting.Rule;
 import dev.rote.alerting.RuleSet;
+import dev.rote.alerting.Span;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.service.RunDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,7 @@ class RuleEngineTest {
     RunAlerts state = new RunAlerts();
     List<StopSignal> out = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
-      out.addAll(engine.apply(state, value(rule.monitor(), 10L * (i + 1), values[i]), 5000));
+      out.addAll(engine.apply(state, value(rule.monitor(), 10L * (i + 1), values[i]), 5000, RunDirectory.EMPTY));
     }
     return out;
   }
@@ -82,12 +85,12 @@ class RuleEngineTest {
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(1)), List.of()),
         new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
-    assertThat(engine.apply(state, value("m", 10, 0.2), 0)).isEmpty();
-    assertThat(engine.apply(state, value("m", 20, 0.3), 0)).hasSize(1);
+    assertThat(engine.apply(state, value("m", 10, 0.2), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0, RunDirectory.EMPTY)).hasSize(1);
     // the same record again, an older one, and later ones: nothing more
-    assertThat(engine.apply(state, value("m", 20, 0.3), 0)).isEmpty();
-    assertThat(engine.apply(state, value("m", 15, 0.9), 0)).isEmpty();
-    assertThat(engine.apply(state, value("m", 30, 0.9), 0)).isEmpty();
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(state, value("m", 15, 0.9), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(state, value("m", 30, 0.9), 0, RunDirectory.EMPTY)).isEmpty();
     assertThat(state.fired("r1")).isTrue();
   }
 
@@ -169,11 +172,11 @@ class RuleEngineTest {
         List.of(new Rule.Condition("g", null, 0.5, null)));
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
-    engine.apply(state, value("g", 5, 0.4), 0);
-    assertThat(engine.apply(state, value("m", 10, 0.2), 0)).isEmpty();
-    assertThat(engine.apply(state, value("m", 20, 0.3), 0)).as("condition g > 0.5 false").isEmpty();
-    engine.apply(state, value("g", 25, 0.6), 0);
-    assertThat(engine.apply(state, value("m", 30, 0.3), 0)).singleElement().satisfies(s -> {
+    engine.apply(state, value("g", 5, 0.4), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 10, 0.2), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0, RunDirectory.EMPTY)).as("condition g > 0.5 false").isEmpty();
+    engine.apply(state, value("g", 25, 0.6), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 30, 0.3), 0, RunDirectory.EMPTY)).singleElement().satisfies(s -> {
       assertThat(s.getAction()).isEqualTo(SignalAction.SIGNAL_ACTION_WARN);
       assertThat(s.getValuesMap()).containsEntry("g", 0.6);
       assertThat(s.getRestoreStep()).isEqualTo(10);
@@ -185,12 +188,12 @@ class RuleEngineTest {
     Rule r = new Rule("l", "m", 1, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true, List.of());
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
-    engine.apply(state, value("m", 10, 0.2).toBuilder().setLayer(1).build(), 0);
-    assertThat(engine.apply(state, value("m", 20, 0.9), 0)).as("no layer").isEmpty();
-    assertThat(engine.apply(state, value("m", 30, 0.9).toBuilder().setLayer(0).build(), 0)).as("layer 0").isEmpty();
-    assertThat(engine.apply(state, value("m", 40, 0.9).toBuilder().setLayer(1).setClassLabel(3).build(), 0))
+    engine.apply(state, value("m", 10, 0.2).toBuilder().setLayer(1).build(), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 20, 0.9), 0, RunDirectory.EMPTY)).as("no layer").isEmpty();
+    assertThat(engine.apply(state, value("m", 30, 0.9).toBuilder().setLayer(0).build(), 0, RunDirectory.EMPTY)).as("layer 0").isEmpty();
+    assertThat(engine.apply(state, value("m", 40, 0.9).toBuilder().setLayer(1).setClassLabel(3).build(), 0, RunDirectory.EMPTY))
         .as("per class").isEmpty();
-    assertThat(engine.apply(state, value("m", 50, 0.9).toBuilder().setLayer(1).build(), 0)).hasSize(1);
+    assertThat(engine.apply(state, value("m", 50, 0.9).toBuilder().setLayer(1).build(), 0, RunDirectory.EMPTY)).hasSize(1);
   }
 
   @Test
@@ -198,12 +201,64 @@ class RuleEngineTest {
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(3)), List.of()),
         new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
-    engine.apply(state, value("m", 10, 0.2), 0);
-    engine.apply(state, value("m", 20, 0.3), 0);
+    engine.apply(state, value("m", 10, 0.2), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("m", 20, 0.3), 0, RunDirectory.EMPTY);
     RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
     // continuing from the copy fires at the same point as continuing from the original
-    assertThat(engine.apply(copy, value("m", 30, 0.3), 0)).isEmpty();
-    assertThat(engine.apply(copy, value("m", 40, 0.3), 0)).singleElement()
+    assertThat(engine.apply(copy, value("m", 30, 0.3), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(copy, value("m", 40, 0.3), 0, RunDirectory.EMPTY)).singleElement()
+        .satisfies(s -> assertThat(s.getRestoreStep()).isEqualTo(10));
+  }
+
+  @Test
+  void shouldRoundTripSmoothingUnitsAndErrorsThroughTheSerde() {
+    Rule smooth = Rule.of("s", "m").withPatience(Span.epochs(1)).withDeltas(Delta.se(1), Delta.ZERO)
+        .withSmoothing(2, Span.steps(5));
+    Rule broken = Rule.of("b", "x").withPatience(Span.epochs(1));
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(smooth, broken), List.of()), new EvaluationListener() {});
+    RunDirectory runs = RunDirectory.of(java.util.Map.of("r", dev.rote.contract.v1.RunMetadata.newBuilder()
+        .setRunId("r").setDataset(dev.rote.contract.v1.DatasetInfo.newBuilder().setTrainSize(40))
+        .putHyperparameters("batch_size", "1").build()));
+    RunAlerts state = new RunAlerts();
+    for (long step = 10; step <= 30; step += 10) {
+      engine.apply(state, value("m", step, 0.5 - step / 100.0).toBuilder().setStandardError(0.01).build(), 0, runs);
+    }
+    engine.apply(state, value("x", 30, 1).toBuilder().setRunId("r").build(), 0, RunDirectory.EMPTY);
+    RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
+    assertThat(copy.broken("b")).isTrue();
+    // From the copy and from the original, the same values give the same signal.
+    for (RunAlerts a : List.of(state, copy)) {
+      List<StopSignal> out = new ArrayList<>();
+      for (long step = 40; step <= 90; step += 10) {
+        out.addAll(engine.apply(a, value("m", step, 0.5).toBuilder().setStandardError(0.01).build(), 0, runs));
+      }
+      assertThat(out).singleElement().satisfies(sig -> {
+        assertThat(sig.getStep()).isEqualTo(70); // 40 steps (1 epoch) after the best window ended at 30
+        assertThat(sig.getRestoreStep()).isEqualTo(20);
+        assertThat(sig.getRestoreFromStep()).isEqualTo(15);
+        assertThat(sig.getRestoreToStep()).isEqualTo(25);
+      });
+    }
+  }
+
+  @Test
+  void shouldReadTheStateOfTheFirstVersion() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    out.writeInt(1);
+    out.writeInt(1);
+    out.writeUTF("r1");
+    out.writeDouble(0.2); // best
+    out.writeLong(10); // best step
+    out.writeInt(2); // wait
+    out.writeLong(30); // last step
+    out.writeLong(3); // evaluations
+    out.writeBoolean(false);
+    out.writeInt(0);
+    RunAlerts old = RunAlerts.serde().deserializer().deserialize("t", bytes.toByteArray());
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(3)), List.of()),
+        new EvaluationListener() {});
+    assertThat(engine.apply(old, value("m", 40, 0.3), 0, RunDirectory.EMPTY)).singleElement()
         .satisfies(s -> assertThat(s.getRestoreStep()).isEqualTo(10));
   }
 }

@@ -1,9 +1,10 @@
 package dev.rote.analyzer.internal;
 
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.ProbeNonlinearity;
 import dev.rote.contract.IndicatorNames;
 import dev.rote.analyzer.math.Gini;
-import dev.rote.analyzer.math.Nmf;
+import dev.rote.analyzer.math.StandardErrors;
 import dev.rote.contract.v1.BatchSummary;
 import dev.rote.contract.v1.ExampleColumns;
 import dev.rote.contract.v1.Indicator;
@@ -24,11 +25,9 @@ import java.util.TreeMap;
 final class Indicators {
 
   private final AnalyzerConfig config;
-  private final Nmf.Config nmf;
 
   Indicators(AnalyzerConfig config) {
     this.config = config;
-    this.nmf = new Nmf.Config(config.nmfMaxIterations(), config.nmfTolerance(), 42);
   }
 
   /** Applies one record to the run's state and returns the indicators it produces. */
@@ -53,6 +52,7 @@ final class Indicators {
 
   private void batch(RunState s, Telemetry t, List<Indicator> out) {
     long step = t.getStep();
+    s.passes.onEpochField(s.lastEpoch, t.getEpoch(), t.getRunId(), out);
     if (t.getEpoch() != s.lastEpoch) {
       if (s.lastEpoch >= 0 && t.getEpoch() > s.lastEpoch) {
         s.stepsPerEpoch = s.lastStep - s.epochStartStep + 1;
@@ -71,6 +71,7 @@ final class Indicators {
     int noisy = 0;
     int memorized = 0;
     double loss = 0;
+    double lossSquares = 0;
     if (ids) {
       long maxId = 0;
       for (int i = 0; i < n; i++) {
@@ -82,16 +83,21 @@ final class Indicators {
       int label = e.getLabel(i);
       int pred = e.getPredicted(i);
       boolean ok = label == pred;
+      double l = e.getLoss(i);
       correct += ok ? 1 : 0;
-      loss += e.getLoss(i);
+      loss += l;
+      lossSquares += l * l;
       if (e.getNoisyCount() == n && e.getNoisy(i)) {
         noisy++;
         memorized += ok ? 1 : 0;
       }
+      int previous = -1;
+      Boolean previousCorrect = null;
       if (ids) {
         int id = (int) e.getExampleId(i);
-        byte previous = s.predicted[id];
+        previous = s.predicted[id];
         if (previous >= 0) {
+          previousCorrect = s.correct[id];
           history++;
           flips += previous != pred ? 1 : 0;
           forgets += s.correct[id] && !ok ? 1 : 0;
@@ -99,8 +105,11 @@ final class Indicators {
         s.predicted[id] = (byte) pred;
         s.correct[id] = ok;
       }
+      s.passes.present(t.getRunId(), step, t.getTimeMs(), ids && previous < 0, previous >= 0, ok, l, previous, pred,
+          previousCorrect, out);
     }
-    s.steps.addLast(new RunState.StepStats(step, n, correct, loss, history, flips, forgets, noisy, memorized));
+    s.steps.addLast(new RunState.StepStats(step, n, correct, loss, lossSquares, history, flips, forgets, noisy,
+        memorized));
     if (e.getSensitivityCount() == n && n > 0) {
       long[] exampleIds = new long[n];
       int[] labels = new int[n];
@@ -121,17 +130,23 @@ final class Indicators {
     RunState.StepStats w = s.totals();
     if (w.examples() > 0) {
       double trainAccuracy = (double) w.correct() / w.examples();
-      out.add(indicator(t, IndicatorNames.TRAIN_ACCURACY, null, null, trainAccuracy));
-      out.add(indicator(t, IndicatorNames.TRAIN_LOSS, null, null, w.lossSum() / w.examples()));
+      out.add(sampled(t, IndicatorNames.TRAIN_ACCURACY, trainAccuracy, w.examples(),
+          StandardErrors.binomial(trainAccuracy, w.examples())));
+      out.add(sampled(t, IndicatorNames.TRAIN_LOSS, w.lossSum() / w.examples(), w.examples(),
+          StandardErrors.mean(w.lossSum(), w.lossSquares(), w.examples())));
       if (!Double.isNaN(s.lastEvalAccuracy)) {
         out.add(indicator(t, IndicatorNames.GENERALIZATION_GAP, null, null, trainAccuracy - s.lastEvalAccuracy));
       }
     }
     if (w.withHistory() > 0) {
-      out.add(indicator(t, IndicatorNames.PREDICTION_FLIPS, null, null, w.flips()));
-      out.add(indicator(t, IndicatorNames.PREDICTION_FLIP_RATE, null, null, (double) w.flips() / w.withHistory()));
-      out.add(indicator(t, IndicatorNames.FORGETTING_EVENTS, null, null, w.forgets()));
-      out.add(indicator(t, IndicatorNames.FORGETTING_RATE, null, null, (double) w.forgets() / w.withHistory()));
+      double flipRate = (double) w.flips() / w.withHistory();
+      double forgetRate = (double) w.forgets() / w.withHistory();
+      out.add(sampled(t, IndicatorNames.PREDICTION_FLIPS, w.flips(), w.withHistory(), Double.NaN));
+      out.add(sampled(t, IndicatorNames.PREDICTION_FLIP_RATE, flipRate, w.withHistory(),
+          StandardErrors.binomial(flipRate, w.withHistory())));
+      out.add(sampled(t, IndicatorNames.FORGETTING_EVENTS, w.forgets(), w.withHistory(), Double.NaN));
+      out.add(sampled(t, IndicatorNames.FORGETTING_RATE, forgetRate, w.withHistory(),
+          StandardErrors.binomial(forgetRate, w.withHistory())));
     }
     if (w.noisy() > 0) {
       out.add(indicator(t, IndicatorNames.NOISY_MEMORIZED_FRACTION, null, null, (double) w.noisyMemorized() / w.noisy()));
@@ -167,57 +182,22 @@ final class Indicators {
         out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_MEAN, null, label, c[0] / c[1])));
   }
 
-  /** NMF indicators of a probe record; stateless, so it runs apart from the run state. */
-  List<Indicator> probes(Telemetry t) {
+  /**
+   * NMF indicators of a probe record, its rows grouped by {@code groups} (see {@link ProbeGroups});
+   * stateless, so it runs apart from the run state.
+   */
+  List<Indicator> probes(Telemetry t, int[] groups) {
     List<Indicator> out = new ArrayList<>();
-    probes(t, out);
+    ProbeNonlinearity.Result r = ProbeNonlinearity.of(t.getProbes(), groups, config);
+    for (ProbeNonlinearity.Layer l : r.layers()) {
+      l.byGroup().forEach((group, value) ->
+          out.add(indicator(t, IndicatorNames.NMF_NONLINEARITY, l.index(), group, value)));
+      out.add(indicator(t, IndicatorNames.NMF_NONLINEARITY, l.index(), null, l.mean()));
+    }
+    if (!Double.isNaN(r.depthRatio())) {
+      out.add(indicator(t, IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO, null, null, r.depthRatio()));
+    }
     return out;
-  }
-
-  private void probes(Telemetry t, List<Indicator> out) {
-    ProbeActivations p = t.getProbes();
-    int[] ranks = config.nmfRanks();
-    double first = Double.NaN;
-    double deepest = Double.NaN;
-    int layers = 0;
-    for (LayerActivations l : p.getLayersList()) {
-      Matrix m = l.getActivations();
-      TreeMap<Integer, List<Integer>> rowsByClass = new TreeMap<>();
-      for (int r = 0; r < m.getRows(); r++) {
-        rowsByClass.computeIfAbsent(p.getLabels(r), k -> new ArrayList<>()).add(r);
-      }
-      double sum = 0;
-      int classes = 0;
-      for (var entry : rowsByClass.entrySet()) {
-        List<Integer> rows = entry.getValue();
-        if (rows.size() < 2) {
-          continue;
-        }
-        float[] a = new float[rows.size() * m.getCols()];
-        for (int r = 0; r < rows.size(); r++) {
-          int base = rows.get(r) * m.getCols();
-          for (int c = 0; c < m.getCols(); c++) {
-            a[r * m.getCols() + c] = m.getData(base + c);
-          }
-        }
-        double value = Nmf.sweep(a, rows.size(), m.getCols(), ranks, nmf).nonlinearity();
-        out.add(indicator(t, IndicatorNames.NMF_NONLINEARITY, l.getIndex(), entry.getKey(), value));
-        sum += value;
-        classes++;
-      }
-      if (classes > 0) {
-        double mean = sum / classes;
-        out.add(indicator(t, IndicatorNames.NMF_NONLINEARITY, l.getIndex(), null, mean));
-        if (layers == 0) {
-          first = mean;
-        }
-        deepest = mean;
-        layers++;
-      }
-    }
-    if (layers >= 2 && first > 0) {
-      out.add(indicator(t, IndicatorNames.NMF_NONLINEARITY_DEPTH_RATIO, null, null, deepest / first));
-    }
   }
 
   private void evaluation(RunState s, Telemetry t, List<Indicator> out) {
@@ -233,13 +213,33 @@ final class Indicators {
   }
 
   static Indicator indicator(Telemetry t, String name, Integer layer, Integer label, double value) {
-    Indicator.Builder b = Indicator.newBuilder().setRunId(t.getRunId()).setStep(t.getStep())
-        .setEpoch(t.getEpoch()).setName(name).setValue(value).setSourceTimeMs(t.getTimeMs());
+    return indicator(t.getRunId(), t.getStep(), t.getEpoch(), t.getTimeMs(), name, layer, label, value, 0, Double.NaN);
+  }
+
+  /** A run-level value of the record's step with its sample size and standard error. */
+  private static Indicator sampled(Telemetry t, String name, double value, long n, double se) {
+    return indicator(t.getRunId(), t.getStep(), t.getEpoch(), t.getTimeMs(), name, null, null, value, n, se);
+  }
+
+  /**
+   * @param n sample size, or 0 for none
+   * @param se standard error, or NaN for none
+   */
+  static Indicator indicator(String runId, long step, int epoch, long timeMs, String name, Integer layer,
+      Integer label, double value, long n, double se) {
+    Indicator.Builder b = Indicator.newBuilder().setRunId(runId).setStep(step)
+        .setEpoch(epoch).setName(name).setValue(value).setSourceTimeMs(timeMs);
     if (layer != null) {
       b.setLayer(layer);
     }
     if (label != null) {
       b.setClassLabel(label);
+    }
+    if (n > 0) {
+      b.setSampleSize(n);
+    }
+    if (Double.isFinite(se)) {
+      b.setStandardError(se);
     }
     return b.build();
   }

@@ -47,7 +47,7 @@ public final class NmfProcessor implements Processor<String, byte[], String, byt
       metrics.deadLettered("deserialization");
       return;
     }
-    List<Indicator> out = indicators.probes(t);
+    List<Indicator> out = indicators.probes(t, ProbeGroups.from(record.headers(), t.getProbes()).groups());
     for (Indicator i : out) {
       context.forward(record.withValue(i.toByteArray()), INDICATORS);
       metrics.indicator(i);

@@ -38,7 +38,7 @@ public final class RunComputation {
     }
     List<Indicator> out = new ArrayList<>(indicators.apply(state, t));
     if (nmf && t.hasProbes()) {
-      out.addAll(indicators.probes(t));
+      out.addAll(indicators.probes(t, ProbeGroups.of(t.getProbes(), state).groups()));
     }
     return out;
   }

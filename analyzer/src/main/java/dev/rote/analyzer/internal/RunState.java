@@ -16,11 +16,12 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class RunState {
 
-  private static final int FORMAT = 1;
+  /** Format 2 adds the pass state; format 1 (no passes) still reads. */
+  private static final int FORMAT = 2;
 
   /** Per summary step: counts that rolling indicators sum over the window. */
-  record StepStats(long step, int examples, int correct, double lossSum, int withHistory, int flips,
-      int forgets, int noisy, int noisyMemorized) {}
+  record StepStats(long step, int examples, int correct, double lossSum, double lossSquares, int withHistory,
+      int flips, int forgets, int noisy, int noisyMemorized) {}
 
   /** Loss sensitivities sampled at one step. */
   record Sensitivities(long step, long[] ids, int[] labels, float[] values) {}
@@ -37,6 +38,8 @@ public final class RunState {
   boolean[] correct = new boolean[0];
   final Deque<StepStats> steps = new ArrayDeque<>();
   final Deque<Sensitivities> sensitivities = new ArrayDeque<>();
+  /** The open pass and the closed passes' history, for the epoch-level indicators. */
+  Passes passes = new Passes();
 
   void ensureExamples(int maxIdInclusive) {
     if (maxIdInclusive >= predicted.length) {
@@ -71,7 +74,7 @@ public final class RunState {
       sensCount += x.ids().length;
     }
     int size = 4 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 2 * predicted.length + 4 + steps.size() * 56 + 4
-        + sensitivities.size() * 12 + sensCount * 16;
+        + sensitivities.size() * 12 + sensCount * 16 + Passes.BYTES;
     ByteBuffer out = ByteBuffer.allocate(size);
     out.putInt(FORMAT).putLong(lastStep).putInt(lastEpoch).putLong(epochStartStep).putLong(stepsPerEpoch)
         .putLong(lastEmitStep).putDouble(lastEvalAccuracy).putInt(predicted.length).put(predicted);
@@ -83,7 +86,7 @@ public final class RunState {
     for (StepStats x : steps) {
       out.putLong(x.step()).putInt(x.examples()).putInt(x.correct()).putDouble(x.lossSum())
           .putInt(x.withHistory()).putInt(x.flips()).putInt(x.forgets()).putInt(x.noisy())
-          .putInt(x.noisyMemorized()).putLong(0L);
+          .putInt(x.noisyMemorized()).putDouble(x.lossSquares());
     }
     out.putInt(sensitivities.size());
     for (Sensitivities x : sensitivities) {
@@ -96,14 +99,15 @@ public final class RunState {
       out.asFloatBuffer().put(x.values());
       out.position(out.position() + 4 * m);
     }
+    passes.write(out);
     return out.array();
   }
 
   static RunState fromBytes(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
     int format = in.getInt();
-    if (format != FORMAT) {
-      throw new IllegalStateException("run state format " + format + " is not " + FORMAT);
+    if (format != FORMAT && format != 1) {
+      throw new IllegalStateException("run state format " + format + " is neither 1 nor " + FORMAT);
     }
     RunState s = new RunState();
     s.lastStep = in.getLong();
@@ -121,9 +125,18 @@ public final class RunState {
     }
     int steps = in.getInt();
     for (int i = 0; i < steps; i++) {
-      s.steps.addLast(new StepStats(in.getLong(), in.getInt(), in.getInt(), in.getDouble(), in.getInt(),
-          in.getInt(), in.getInt(), in.getInt(), in.getInt()));
-      in.getLong();
+      long step = in.getLong();
+      int examples = in.getInt();
+      int correct = in.getInt();
+      double loss = in.getDouble();
+      int history = in.getInt();
+      int flips = in.getInt();
+      int forgets = in.getInt();
+      int noisy = in.getInt();
+      int memorized = in.getInt();
+      double squares = in.getDouble(); // format 1 wrote 0 here: no standard error for the window's loss
+      s.steps.addLast(new StepStats(step, examples, correct, loss, squares, history, flips, forgets, noisy,
+          memorized));
     }
     int sens = in.getInt();
     for (int i = 0; i < sens; i++) {
@@ -140,6 +153,9 @@ public final class RunState {
       in.position(in.position() + 4 * m);
       s.sensitivities.addLast(new Sensitivities(step, ids, labels, values));
     }
+    if (format >= 2) {
+      s.passes = Passes.read(in);
+    }
     return s;
   }
 
@@ -148,6 +164,7 @@ public final class RunState {
     int examples = 0;
     int correctCount = 0;
     double loss = 0;
+    double squares = 0;
     int history = 0;
     int flips = 0;
     int forgets = 0;
@@ -158,12 +175,13 @@ public final class RunState {
       examples += s.examples();
       correctCount += s.correct();
       loss += s.lossSum();
+      squares += s.lossSquares();
       history += s.withHistory();
       flips += s.flips();
       forgets += s.forgets();
       noisy += s.noisy();
       memorized += s.noisyMemorized();
     }
-    return new StepStats(lastStep, examples, correctCount, loss, history, flips, forgets, noisy, memorized);
+    return new StepStats(lastStep, examples, correctCount, loss, squares, history, flips, forgets, noisy, memorized);
   }
 }

@@ -86,7 +86,10 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
       live.put(record.key(), state);
       if (t.hasProbes()) {
         // NMF is costly: it runs in its own sub-topology so that it never delays batch indicators.
-        context.forward(record, PROBES);
+        // The groups of the probe rows come from this run's state, so they travel with the record.
+        Record<String, byte[]> probes = record.withHeaders(record.headers());
+        probes.headers().remove(ProbeGroups.HEADER).add(ProbeGroups.header(ProbeGroups.of(t.getProbes(), state)));
+        context.forward(probes, PROBES);
       }
       for (Indicator i : out) {
         context.forward(record.withValue(i.toByteArray()), INDICATORS);

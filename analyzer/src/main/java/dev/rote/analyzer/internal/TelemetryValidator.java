@@ -35,8 +35,9 @@ final class TelemetryValidator {
     if (!t.getRunId().equals(key)) {
       throw new Rejected("key_mismatch", "record key '" + key + "' differs from run_id '" + t.getRunId() + "'");
     }
-    if (t.getStep() < 1) {
-      throw new Rejected("bad_step", "step must be >= 1, was " + t.getStep());
+    if (t.getStep() < (t.hasProbes() ? 0 : 1)) {
+      throw new Rejected("bad_step", "step must be >= 1 (>= 0 for a probe of the untrained network), was "
+          + t.getStep());
     }
     if (t.getStep() < lastStep) {
       throw new Rejected("step_backwards", "step " + t.getStep() + " goes backwards: the run is already at step "
@@ -92,6 +93,7 @@ final class TelemetryValidator {
   private void probes(ProbeActivations p) throws Rejected {
     int rows = p.getLabelsCount();
     optionalLength("example_ids", p.getExampleIdsCount(), rows);
+    optionalLength("true_labels", p.getTrueLabelsCount(), rows);
     for (LayerActivations l : p.getLayersList()) {
       Matrix m = l.getActivations();
       long elements = (long) m.getRows() * m.getCols();

@@ -18,9 +18,27 @@ class RunStateTest {
     s.ensureExamples(9);
     s.predicted[2] = 7;
     s.correct[2] = true;
-    s.steps.add(new RunState.StepStats(41, 128, 100, 12.5, 90, 4, 2, 30, 6));
-    s.steps.add(new RunState.StepStats(42, 64, 50, 3.25, 60, 1, 0, 10, 1));
+    s.steps.add(new RunState.StepStats(41, 128, 100, 12.5, 7.75, 90, 4, 2, 30, 6));
+    s.steps.add(new RunState.StepStats(42, 64, 50, 3.25, 1.5, 60, 1, 0, 10, 1));
     s.sensitivities.add(new RunState.Sensitivities(42, new long[] {1, 9}, new int[] {3, 4}, new float[] {0.5f, 2f}));
+    Passes p = s.passes;
+    p.index = 5;
+    p.presentations = 70;
+    p.correct = 61;
+    p.lossSum = 20.5;
+    p.lossSquares = 9.25;
+    p.withHistory = 69;
+    p.flips = 8;
+    p.forgets = 3;
+    p.learned = 4;
+    p.lastStep = 42;
+    p.lastTimeMs = 1234;
+    p.repeated = true;
+    p.distinct = 300;
+    p.recentAccuracy[0] = 0.5;
+    p.recentAccuracy[2] = 0.75;
+    p.recentPresentations[1] = 299;
+    p.closed = 5;
 
     RunState r = RunState.serde().deserializer().deserialize("t", RunState.serde().serializer().serialize("t", s));
 
@@ -40,5 +58,24 @@ class RunStateTest {
     assertThat(x.ids()).containsExactly(1, 9);
     assertThat(x.labels()).containsExactly(3, 4);
     assertThat(x.values()).containsExactly(0.5f, 2f);
+    assertThat(r.passes).usingRecursiveComparison().isEqualTo(s.passes);
+  }
+
+  @Test
+  void shouldReadAStateOfTheFirstFormatWithAFreshPassHistory() {
+    RunState s = new RunState();
+    s.lastStep = 7;
+    s.steps.add(new RunState.StepStats(7, 4, 3, 2.0, 0.0, 1, 1, 0, 0, 0));
+    s.passes.index = 3;
+    byte[] current = s.toBytes();
+    // Format 1 is format 2 without the trailing pass state.
+    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(current.length - Passes.BYTES);
+    old.put(current, 0, old.capacity()).putInt(0, 1);
+
+    RunState r = RunState.fromBytes(old.array());
+
+    assertThat(r.lastStep).isEqualTo(7);
+    assertThat(r.steps).containsExactlyElementsOf(s.steps);
+    assertThat(r.passes.index).isZero();
   }
 }

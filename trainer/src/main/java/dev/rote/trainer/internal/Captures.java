@@ -23,7 +23,8 @@ public final class Captures {
   public record MatrixCapture(int index, String name, int rows, int cols, float[] data) {}
 
   /** Probe activations of one step. */
-  public record ProbeCapture(long[] ids, int[] labels, MatrixCapture[] layers) {
+  /** Probe activations; {@code trueLabels} (the examples' clean classes) may be null. */
+  public record ProbeCapture(long[] ids, int[] labels, int[] trueLabels, MatrixCapture[] layers) {
     public long sizeHint() {
       long n = 16L * ids.length;
       for (MatrixCapture m : layers) {
@@ -306,6 +307,11 @@ public final class Captures {
     }
     for (int label : p.labels()) {
       a.addLabels(label);
+    }
+    if (p.trueLabels() != null) {
+      for (int label : p.trueLabels()) {
+        a.addTrueLabels(label);
+      }
     }
     for (MatrixCapture m : p.layers()) {
       Matrix.Builder mb = Matrix.newBuilder().setRows(m.rows()).setCols(m.cols());

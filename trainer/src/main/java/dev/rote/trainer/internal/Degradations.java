@@ -1,5 +1,11 @@
 package dev.rote.trainer.internal;
 
+import static dev.rote.contract.IndicatorNames.EPOCH_FIT_PROGRESS;
+import static dev.rote.contract.IndicatorNames.EPOCH_FORGETTING_RATE;
+import static dev.rote.contract.IndicatorNames.EPOCH_LEARNED_RATE;
+import static dev.rote.contract.IndicatorNames.EPOCH_PREDICTION_FLIP_RATE;
+import static dev.rote.contract.IndicatorNames.EPOCH_TRAIN_ACCURACY;
+import static dev.rote.contract.IndicatorNames.EPOCH_TRAIN_LOSS;
 import static dev.rote.contract.IndicatorNames.FORGETTING_EVENTS;
 import static dev.rote.contract.IndicatorNames.FORGETTING_RATE;
 import static dev.rote.contract.IndicatorNames.GENERALIZATION_GAP;
@@ -37,20 +43,24 @@ public final class Degradations {
 
   /** What needs example ids that repeat across epochs. */
   public static final List<String> NEEDS_IDS = List.of(PREDICTION_FLIPS, PREDICTION_FLIP_RATE, FORGETTING_EVENTS,
-      FORGETTING_RATE, LOSS_SENSITIVITY_GINI, LOSS_SENSITIVITY_MEAN, RULE_MEMORIZATION_ONSET, RULE_FORGETTING_RISING);
+      FORGETTING_RATE, EPOCH_PREDICTION_FLIP_RATE, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE, LOSS_SENSITIVITY_GINI,
+      LOSS_SENSITIVITY_MEAN, RULE_MEMORIZATION_ONSET, RULE_FORGETTING_RISING);
   /** What needs per-example labels, predictions and losses. */
   public static final List<String> NEEDS_PER_EXAMPLE = List.of(PREDICTION_FLIPS, PREDICTION_FLIP_RATE,
-      FORGETTING_EVENTS, FORGETTING_RATE, LOSS_SENSITIVITY_GINI, LOSS_SENSITIVITY_MEAN, TRAIN_ACCURACY, TRAIN_LOSS,
-      GENERALIZATION_GAP, RULE_MEMORIZATION_ONSET, RULE_FORGETTING_RISING);
+      FORGETTING_EVENTS, FORGETTING_RATE, EPOCH_PREDICTION_FLIP_RATE, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE,
+      EPOCH_TRAIN_ACCURACY, EPOCH_TRAIN_LOSS, EPOCH_FIT_PROGRESS, LOSS_SENSITIVITY_GINI, LOSS_SENSITIVITY_MEAN,
+      TRAIN_ACCURACY, TRAIN_LOSS, GENERALIZATION_GAP, RULE_MEMORIZATION_ONSET, RULE_FORGETTING_RISING);
   /** What needs per-example loss sensitivities. */
   public static final List<String> NEEDS_SENSITIVITY = List.of(LOSS_SENSITIVITY_GINI, LOSS_SENSITIVITY_MEAN);
   /** What needs probe activations. */
   public static final List<String> NEEDS_PROBES = List.of(NMF_NONLINEARITY, NMF_NONLINEARITY_DEPTH_RATIO,
       RULE_NONLINEARITY_RISING);
-  /** What needs epoch numbers: the analyzer's window is one epoch, learned from them. */
+  /**
+   * What needs epoch numbers: the analyzer's rolling window is one epoch, learned from them. (The
+   * epoch-level indicators and the rules on them count passes by example ids without them.)
+   */
   public static final List<String> NEEDS_EPOCHS = List.of(PREDICTION_FLIP_RATE, FORGETTING_RATE,
-      LOSS_SENSITIVITY_GINI, TRAIN_ACCURACY, TRAIN_LOSS, RULE_MEMORIZATION_ONSET, RULE_FORGETTING_RISING,
-      "checkpoints:epoch_end");
+      LOSS_SENSITIVITY_GINI, TRAIN_ACCURACY, TRAIN_LOSS, "checkpoints:epoch_end");
 
   private final String runId;
   private final Map<String, Degradation> found = new LinkedHashMap<>();

@@ -67,8 +67,12 @@ public final class Probes {
         labels.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** Runs the probe set through the network in inference mode; call inside {@code scopeOutOfWorkspaces()}. */
-  public static ProbeCapture capture(NetworkView view, INDArray features, long[] ids, int[] labels) {
+  /**
+   * Runs the probe set through the network in inference mode; call inside {@code scopeOutOfWorkspaces()}.
+   *
+   * @param trueLabels the probe examples' clean classes, or null when unknown
+   */
+  public static ProbeCapture capture(NetworkView view, INDArray features, long[] ids, int[] labels, int[] trueLabels) {
     List<NetworkView.LayerRef> layers = view.probeLayers();
     List<INDArray> acts = view.probeActivations(features, layers);
     List<MatrixCapture> out = new ArrayList<>(layers.size());
@@ -79,7 +83,7 @@ public final class Probes {
         out.add(new MatrixCapture(l.index(), l.name(), (int) m.rows(), (int) m.columns(), Captures.floats(m)));
       }
     }
-    return new ProbeCapture(ids, labels, out.toArray(MatrixCapture[]::new));
+    return new ProbeCapture(ids, labels, trueLabels, out.toArray(MatrixCapture[]::new));
   }
 
   /** Examples x units, or null for activations that are neither dense nor 2-d convolutional. */

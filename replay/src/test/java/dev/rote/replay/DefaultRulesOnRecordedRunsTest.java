@@ -1,0 +1,107 @@
+package dev.rote.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.alerting.RuleEvaluator;
+import dev.rote.alerting.RuleSet;
+import dev.rote.contract.v1.DatasetInfo;
+import dev.rote.contract.v1.StopSignal;
+import dev.rote.contract.v1.Telemetry;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built-in rules themselves ({@code RuleSet.defaults()}) on real telemetry: a clean and a
+ * noisy reference run on Fashion-MNIST, recorded once (see {@code recordings/README.md} for how),
+ * backtested through the analyzer's computation and the rule engine exactly as {@code ./rote replay
+ * --recording FILE} does.
+ *
+ * <p>The noisy run's accuracy plateau is defined from its own recorded clean test accuracy (the
+ * detector never reads it): the model Rote recommends (the restore step's epoch) must be within
+ * {@value #RESTORE_POINTS} points of the run's best epoch, and the stop must come before the
+ * accuracy has fallen more than {@value #STOP_POINTS} points below that best.
+ */
+class DefaultRulesOnRecordedRunsTest {
+
+  static final double RESTORE_POINTS = 2.0;
+  static final double STOP_POINTS = 3.0;
+
+  static Recording recording(String name) throws Exception {
+    try {
+      return Recording.read(Path.of(DefaultRulesOnRecordedRunsTest.class.getResource("/recordings/" + name).toURI()));
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static List<Outcome> backtest(Recording r, List<StopSignal> errors) throws Exception {
+    ReplayJob.Request request = new ReplayJob.Request(List.of(RuleSet.defaults()), List.of("built-in rules"), true,
+        0, 0, true, false);
+    return ReplayJob.backtest(r, request, new ReplayJob.Listener() {
+      @Override
+      public void ruleErrors(String runId, String rules, List<StopSignal> e) {
+        errors.addAll(e);
+      }
+    });
+  }
+
+  /** Clean test accuracy by step: the trainer's evaluation at the end of each epoch. */
+  static TreeMap<Long, Double> accuracy(Recording r) {
+    TreeMap<Long, Double> byStep = new TreeMap<>();
+    for (Telemetry t : r.telemetry()) {
+      if (t.hasEvaluation()) {
+        byStep.put(t.getStep(), t.getEvaluation().getAccuracy());
+      }
+    }
+    return byStep;
+  }
+
+  @Test
+  void shouldNotStopTheCleanRun() throws Exception {
+    Recording clean = recording("mlp-3k-clean.rec.gz");
+    List<StopSignal> errors = new ArrayList<>();
+    Outcome o = backtest(clean, errors).get(0);
+    assertThat(errors).isEmpty();
+    assertThat(o.lastStep()).isGreaterThan(1000);
+    assertThat(o.stopStep()).as("the built-in rules stop a clean run").isNull();
+  }
+
+  @Test
+  void shouldStopTheNoisyRunInsideItsAccuracyPlateau() throws Exception {
+    Recording noisy = recording("mlp-3k-noise40.rec.gz");
+    List<StopSignal> errors = new ArrayList<>();
+    Outcome o = backtest(noisy, errors).get(0);
+    assertThat(errors).isEmpty();
+    assertThat(o.stopStep()).as("the built-in rules never stop the noisy run").isNotNull();
+    assertThat(o.stopRule()).isEqualTo("memorization_onset");
+    TreeMap<Long, Double> acc = accuracy(noisy);
+    double best = acc.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    double atRestore = Replay.accuracyAt(acc, o.restoreStep());
+    double atStop = Replay.accuracyAt(acc, o.stopStep());
+    assertThat(100 * (best - atRestore)).as("restore step %d: %.4f against the best %.4f", o.restoreStep(), atRestore,
+        best).isLessThanOrEqualTo(RESTORE_POINTS);
+    assertThat(100 * (best - atStop)).as("stop step %d: %.4f against the best %.4f", o.stopStep(), atStop, best)
+        .isLessThanOrEqualTo(STOP_POINTS);
+    // The run did memorize afterwards: by its end the accuracy had left the plateau.
+    assertThat(100 * (best - acc.lastEntry().getValue())).isGreaterThan(STOP_POINTS);
+  }
+
+  @Test
+  void shouldReportInsteadOfStoppingWhenTheMetadataLacksTheTrainingSetSize() throws Exception {
+    Recording noisy = recording("mlp-3k-noise40.rec.gz");
+    Recording unsized = new Recording(noisy.metadata().toBuilder().setDataset(DatasetInfo.newBuilder()).build(),
+        noisy.telemetry());
+    List<StopSignal> errors = new ArrayList<>();
+    Outcome o = backtest(unsized, errors).get(0);
+    assertThat(o.stopStep()).isNull();
+    assertThat(errors).isNotEmpty().allSatisfy(e -> {
+      assertThat(RuleEvaluator.isRuleError(e)).isTrue();
+      assertThat(e.getReason()).contains("lacks dataset.train_size");
+    });
+    assertThat(errors).extracting(StopSignal::getRule).contains("memorization_onset");
+  }
+}

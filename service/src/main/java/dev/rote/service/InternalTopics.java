@@ -1,0 +1,44 @@
+package dev.rote.service;
+
+import dev.rote.contract.KafkaSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the topics a service keeps for itself ({@code <application.id>-...}) before it starts. */
+public final class InternalTopics {
+
+  private InternalTopics() {}
+
+  /**
+   * Creates {@code name} unless it exists, with as many partitions as {@code like} has and the
+   * brokers' default replication.
+   *
+   * @throws IllegalStateException when it can be neither found nor created within {@code timeout}
+   */
+  public static void ensure(KafkaSettings kafka, String name, String like, Map<String, String> configs,
+      Duration timeout) throws InterruptedException {
+    try (Admin admin = Admin.create(kafka.with(Map.of()))) {
+      if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(name)) {
+        return;
+      }
+      int partitions = admin.describeTopics(List.of(like)).allTopicNames()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(like).partitions().size();
+      NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
+      admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+      }
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot create topic " + name + " within " + timeout.toSeconds() + " s", e);
+    }
+  }
+}
