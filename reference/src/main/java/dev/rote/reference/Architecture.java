@@ -37,12 +37,7 @@ public enum Architecture {
    * @throws IllegalArgumentException naming the choices
    */
   public static Architecture parse(String text) {
-    for (Architecture a : values()) {
-      if (a.cliName().equalsIgnoreCase(text == null ? "" : text.trim())) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException("model must be one of " + choices() + ", was " + text);
+    return Optimization.parseEnum(values(), Architecture::cliName, "model", text);
   }
 
   /** {@code mlp|cnn|resnet}. */
