@@ -7,7 +7,6 @@ import dev.rote.reference.cli.ModelOptions;
 import dev.rote.reference.cli.TrainerOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.trainer.RoteTelemetryListener;
-import dev.rote.trainer.SingleBackwardPass;
 import dev.rote.trainer.TelemetryConfig;
 import dev.rote.trainer.TelemetrySink;
 import dev.rote.reference.data.IdxDataset;
@@ -21,6 +20,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import dev.rote.reference.Architecture;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 import org.deeplearning4j.ui.model.storage.InMemoryStatsStorage;
@@ -37,7 +39,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
     description = "Benchmark trainer step time: plain, Rote at default sampling, Rote at full "
-        + "telemetry, DL4J StatsListener at frequency 1 and 10.")
+        + "telemetry, DL4J StatsListener at frequency 1 and 10; for the --model, or side by side for several "
+        + "(--compare-models mlp,cnn,resnet).")
 final class TrainerBench implements Callable<Integer> {
 
   @Mixin TrainerOptions trainer;
@@ -60,6 +63,11 @@ final class TrainerBench implements Callable<Integer> {
       description = "Run only these variants (and plain).")
   List<String> only;
 
+  @Option(names = "--compare-models", split = ",", paramLabel = "MODEL",
+      description = "Benchmark these models side by side in the same rounds (e.g. mlp,cnn,resnet), each against "
+          + "its own plain variant; default: the --model.")
+  List<String> compareModels;
+
   private interface Variant {
     String name();
 
@@ -74,8 +82,9 @@ final class TrainerBench implements Callable<Integer> {
     if (options.trainSize() > 0) {
       data = data.subsetTrain(options.trainSize());
     }
-    ReferenceTrainer rt = new ReferenceTrainer(options, data);
-    List<DataSet> batches = batches(data, rt, options.batchSize(), 40);
+    List<String> models = compareModels == null ? List.of(trainer.modelOptions().model) : compareModels;
+    ReferenceTrainer first = new ReferenceTrainer(options, data);
+    List<DataSet> batches = batches(data, first, options.batchSize(), 40);
     EmbeddedKafkaBroker broker = bootstrapServers == null ? EmbeddedKafkaBroker.start() : null;
     List<TelemetrySink> sinks = new ArrayList<>();
     try {
@@ -84,27 +93,45 @@ final class TrainerBench implements Callable<Integer> {
       INDArray probe = batches.get(0).getFeatures();
 
       List<Variant> variants = new ArrayList<>();
-      variants.add(plain("plain", rt.buildNetwork()));
-      variants.add(rote("rote-default", rt, TelemetryConfig.defaults("bench-default"),
-          TelemetrySink.kafka(kafka, "bench-default", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
-      variants.add(rote("rote-default-capture-only", rt, TelemetryConfig.defaults("bench-capture"),
-          new DiscardingSink(), sinks, probe));
-      TelemetryConfig full = TelemetryConfig.defaults("bench-full")
-          .withSampling(1, 1, 1, TelemetryConfig.DEFAULT_PROBE_EVERY);
-      variants.add(rote("rote-full", rt, full,
-          TelemetrySink.kafka(kafka, "bench-full", TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
-      variants.add(stats("statslistener-1", rt.buildNetwork(), 1));
-      variants.add(stats("statslistener-10", rt.buildNetwork(), 10));
-      variants.add(rote("diag-sensitivity-every-step", rt,
-          TelemetryConfig.defaults("bench-diag-s").withSampling(1, 10, 1, 100), new DiscardingSink(), sinks, probe));
-      variants.add(rote("diag-layer-stats-every-step", rt,
-          TelemetryConfig.defaults("bench-diag-l").withSampling(1, 1, 10, 100), new DiscardingSink(), sinks, probe));
-      if (only != null) {
-        variants.removeIf(v -> !v.name().equals("plain") && !only.contains(v.name()));
+      List<Integer> plainOf = new ArrayList<>();
+      List<String> networks = new ArrayList<>();
+      for (String m : models) {
+        trainer.modelOptions().model = m;
+        TrainOptions opts = trainer.toOptions();
+        ReferenceTrainer rt = new ReferenceTrainer(opts, data);
+        String prefix = models.size() == 1 ? "" : opts.model().cliName() + "/";
+        networks.add(opts.model() == Architecture.MLP ? "MLP " + Arrays.toString(opts.hidden()) : opts.model().name());
+        int base = variants.size();
+        List<Variant> mine = new ArrayList<>();
+        mine.add(plain(prefix + "plain", rt.buildNetwork()));
+        mine.add(rote(prefix + "rote-default", rt, TelemetryConfig.defaults("bench-default" + base),
+            TelemetrySink.kafka(kafka, "bench-default" + base, TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks,
+            probe));
+        mine.add(rote(prefix + "rote-default-capture-only", rt, TelemetryConfig.defaults("bench-capture" + base),
+            new DiscardingSink(), sinks, probe));
+        TelemetryConfig full = TelemetryConfig.defaults("bench-full" + base)
+            .withSampling(1, 1, 1, TelemetryConfig.DEFAULT_PROBE_EVERY);
+        mine.add(rote(prefix + "rote-full", rt, full,
+            TelemetrySink.kafka(kafka, "bench-full" + base, TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
+        mine.add(stats(prefix + "statslistener-1", rt.buildNetwork(), 1));
+        mine.add(stats(prefix + "statslistener-10", rt.buildNetwork(), 10));
+        mine.add(rote(prefix + "diag-sensitivity-every-step", rt,
+            TelemetryConfig.defaults("bench-diag-s" + base).withSampling(1, 10, 1, 100), new DiscardingSink(), sinks,
+            probe));
+        mine.add(rote(prefix + "diag-layer-stats-every-step", rt,
+            TelemetryConfig.defaults("bench-diag-l" + base).withSampling(1, 1, 10, 100), new DiscardingSink(), sinks,
+            probe));
+        if (only != null) {
+          mine.removeIf(v -> !v.name().equals(prefix + "plain") && !only.contains(v.name().substring(prefix.length())));
+        }
+        for (Variant v : mine) {
+          variants.add(v);
+          plainOf.add(base);
+        }
       }
 
       out.printf("network %s, batch %d, %d rounds x %d steps per variant (+%d warm-up rounds), "
-          + "OMP_NUM_THREADS=%s%n", Arrays.toString(options.hidden()), options.batchSize(), rounds, block,
+          + "OMP_NUM_THREADS=%s%n", String.join(", ", networks), options.batchSize(), rounds, block,
           warmup, System.getenv("OMP_NUM_THREADS"));
       double[][] ms = new double[variants.size()][rounds];
       Random order = new Random(1);
@@ -131,14 +158,14 @@ final class TrainerBench implements Callable<Integer> {
       out.println();
       out.println("| variant | median step (ms) | ratio of medians | median paired ratio |");
       out.println("|---|---|---|---|");
-      double base = Stats.median(ms[0]);
       for (int v = 0; v < variants.size(); v++) {
+        int p = plainOf.get(v);
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-          ratios[r] = ms[v][r] / ms[0][r];
+          ratios[r] = ms[v][r] / ms[p][r];
         }
         out.printf("| %s | %.2f | %.3f | %.3f |%n", variants.get(v).name(), Stats.median(ms[v]),
-            Stats.median(ms[v]) / base, Stats.median(ratios));
+            Stats.median(ms[v]) / Stats.median(ms[p]), Stats.median(ratios));
       }
       for (TelemetrySink s : sinks) {
         s.close(Duration.ofSeconds(10));
@@ -153,16 +180,25 @@ final class TrainerBench implements Callable<Integer> {
     }
   }
 
-  private static Variant plain(String name, MultiLayerNetwork net) {
+  private static Variant plain(String name, Model net) {
     return new Variant() {
       public String name() {
         return name;
       }
 
       public void step(DataSet batch, long[] ids) {
-        net.fit(batch);
+        fit(net, batch);
       }
     };
+  }
+
+  /** One step through the network's own {@code fit}: with Rote, dL/dx comes from the step's own backward pass. */
+  private static void fit(Model net, DataSet batch) {
+    if (net instanceof MultiLayerNetwork mln) {
+      mln.fit(batch);
+    } else {
+      ((ComputationGraph) net).fit(batch);
+    }
   }
 
   /** Accepts every record and builds none: isolates what the training thread itself pays. */
@@ -179,7 +215,7 @@ final class TrainerBench implements Callable<Integer> {
 
   private static Variant rote(String name, ReferenceTrainer rt, TelemetryConfig config, TelemetrySink sink,
       List<TelemetrySink> sinks, INDArray probe) {
-    MultiLayerNetwork net = rt.buildNetwork();
+    Model net = rt.buildNetwork();
     sinks.add(sink);
     RoteTelemetryListener listener = new RoteTelemetryListener(config, sink);
     long[] probeIds = new long[(int) probe.rows()];
@@ -193,16 +229,12 @@ final class TrainerBench implements Callable<Integer> {
 
       public void step(DataSet batch, long[] ids) {
         listener.beginBatch(ids, null);
-        if (SingleBackwardPass.wanted(net, listener)) {
-          SingleBackwardPass.fit(net, batch.getFeatures(), batch.getLabels(), listener);
-        } else {
-          net.fit(batch);
-        }
+        fit(net, batch);
       }
     };
   }
 
-  private static Variant stats(String name, MultiLayerNetwork net, int frequency) {
+  private static Variant stats(String name, Model net, int frequency) {
     net.addListeners(new StatsListener(new InMemoryStatsStorage(), frequency));
     return plain(name, net);
   }

@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the reference MLP on an IDX dataset, publishing telemetry to Kafka and "
-        + "obeying stop signals for its run.")
+    description = "Train a reference model (--model mlp|cnn|resnet) on an IDX dataset, publishing telemetry to "
+        + "Kafka and obeying stop signals for its run.")
 final class TrainCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;

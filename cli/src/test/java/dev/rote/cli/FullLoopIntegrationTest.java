@@ -76,7 +76,7 @@ class FullLoopIntegrationTest {
     }
     assertThat(runs.get(1).get("label_noise").asDouble()).isEqualTo(0.4);
     assertThat(runs.get(1).get("stop_step").isNull()).as("the 40%% run stops").isFalse();
-    assertThat(Files.readString(dir.resolve("RESULTS.md"))).contains("| 40% | 1 |");
-    assertThat(dir.resolve("results-plots/test-accuracy-noise-40.png")).isNotEmptyFile();
+    assertThat(Files.readString(dir.resolve("RESULTS.md"))).contains("| symmetric 40% | 1 |");
+    assertThat(dir.resolve("results-plots/default-sym40.png")).isNotEmptyFile();
   }
 }

@@ -16,16 +16,21 @@ import org.deeplearning4j.earlystopping.saver.InMemoryModelSaver;
 import org.deeplearning4j.earlystopping.scorecalc.DataSetLossCalculator;
 import org.deeplearning4j.earlystopping.termination.MaxEpochsTerminationCondition;
 import org.deeplearning4j.earlystopping.termination.ScoreImprovementEpochTerminationCondition;
+import org.deeplearning4j.earlystopping.trainer.EarlyStoppingGraphTrainer;
 import org.deeplearning4j.earlystopping.trainer.EarlyStoppingTrainer;
+import org.deeplearning4j.earlystopping.trainer.IEarlyStoppingTrainer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The baseline Rote is measured against: what a practitioner without clean validation data does.
  * A validation split is carved from the (noisy) training labels, and DL4J's
- * {@link EarlyStoppingTrainer} trains on the rest, stopping once the validation loss has not
+ * {@link EarlyStoppingTrainer} ({@link EarlyStoppingGraphTrainer} for a {@code ComputationGraph}) trains on the rest, stopping once the validation loss has not
  * improved for {@code patienceEpochs} epochs, and keeps the model of the best validation loss.
  *
- * <p>The network is the reference trainer's ({@link Networks#build}). The split is
+ * <p>The network is the reference trainer's ({@link Networks#build}), its learning-rate schedule over
+ * the baseline's own planned steps (epochs × steps per epoch of the training split). The split is
  * a shuffle of the training examples seeded with {@code options.seed()}; its last
  * {@code round(validationFraction * n)} examples, with their noisy labels, are the validation set.
  * Training uses {@code options.batchSize()} and a fresh seeded order each epoch, for at most
@@ -124,27 +129,42 @@ public final class BaselineTrainer {
    * @throws IllegalStateException when DL4J ends training on an error
    */
   public Result run(Consumer<String> progress) {
-    MultiLayerNetwork net = Networks.build(options, data.inputSize(), data.numClasses());
+    long plannedSteps = (long) options.epochs() * stepsPerEpoch();
+    Model net = Networks.build(options, ReferenceTrainer.shapeOf(data), plannedSteps);
+    if (net instanceof ComputationGraph graph) {
+      return train(graph, progress, (config, train, listener) -> new EarlyStoppingGraphTrainer(config, graph, train,
+          listener));
+    }
+    MultiLayerNetwork mln = (MultiLayerNetwork) net;
+    return train(mln, progress, (config, train, listener) -> new EarlyStoppingTrainer(config, mln, train, listener));
+  }
+
+  /** DL4J's early-stopping trainer for a kind of network: {@code EarlyStoppingTrainer} or {@code EarlyStoppingGraphTrainer}. */
+  private interface TrainerFactory<M extends Model> {
+    IEarlyStoppingTrainer<M> create(EarlyStoppingConfiguration<M> config, IndexBatches train,
+        EarlyStoppingListener<M> listener);
+  }
+
+  private <M extends Model> Result train(M net, Consumer<String> progress, TrainerFactory<M> trainer) {
     long steps = stepsPerEpoch();
     int[] noisy = labels.labels();
     IndexBatches train = new IndexBatches(data, trainSplit, noisy, options.batchSize(), options.seed());
     IndexBatches validation = new IndexBatches(data, validationSplit, noisy, EVAL_BATCH, null);
-    EarlyStoppingConfiguration<MultiLayerNetwork> config = new EarlyStoppingConfiguration.Builder<MultiLayerNetwork>()
+    EarlyStoppingConfiguration<M> config = new EarlyStoppingConfiguration.Builder<M>()
         .epochTerminationConditions(new MaxEpochsTerminationCondition(options.epochs()),
             new ScoreImprovementEpochTerminationCondition(patienceEpochs))
         .scoreCalculator(new DataSetLossCalculator(validation, true))
-        .modelSaver(new InMemoryModelSaver<>())
+        .modelSaver(new InMemoryModelSaver<M>())
         .evaluateEveryNEpochs(1)
         .build();
 
     List<double[]> curve = new ArrayList<>();
-    EarlyStoppingListener<MultiLayerNetwork> listener = new EarlyStoppingListener<>() {
+    EarlyStoppingListener<M> listener = new EarlyStoppingListener<>() {
       @Override
-      public void onStart(EarlyStoppingConfiguration<MultiLayerNetwork> c, MultiLayerNetwork model) {}
+      public void onStart(EarlyStoppingConfiguration<M> c, M model) {}
 
       @Override
-      public void onEpoch(int epoch, double validationLoss, EarlyStoppingConfiguration<MultiLayerNetwork> c,
-          MultiLayerNetwork model) {
+      public void onEpoch(int epoch, double validationLoss, EarlyStoppingConfiguration<M> c, M model) {
         TestScore test = TestScore.of(model, data);
         long step = (epoch + 1L) * steps;
         curve.add(new double[] {epoch + 1, step, test.accuracy()});
@@ -156,10 +176,10 @@ public final class BaselineTrainer {
       }
 
       @Override
-      public void onCompletion(EarlyStoppingResult<MultiLayerNetwork> result) {}
+      public void onCompletion(EarlyStoppingResult<M> result) {}
     };
 
-    EarlyStoppingResult<MultiLayerNetwork> r = new EarlyStoppingTrainer(config, net, train, listener).fit();
+    EarlyStoppingResult<M> r = trainer.create(config, train, listener).fit();
     if (r.getTerminationReason() == EarlyStoppingResult.TerminationReason.Error || curve.isEmpty()) {
       throw new IllegalStateException("baseline training failed: " + r.getTerminationDetails());
     }

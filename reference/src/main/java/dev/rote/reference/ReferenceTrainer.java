@@ -8,11 +8,11 @@ import dev.rote.reference.data.NoisyLabels;
 import dev.rote.trainer.RoteTelemetry;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 /**
- * The reference trainer behind {@code ./rote train}: an MLP on an IDX dataset with optional label
- * noise, instrumented with Rote's listener, evaluated on the clean test set after each epoch, and
+ * The reference trainer behind {@code ./rote train}: one of the reference models ({@link Architecture})
+ * on an IDX dataset with optional label noise, instrumented with Rote's listener, evaluated on the clean test set after each epoch, and
  * stopped at the next step boundary when a stop signal for its run arrives.
  *
  * <p>The parts: {@link Networks} builds the network, {@code TrainingLoop} trains it, {@code
@@ -51,12 +51,14 @@ public final class ReferenceTrainer {
    *     stop is obeyed); else NaN
    * @param fullRunTestAccuracy after a stop with {@link StopOptions#continueAfterStop()}: the clean
    *     test accuracy training to the last epoch reached; otherwise NaN
+   * @param restores the restore policies of {@link StopOptions#measured()} (and the one restored), each
+   *     with the clean test accuracy of its model; empty without a signal with a restore step
    */
   public record Result(
       RunStatus status, long steps, int epochsCompleted, double finalTestAccuracy,
       double bestTestAccuracy, long bestStep, List<double[]> testAccuracy, Optional<StopSignal> stop,
       long stopStep, double testAccuracyAtStop, long restoredStep, double testAccuracyAtRestore,
-      double fullRunTestAccuracy, double testAccuracyAtRestoreAverage) {
+      double fullRunTestAccuracy, double testAccuracyAtRestoreAverage, List<RestoreMeasure> restores) {
 
     /** Step of the last epoch evaluated before the stop (or of the last epoch), 0 if none. */
     public long curveStepBeforeStop() {
@@ -71,6 +73,19 @@ public final class ReferenceTrainer {
     }
   }
 
+  /**
+   * A restore policy measured at a stop signal.
+   *
+   * @param policy the policy's name ({@link RestorePolicy#name()})
+   * @param testAccuracy the clean test accuracy of the model it restores
+   * @param steps the steps of the checkpoints it used
+   */
+  public record RestoreMeasure(String policy, double testAccuracy, List<Long> steps) {
+    public RestoreMeasure {
+      steps = List.copyOf(steps);
+    }
+  }
+
   private final TrainOptions options;
   private final IdxDataset data;
   private final NoisyLabels labels;
@@ -81,23 +96,49 @@ public final class ReferenceTrainer {
   public ReferenceTrainer(TrainOptions options, IdxDataset data) {
     this.options = options;
     this.data = data;
+    this.labels = labelsFor(options, data);
+  }
+
+  /**
+   * The training labels {@code options} ask for: random, symmetric or asymmetric noise (class pairs from
+   * the options, else the dataset's {@link LabelNoise#defaultPairs}), or the clean labels.
+   */
+  public static NoisyLabels labelsFor(TrainOptions options, IdxDataset data) {
     int[] clean = data.trainLabels();
     if (options.randomLabels()) {
-      labels = LabelNoise.random(clean, data.numClasses(), options.noiseSeed());
-    } else if (options.labelNoise() > 0) {
-      labels = LabelNoise.symmetric(clean, data.numClasses(), options.labelNoise(), options.noiseSeed());
-    } else {
-      labels = LabelNoise.none(clean);
+      return LabelNoise.random(clean, data.numClasses(), options.noiseSeed());
     }
+    if (options.labelNoise() == 0) {
+      return LabelNoise.none(clean);
+    }
+    if (options.noiseMode() == NoisyLabels.Mode.ASYMMETRIC) {
+      int[] pairs = options.noisePairs().length > 0 ? options.noisePairs()
+          : LabelNoise.defaultPairs(data.name(), data.numClasses());
+      return LabelNoise.asymmetric(clean, data.numClasses(), options.labelNoise(), pairs, options.noiseSeed());
+    }
+    return LabelNoise.symmetric(clean, data.numClasses(), options.labelNoise(), options.noiseSeed());
+  }
+
+  /** The image shape and classes of a dataset, as {@link Networks} builds for them. */
+  public static Networks.Shape shapeOf(IdxDataset data) {
+    return new Networks.Shape(data.rows(), data.cols(), data.numClasses());
   }
 
   public NoisyLabels labels() {
     return labels;
   }
 
-  /** Builds the network of the options for the dataset, as a run starts it. */
-  public MultiLayerNetwork buildNetwork() {
-    return Networks.build(options, data.inputSize(), data.numClasses());
+  /**
+   * Builds the network of the options for the dataset, as a run starts it: a {@code MultiLayerNetwork}
+   * (MLP, CNN) or a {@code ComputationGraph} (ResNet).
+   */
+  public Model buildNetwork() {
+    return Networks.build(options, shapeOf(data), plannedSteps());
+  }
+
+  /** The steps the run plans: epochs × steps per epoch over the training set. */
+  public long plannedSteps() {
+    return (long) options.epochs() * options.stepsPerEpoch(data.trainSize());
   }
 
   /** Trains to the end or until a stop signal arrives, restoring the best checkpoint on a stop. */

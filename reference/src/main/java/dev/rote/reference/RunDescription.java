@@ -9,18 +9,21 @@ import dev.rote.reference.data.IdxDataset;
 import dev.rote.reference.data.NoisyLabels;
 import dev.rote.trainer.ModelSummaries;
 import java.util.Arrays;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 /** The {@code RunMetadata} a reference run publishes when it starts: model, data, hyperparameters, noise, probes. */
 final class RunDescription {
 
   private RunDescription() {}
 
-  static RunMetadata.Builder of(TrainOptions options, IdxDataset data, NoisyLabels labels, MultiLayerNetwork net,
+  static RunMetadata.Builder of(TrainOptions options, IdxDataset data, NoisyLabels labels, Model net,
       int[] probe) {
-    LabelNoiseMode mode = options.randomLabels() ? LabelNoiseMode.LABEL_NOISE_MODE_RANDOM
-        : options.labelNoise() > 0 ? LabelNoiseMode.LABEL_NOISE_MODE_SYMMETRIC
-        : LabelNoiseMode.LABEL_NOISE_MODE_NONE;
+    LabelNoiseMode mode = switch (labels.mode()) {
+      case RANDOM -> LabelNoiseMode.LABEL_NOISE_MODE_RANDOM;
+      case SYMMETRIC -> LabelNoiseMode.LABEL_NOISE_MODE_SYMMETRIC;
+      case ASYMMETRIC -> LabelNoiseMode.LABEL_NOISE_MODE_ASYMMETRIC;
+      case NONE -> LabelNoiseMode.LABEL_NOISE_MODE_NONE;
+    };
     ProbeSet.Builder ps = ProbeSet.newBuilder().setExamplesPerClass(options.probePerClass());
     for (int c = 0; c < data.numClasses(); c++) {
       ps.addClasses(c);
@@ -28,7 +31,7 @@ final class RunDescription {
     for (int i : probe) {
       ps.addExampleIds(i).addLabels(labels.labels()[i]);
     }
-    return RunMetadata.newBuilder()
+    RunMetadata.Builder run = RunMetadata.newBuilder()
         .setModel(ModelSummaries.of(net))
         .setDataset(DatasetInfo.newBuilder()
             .setName(data.name())
@@ -37,17 +40,24 @@ final class RunDescription {
             .setTestSize(data.testSize())
             .setNumClasses(data.numClasses())
             .setInputSize(data.inputSize()))
-        .putHyperparameters("optimizer", "adam")
+        .putHyperparameters("model", options.model().cliName())
+        .putHyperparameters("optimizer", options.optimization().optimizer().cliName())
         .putHyperparameters("learning_rate", Double.toString(options.learningRate()))
+        .putHyperparameters("lr_schedule", options.optimization().schedule().cliName())
+        .putHyperparameters("weight_decay", Double.toString(options.optimization().weightDecay()))
         .putHyperparameters("batch_size", Integer.toString(options.batchSize()))
         .putHyperparameters("epochs", Integer.toString(options.epochs()))
-        .putHyperparameters("hidden", Arrays.toString(options.hidden()))
         .putHyperparameters("seed", Long.toString(options.seed()))
         .setLabelNoise(LabelNoise.newBuilder()
             .setMode(mode)
             .setFraction(options.randomLabels() ? 1.0 : options.labelNoise())
             .setSeed(options.noiseSeed())
-            .setFlippedCount(labels.flippedCount()))
+            .setFlippedCount(labels.flippedCount())
+            .addAllPairs(Arrays.stream(labels.pairs()).boxed().toList()))
         .setProbeSet(ps);
+    if (options.model() == Architecture.MLP) {
+      run.putHyperparameters("hidden", Arrays.toString(options.hidden()));
+    }
+    return run;
   }
 }

@@ -1,6 +1,7 @@
 package dev.rote.reference;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the reference trainer does with a stop signal.
@@ -18,9 +19,12 @@ import java.nio.file.Path;
  * @param averageRadius when > 0, restore (or, when only recording, measure) the average of the
  *     checkpoints within this many steps of the signal's restore step instead of the closest one
  *     (stochastic weight averaging along the trajectory); 0 for the closest checkpoint
+ * @param measured restore policies measured on the side (their clean test accuracy, from the
+ *     checkpoints held at the signal), whatever is restored; epoch-end checkpoints are kept when
+ *     one of them needs them
  */
 public record StopOptions(boolean obey, boolean restore, int checkpointEvery, int checkpointCapacity, Path saveModel,
-    boolean continueAfterStop, int averageRadius) {
+    boolean continueAfterStop, int averageRadius, List<RestorePolicy> measured) {
 
   public static final int DEFAULT_CHECKPOINT_EVERY = 10;
   public static final int DEFAULT_CHECKPOINT_CAPACITY = 64;
@@ -35,31 +39,40 @@ public record StopOptions(boolean obey, boolean restore, int checkpointEvery, in
     if (checkpointCapacity < 1) {
       throw new IllegalArgumentException("checkpointCapacity must be >= 1, was " + checkpointCapacity);
     }
+    measured = List.copyOf(measured);
   }
 
   /** Obey and restore, checkpoints every 10 steps, at most 64 held, model not saved. */
   public static StopOptions defaults() {
-    return new StopOptions(true, true, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_CAPACITY, null, false, 0);
+    return new StopOptions(true, true, DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_CAPACITY, null, false, 0,
+        List.of());
+  }
+
+  /** The policy restored on an obeyed stop: the average within {@link #averageRadius()}, else the closest. */
+  public RestorePolicy restorePolicy() {
+    return averageRadius > 0 ? new RestorePolicy.StepAverage(averageRadius) : new RestorePolicy.Closest();
   }
 
   /** Records signals without stopping: the run goes on to its last epoch. */
   public StopOptions observeOnly() {
-    return new StopOptions(false, restore, checkpointEvery, checkpointCapacity, saveModel, false, averageRadius);
+    return new StopOptions(false, restore, checkpointEvery, checkpointCapacity, saveModel, false, averageRadius,
+        measured);
   }
 
   public StopOptions withRestore(boolean value) {
     return new StopOptions(obey, value, checkpointEvery, checkpointCapacity, saveModel, continueAfterStop,
-        averageRadius);
+        averageRadius, measured);
   }
 
   public StopOptions savingTo(Path file) {
     return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, file, continueAfterStop,
-        averageRadius);
+        averageRadius, measured);
   }
 
   /** After an obeyed stop, trains on detached from Rote to measure the full run. */
   public StopOptions continuingAfterStop() {
-    return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, saveModel, true, averageRadius);
+    return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, saveModel, true, averageRadius,
+        measured);
   }
 
   /**
@@ -67,6 +80,12 @@ public record StopOptions(boolean obey, boolean restore, int checkpointEvery, in
    * steps of the restore step, holding up to {@code capacity} checkpoints.
    */
   public StopOptions measuringAverage(int radius, int capacity) {
-    return new StopOptions(obey, restore, checkpointEvery, capacity, saveModel, continueAfterStop, radius);
+    return new StopOptions(obey, restore, checkpointEvery, capacity, saveModel, continueAfterStop, radius, measured);
+  }
+
+  /** Also measures these restore policies on a signal (see {@link ReferenceTrainer.Result#restores()}). */
+  public StopOptions measuring(List<RestorePolicy> policies) {
+    return new StopOptions(obey, restore, checkpointEvery, checkpointCapacity, saveModel, continueAfterStop,
+        averageRadius, policies);
   }
 }

@@ -1,21 +1,27 @@
 package dev.rote.reference;
 
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.reference.ReferenceTrainer.RestoreMeasure;
 import dev.rote.reference.data.IdxDataset;
 import dev.rote.trainer.Checkpoints;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.api.Model;
 
 /**
  * What the reference trainer does with a stop signal, as {@link StopOptions} say: measure the model
- * at the stop; when restoring, go back to the checkpoint closest to the signal's restore step (or to
- * the average of the checkpoints around it); save the model kept. Obeyed, the network itself is
- * restored and saved; only recorded (or when training goes on detached), a copy is measured and the
- * network is left as it is.
+ * at the stop; when restoring, go back to the model of the restore policy (the checkpoint closest to the
+ * signal's restore step, or the average of the checkpoints around it), and measure the other policies
+ * asked for on the side; save the model kept. Obeyed, the network itself is restored and saved; only
+ * recorded (or when training goes on detached), copies are measured and the network is left as it is.
  */
 final class StopPolicy {
+
+  /** Epoch-end checkpoints held for epoch averages: more than any run here has epochs. */
+  private static final int EPOCH_END_CAPACITY = 256;
 
   /**
    * @param stopStep last step trained when the signal arrived
@@ -23,9 +29,10 @@ final class StopPolicy {
    * @param restoredStep step of the checkpoint restored (or measured), or -1
    * @param accuracyAtRestore clean test accuracy of that checkpoint, or NaN
    * @param accuracyAtAverage clean test accuracy of the averaged checkpoints, or NaN
+   * @param measured every restore policy measured, the restored one included, in the order asked for
    */
   record Outcome(long stopStep, double accuracyAtStop, long restoredStep, double accuracyAtRestore,
-      double accuracyAtAverage) {
+      double accuracyAtAverage, List<RestoreMeasure> measured) {
 
     /** The clean test accuracy of the model the run keeps. */
     double accuracyKept(boolean obeyed) {
@@ -39,63 +46,83 @@ final class StopPolicy {
   private final StopOptions options;
   private final IdxDataset data;
   private final Checkpoints checkpoints;
+  private final Checkpoints epochEnds;
+  private final boolean keepEpochEnds;
 
   StopPolicy(StopOptions options, IdxDataset data) {
     this.options = options;
     this.data = data;
     this.checkpoints = options.restore() ? new Checkpoints(options.checkpointEvery(), options.checkpointCapacity())
         : null;
+    boolean epochs = options.restore()
+        && options.measured().stream().anyMatch(p -> p instanceof RestorePolicy.EpochAverage);
+    this.epochEnds = new Checkpoints(0, epochs ? EPOCH_END_CAPACITY : 1, true);
+    this.keepEpochEnds = epochs;
   }
 
   /** Called after every training step: takes a checkpoint when restoring and one is due. */
-  void afterStep(long step, MultiLayerNetwork net) {
+  void afterStep(long step, Model net) {
     if (checkpoints != null) {
       checkpoints.onStep(step, net);
     }
   }
 
-  /** Handles the run's stop signal, received after {@code step}. */
-  Outcome onSignal(MultiLayerNetwork net, StopSignal signal, long step) {
-    double atStop = TestScore.of(net, data).accuracy();
-    long restored = -1;
-    double atRestore = Double.NaN;
-    double atAverage = Double.NaN;
-    MultiLayerNetwork kept = net;
-    MultiLayerNetwork averaged = null;
-    boolean restoring = checkpoints != null && signal.hasRestoreStep();
-    if (restoring && options.averageRadius() > 0) {
-      long r = signal.getRestoreStep();
-      averaged = checkpoints.average(r - options.averageRadius(), r + options.averageRadius(), net).orElse(null);
-      atAverage = averaged == null ? Double.NaN : TestScore.of(averaged, data).accuracy();
+  /** Called at the end of every epoch, {@code step} steps into the run: an epoch-end checkpoint when needed. */
+  void afterEpoch(long step, Model net) {
+    if (keepEpochEnds) {
+      epochEnds.onEpochEnd(step, net);
     }
-    if (restoring && checkpoints.closest(signal.getRestoreStep()).isPresent()) {
-      if (options.obey() && !options.continueAfterStop()) {
-        restored = checkpoints.restore(net, signal.getRestoreStep());
-      } else {
-        restored = checkpoints.closest(signal.getRestoreStep()).getAsLong();
-        kept = checkpoints.copyAt(restored, net);
-      }
-      atRestore = TestScore.of(kept, data).accuracy();
-    }
-    if (averaged != null && options.obey()) {
-      if (options.continueAfterStop()) {
-        kept = averaged;
-      } else {
-        net.setParams(averaged.params());
-        kept = net;
-      }
-    }
-    if (options.obey() && options.saveModel() != null) {
-      save(kept);
-    }
-    return new Outcome(step, atStop, restored, atRestore, atAverage);
   }
 
-  private void save(MultiLayerNetwork net) {
-    try {
-      ModelSerializer.writeModel(net, options.saveModel().toFile(), true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the model to " + options.saveModel(), e);
+  /** Handles the run's stop signal, received after {@code step}. */
+  Outcome onSignal(Model net, StopSignal signal, long step) {
+    double atStop = TestScore.of(net, data).accuracy();
+    boolean restoring = checkpoints != null && signal.hasRestoreStep();
+    if (!restoring) {
+      if (options.obey() && options.saveModel() != null) {
+        Nets.save(net, options.saveModel());
+      }
+      return new Outcome(step, atStop, -1, Double.NaN, Double.NaN, List.of());
     }
+    long r = signal.getRestoreStep();
+    Map<String, Optional<RestorePolicy.Restored>> candidates = new LinkedHashMap<>();
+    List<RestorePolicy> policies = new ArrayList<>(options.measured());
+    RestorePolicy kept = options.restorePolicy();
+    policies.add(0, new RestorePolicy.Closest());
+    policies.add(kept);
+    List<RestoreMeasure> measured = new ArrayList<>();
+    Map<String, Double> accuracy = new LinkedHashMap<>();
+    for (RestorePolicy p : policies) {
+      if (candidates.containsKey(p.name())) {
+        continue;
+      }
+      Optional<RestorePolicy.Restored> c = p.restore(checkpoints, epochEnds, r, net);
+      candidates.put(p.name(), c);
+      c.ifPresent(x -> {
+        double acc = TestScore.of(x.model(), data).accuracy();
+        accuracy.put(p.name(), acc);
+        if (options.measured().contains(p) || p.equals(kept)) {
+          measured.add(new RestoreMeasure(p.name(), acc, x.steps()));
+        }
+      });
+    }
+    var closest = candidates.get("closest");
+    long restored = closest.map(c -> c.steps().get(0)).orElse(-1L);
+    double atRestore = accuracy.getOrDefault("closest", Double.NaN);
+    double atAverage = kept instanceof RestorePolicy.StepAverage ? accuracy.getOrDefault(kept.name(), Double.NaN)
+        : Double.NaN;
+    Model keptModel = candidates.get(kept.name()).map(RestorePolicy.Restored::model).orElse(net);
+    if (options.obey() && !options.continueAfterStop() && keptModel != net) {
+      if (kept instanceof RestorePolicy.Closest) {
+        checkpoints.restore(net, r); // parameters and updater state, as the trainer library restores
+      } else {
+        net.setParams(keptModel.params());
+      }
+      keptModel = net;
+    }
+    if (options.obey() && options.saveModel() != null) {
+      Nets.save(keptModel, options.saveModel());
+    }
+    return new Outcome(step, atStop, restored, atRestore, atAverage, measured);
   }
 }

@@ -1,7 +1,7 @@
 package dev.rote.reference;
 
 import dev.rote.reference.data.IdxDataset;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -14,8 +14,8 @@ public record TestScore(double accuracy, double loss) {
 
   private static final int CHUNK = 1000;
 
-  /** Scores {@code net} on the test set of {@code data}, {@value #CHUNK} examples at a time. */
-  public static TestScore of(MultiLayerNetwork net, IdxDataset data) {
+  /** Scores {@code net} (a MultiLayerNetwork or a ComputationGraph) on the test set of {@code data}, {@value #CHUNK} examples at a time. */
+  public static TestScore of(Model net, IdxDataset data) {
     int n = data.testSize();
     int k = data.numClasses();
     int[] y = data.testLabels();
@@ -26,7 +26,7 @@ public record TestScore(double accuracy, double loss) {
       for (int i = 0; i < idx.length; i++) {
         idx[i] = from + i;
       }
-      float[] p = net.output(Batches.features(data, false, idx), false).castTo(DataType.FLOAT).dup('c').data()
+      float[] p = Nets.output(net, Batches.features(data, false, idx)).castTo(DataType.FLOAT).dup('c').data()
           .asFloat();
       for (int i = 0; i < idx.length; i++) {
         int best = 0;

@@ -1,26 +1,34 @@
 package dev.rote.reference;
 
+import dev.rote.reference.data.NoisyLabels;
 import dev.rote.trainer.TelemetryConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Options of the reference trainer: an MLP (ReLU hidden layers, softmax output, Adam) on a
- * dataset in the MNIST IDX layout.
+ * Options of the reference trainer: one of the reference models ({@link Architecture}) with its
+ * optimization ({@link Optimization}) on a dataset in the MNIST IDX layout, with optional label noise.
  *
  * @param data dataset directory
- * @param labelNoise fraction of training labels replaced by a different class (symmetric noise)
+ * @param labelNoise fraction of training labels changed: of all labels (symmetric noise) or of each
+ *     source class (asymmetric noise)
  * @param noiseSeed seed of the noise injection
  * @param randomLabels replace every training label by a uniformly random class
  * @param trainSize use the first N training examples; 0 for all
  * @param epochs epochs to train
  * @param batchSize examples per step
- * @param hidden widths of the hidden layers
- * @param learningRate Adam learning rate
+ * @param hidden widths of the MLP's hidden layers (the other models ignore them)
+ * @param learningRate the optimizer's (initial) learning rate
  * @param seed seed of weight initialization and shuffling
  * @param probePerClass probe examples per class
  * @param telemetry run id and sampling of the published telemetry
+ * @param model the reference model
+ * @param optimization optimizer, learning-rate schedule and weight decay
+ * @param noiseMode {@link NoisyLabels.Mode#SYMMETRIC} or {@link NoisyLabels.Mode#ASYMMETRIC} (class
+ *     pairs); ignored without noise and with {@code randomLabels}
+ * @param noisePairs the asymmetric noise's class pairs as (source, target, source, target, ...), or
+ *     empty for the dataset's default ({@link dev.rote.reference.data.LabelNoise#defaultPairs})
  */
 public record TrainOptions(
     Path data,
@@ -34,7 +42,18 @@ public record TrainOptions(
     double learningRate,
     long seed,
     int probePerClass,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry,
+    Architecture model,
+    Optimization optimization,
+    NoisyLabels.Mode noiseMode,
+    int[] noisePairs) {
+
+  /** The MLP with Adam at a constant learning rate and symmetric noise: the reference trainer's first setting. */
+  public TrainOptions(Path data, double labelNoise, long noiseSeed, boolean randomLabels, int trainSize, int epochs,
+      int batchSize, int[] hidden, double learningRate, long seed, int probePerClass, TelemetryConfig telemetry) {
+    this(data, labelNoise, noiseSeed, randomLabels, trainSize, epochs, batchSize, hidden, learningRate, seed,
+        probePerClass, telemetry, Architecture.MLP, Optimization.adam(), NoisyLabels.Mode.SYMMETRIC, new int[0]);
+  }
 
   public TrainOptions {
     Objects.requireNonNull(data, "--data");
@@ -65,10 +84,30 @@ public record TrainOptions(
       throw new IllegalArgumentException("--probe-per-class must be >= 1, was " + probePerClass);
     }
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(optimization, "optimization");
+    if (noiseMode != NoisyLabels.Mode.SYMMETRIC && noiseMode != NoisyLabels.Mode.ASYMMETRIC) {
+      throw new IllegalArgumentException("--noise-mode must be symmetric or asymmetric, was " + noiseMode);
+    }
+    noisePairs = noisePairs == null ? new int[0] : noisePairs.clone();
+    if (noisePairs.length % 2 != 0) {
+      throw new IllegalArgumentException("--noise-pairs must list source:target pairs, was "
+          + Arrays.toString(noisePairs));
+    }
   }
 
   @Override
   public int[] hidden() {
     return hidden.clone();
+  }
+
+  @Override
+  public int[] noisePairs() {
+    return noisePairs.clone();
+  }
+
+  /** Steps per epoch over {@code examples} training examples: ceil(examples / batch size). */
+  public int stepsPerEpoch(int examples) {
+    return (examples + batchSize - 1) / batchSize;
   }
 }

@@ -9,12 +9,11 @@ import dev.rote.reference.data.IdxDataset;
 import dev.rote.reference.data.NoisyLabels;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.trainer.RoteTelemetryListener;
-import dev.rote.trainer.SingleBackwardPass;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -40,7 +39,7 @@ final class TrainingLoop {
   private final RoteTelemetry telemetry;
   private final StopOptions stopOptions;
   private final Progress progress;
-  private final MultiLayerNetwork net;
+  private final Model net;
   private final RoteTelemetryListener listener;
   private final StopPolicy policy;
 
@@ -63,7 +62,8 @@ final class TrainingLoop {
     this.telemetry = telemetry;
     this.stopOptions = stopOptions;
     this.progress = progress;
-    this.net = Networks.build(options, data.inputSize(), data.numClasses());
+    this.net = Networks.build(options, ReferenceTrainer.shapeOf(data),
+        (long) options.epochs() * options.stepsPerEpoch(data.trainSize()));
     this.listener = telemetry.listener();
     this.policy = new StopPolicy(stopOptions, data);
   }
@@ -111,7 +111,10 @@ final class TrainingLoop {
       lossSum += net.score();
       steps++;
     }
-    net.incrementEpochCount();
+    Nets.incrementEpochCount(net);
+    if (phase == Phase.LIVE) {
+      policy.afterEpoch(step, net);
+    }
     TestScore score = TestScore.of(net, data);
     if (Double.isNaN(best) || score.accuracy() > best) {
       best = score.accuracy();
@@ -139,7 +142,7 @@ final class TrainingLoop {
         outcome.restoredStep() >= 0 ? outcome.restoredStep() : null);
     if (stopOptions.continueAfterStop()) {
       phase = Phase.DETACHED;
-      net.setListeners(new ArrayList<>());
+      net.setListeners(new ArrayList<org.deeplearning4j.optimize.api.TrainingListener>());
     } else {
       phase = Phase.STOPPED;
     }
@@ -149,16 +152,12 @@ final class TrainingLoop {
     INDArray x = Batches.features(data, true, batch);
     INDArray y = Batches.oneHot(Batches.select(labels.labels(), batch), data.numClasses());
     if (phase == Phase.DETACHED) {
-      net.fit(x, y);
+      Nets.fit(net, x, y);
       step++;
       return;
     }
     listener.beginBatch(Batches.toLongs(batch), Batches.select(labels.flipped(), batch));
-    if (SingleBackwardPass.wanted(net, listener)) {
-      SingleBackwardPass.fit(net, x, y, listener);
-    } else {
-      net.fit(x, y);
-    }
+    Nets.fit(net, x, y); // the listener takes dL/dx from the step's own backward pass
     step = listener.lastStep();
     policy.afterStep(step, net);
   }
@@ -173,6 +172,7 @@ final class TrainingLoop {
         handled ? signal : Optional.empty(),
         handled ? outcome.stopStep() : -1, handled ? outcome.accuracyAtStop() : Double.NaN,
         handled ? outcome.restoredStep() : -1, handled ? outcome.accuracyAtRestore() : Double.NaN,
-        fullRun, handled ? outcome.accuracyAtAverage() : Double.NaN);
+        fullRun, handled ? outcome.accuracyAtAverage() : Double.NaN,
+        handled ? outcome.measured() : List.of());
   }
 }

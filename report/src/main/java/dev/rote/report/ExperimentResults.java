@@ -13,9 +13,17 @@ import java.util.Objects;
  * @param machine where it ran (CPU/GPU, cores)
  * @param date when it ran, e.g. ISO-8601
  * @param runs every training run, in the order they ran
+ * @param rulesDesignedOn the settings the stop rules under test were designed on, as the results page
+ *     states it; {@code null} or empty when not said
  */
 public record ExperimentResults(
-    String command, String settings, String machine, String date, List<ExperimentRun> runs) {
+    String command, String settings, String machine, String date, List<ExperimentRun> runs,
+    String rulesDesignedOn) {
+
+  /** Results that do not say what the rules were designed on. */
+  public ExperimentResults(String command, String settings, String machine, String date, List<ExperimentRun> runs) {
+    this(command, settings, machine, date, runs, null);
+  }
 
   public ExperimentResults {
     Objects.requireNonNull(command, "command");

@@ -31,6 +31,13 @@ import java.util.List;
  *     {@code null}
  * @param testAccAtRestoreAverage test accuracy of the average of the checkpoints around the restore
  *     step (measured, not what the trainer restores), or {@code null}
+ * @param cell the matrix cell the run belongs to, or {@code null} (results of a single setting)
+ * @param cellSettings the cell's setting in one line (model, data, optimizer, ...), or {@code null}
+ * @param noiseMode {@code none}, {@code symmetric} or {@code asymmetric}; {@code null} (older results)
+ *     reads as symmetric
+ * @param restores each restore policy measured at the stop (see {@link RestoreResult}); empty without a
+ *     stop
+ * @param minutes wall-clock minutes of the run and its baseline, or {@code null}
  */
 public record ExperimentRun(
     double labelNoise,
@@ -50,7 +57,38 @@ public record ExperimentRun(
     List<Point> testAccuracy,
     List<Point> baselineTestAccuracy,
     Double testAccAtStopStep,
-    Double testAccAtRestoreAverage) {
+    Double testAccAtRestoreAverage,
+    String cell,
+    String cellSettings,
+    String noiseMode,
+    List<RestoreResult> restores,
+    Double minutes) {
+
+  /** A run of a single setting, without cell, noise mode, restore policies or time. */
+  public ExperimentRun(double labelNoise, long seed, Long stopStep, Double testAccAtStop, Double testAccAtRestore,
+      Long restoreStep, double bestTestAcc, long bestStep, double finalTestAcc, long finalStep, String stopRule,
+      Long baselineStopStep, Double baselineTestAccAtStop, Double baselineBestTestAcc, List<Point> testAccuracy,
+      List<Point> baselineTestAccuracy, Double testAccAtStopStep, Double testAccAtRestoreAverage) {
+    this(labelNoise, seed, stopStep, testAccAtStop, testAccAtRestore, restoreStep, bestTestAcc, bestStep,
+        finalTestAcc, finalStep, stopRule, baselineStopStep, baselineTestAccAtStop, baselineBestTestAcc, testAccuracy,
+        baselineTestAccuracy, testAccAtStopStep, testAccAtRestoreAverage, null, null, null, List.of(), null);
+  }
+
+  /**
+   * One restore policy measured at Rote's stop: the clean test accuracy of the model it restores from the
+   * checkpoints held at the signal.
+   *
+   * @param policy e.g. {@code closest}, {@code average_steps_80}, {@code average_epochs_3}
+   * @param testAcc its clean test accuracy
+   * @param steps the steps of the checkpoints it used
+   */
+  public record RestoreResult(String policy, double testAcc, List<Long> steps) {
+    public RestoreResult {
+      java.util.Objects.requireNonNull(policy, "policy");
+      accuracy("restores.testAcc", testAcc);
+      steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+  }
 
   public ExperimentRun {
     if (!(labelNoise >= 0 && labelNoise <= 1)) {
@@ -71,6 +109,37 @@ public record ExperimentRun(
     accuracy("baselineBestTestAcc", baselineBestTestAcc);
     testAccuracy = RunTimeline.sortedByStep(testAccuracy, "testAccuracy");
     baselineTestAccuracy = RunTimeline.sortedByStep(baselineTestAccuracy, "baselineTestAccuracy");
+    if (noiseMode != null && !List.of("none", "symmetric", "asymmetric").contains(noiseMode)) {
+      throw new IllegalArgumentException("noiseMode must be none, symmetric or asymmetric, was " + noiseMode);
+    }
+    restores = restores == null ? List.of() : List.copyOf(restores);
+  }
+
+  /** The cell, {@code default} for results of a single setting. */
+  public String cellName() {
+    return cell == null ? "default" : cell;
+  }
+
+  /** The noise condition: {@code clean}, {@code symmetric 40%}, {@code asymmetric 40%}. */
+  public String noiseLabel() {
+    if (labelNoise == 0) {
+      return "clean";
+    }
+    return (noiseMode == null ? "symmetric" : noiseMode) + " " + dev.rote.report.internal.Format.percent(labelNoise);
+  }
+
+  /** The noise condition as a key: {@code clean}, {@code sym40}, {@code asym40} (as in plot file names). */
+  public String noiseKey() {
+    if (labelNoise == 0) {
+      return "clean";
+    }
+    return ("asymmetric".equals(noiseMode) ? "asym" : "sym") + dev.rote.report.internal.Format.percentNumber(labelNoise);
+  }
+
+  /** The accuracy of the restore policy named {@code policy}, or {@code null} when it was not measured. */
+  public Double restoreAcc(String policy) {
+    return restores.stream().filter(r -> r.policy().equals(policy)).map(RestoreResult::testAcc).findFirst()
+        .orElse(null);
   }
 
   private static void step(String name, Long value) {
@@ -79,7 +148,7 @@ public record ExperimentRun(
     }
   }
 
-  private static void accuracy(String name, Double value) {
+  static void accuracy(String name, Double value) {
     if (value != null && !(value >= 0 && value <= 1)) {
       throw new IllegalArgumentException(name + " must be in [0, 1], was " + value);
     }

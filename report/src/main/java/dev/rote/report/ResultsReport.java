@@ -1,7 +1,6 @@
 package dev.rote.report;
 
 import static dev.rote.report.internal.Format.accuracy;
-import static dev.rote.report.internal.Format.percent;
 import static dev.rote.report.internal.Format.ratio;
 import static dev.rote.report.internal.Format.step;
 
@@ -13,63 +12,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Renders {@link ExperimentResults} as a Markdown page: how they were produced, a table per run, a
- * summary per label-noise level with the acceptance verdict ({@link #targetMet}), and one PNG plot per
- * noise level linked by relative path.
+ * Renders {@link ExperimentResults} as a Markdown page: how they were produced, the verdict of every cell
+ * against the {@link Targets}, the restore policies side by side, and per cell a summary per noise
+ * condition, a row per run and a PNG plot per noise condition, linked by relative path; an overview plot
+ * of every cell heads the page.
  */
 public final class ResultsReport {
 
-  /** The label noise at which Rote must stop near the best accuracy and no worse than the baseline. */
-  public static final double NOISY_LEVEL = 0.4;
-  /** At noisy levels: accuracy at Rote's stop must reach this fraction of the run's best. */
-  public static final double NOISY_STOP_TO_BEST = 0.98;
-  /** At 0% noise: accuracy at Rote's stop, if it stops, must reach this fraction of the run's best. */
-  public static final double CLEAN_STOP_TO_BEST = 0.99;
+  /** The overview plot's file name. */
+  public static final String OVERVIEW_PNG = "overview.png";
 
-  private static final String PER_RUN_HEADER = "| noise | seed | stop step | acc at stop | acc at stop step (not restored) | restore step "
-      + "| averaged checkpoints around it "
-      + "| best acc (step) | final acc | stop / best | baseline stop step | baseline acc at stop "
-      + "| baseline stop / best | target met |\n"
-      + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n";
-  private static final String SUMMARY_HEADER = "| noise | runs | Rote stopped | mean stop / best "
-      + "| mean averaged / best | baseline stopped | mean baseline stop / best | target met |\n"
-      + "|---:|---:|---:|---:|---:|---:|---:|:---:|\n";
+  private static final String VERDICT_HEADER = "| cell | setting | runs | clean runs >= 99% of best "
+      + "| noisy runs >= 98% of best | noisy: Rote / best (mean) | noisy: baseline / best (mean) | targets met |\n"
+      + "|---|---|---:|---:|---:|---:|---:|:---:|\n";
+  private static final String SUMMARY_HEADER = "| noise | runs | Rote stopped | Rote / best (mean) "
+      + "| at stop step / best (mean) | baseline stopped early | baseline / best (mean) | runs on target | targets met |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|:---:|\n";
+  private static final String PER_RUN_HEADER = "| noise | seed | stop step | restore step | Rote kept "
+      + "| at stop step | best (step) | final | Rote / best | baseline stop step | baseline kept | baseline / best "
+      + "| on target |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n";
 
   private ResultsReport() {}
 
-  /**
-   * Whether a run meets the acceptance target for its label-noise level, or empty where the level has
-   * none (every level but 0% and {@value #NOISY_LEVEL}).
-   *
-   * <ul>
-   *   <li>Label noise 0.4: Rote stopped, {@code test_acc_at_stop >= 0.98 * best_test_acc},
-   *       and {@code test_acc_at_stop} is no lower than what the baseline delivered: its accuracy at
-   *       its stop or, where it never stopped, its final accuracy (the last point of {@code
-   *       baseline_test_accuracy}, else {@code final_test_acc} when the baseline is the same run).
-   *   <li>Label noise 0: Rote did not stop, or {@code test_acc_at_stop >= 0.99 * best_test_acc}.
-   * </ul>
-   */
+  /** Whether a run meets its part of the targets; see {@link Targets#runMet}. */
   public static Optional<Boolean> targetMet(ExperimentRun run) {
-    Double atStop = run.testAccAtStop();
-    if (run.labelNoise() == 0) {
-      return Optional.of(run.stopStep() == null
-          || atStop != null && atStop >= CLEAN_STOP_TO_BEST * run.bestTestAcc());
-    }
-    if (Math.abs(run.labelNoise() - NOISY_LEVEL) > 1e-9) {
-      return Optional.empty();
-    }
-    if (run.stopStep() == null || atStop == null) {
-      return Optional.of(false);
-    }
-    return Optional.of(atStop >= NOISY_STOP_TO_BEST * run.bestTestAcc() && atStop >= baselineDelivered(run));
+    return Targets.runMet(run);
   }
 
   /**
@@ -81,92 +58,169 @@ public final class ResultsReport {
     Path plots = plotDir.toAbsolutePath().normalize();
     Files.createDirectories(md.getParent());
     Files.createDirectories(plots);
-    Map<Double, List<ExperimentRun>> byNoise = byNoise(results.runs());
-    Map<Double, String> links = new TreeMap<>();
-    for (Map.Entry<Double, List<ExperimentRun>> e : byNoise.entrySet()) {
-      Path png = plots.resolve(ResultsPlots.fileName(e.getKey()));
-      Files.write(png, ResultsPlots.png(e.getKey(), e.getValue()));
-      links.put(e.getKey(), md.getParent().relativize(png).toString().replace('\\', '/'));
+    Map<String, String> links = new LinkedHashMap<>();
+    Map<String, List<ExperimentRun>> byCell = byCell(results.runs());
+    for (Map.Entry<String, List<ExperimentRun>> cell : byCell.entrySet()) {
+      for (List<ExperimentRun> runs : byNoise(cell.getValue()).values()) {
+        String name = ResultsPlots.fileName(cell.getKey(), runs.get(0));
+        Path png = plots.resolve(name);
+        Files.write(png, ResultsPlots.png("Clean test accuracy, " + cell.getKey() + ", " + runs.get(0).noiseLabel(),
+            runs));
+        links.put(name, md.getParent().relativize(png).toString().replace('\\', '/'));
+      }
     }
+    Path overview = plots.resolve(OVERVIEW_PNG);
+    Files.write(overview, ResultsPlots.overview(byCell));
+    links.put(OVERVIEW_PNG, md.getParent().relativize(overview).toString().replace('\\', '/'));
     Files.writeString(md, render(results, links), StandardCharsets.UTF_8);
   }
 
-  /** The page, linking the plot of each noise level at the path {@code plotLinks} gives for it. */
-  static String render(ExperimentResults results, Map<Double, String> plotLinks) {
+  /** The page, linking each plot (by file name) at the path {@code plotLinks} gives for it. */
+  static String render(ExperimentResults results, Map<String, String> plotLinks) {
     StringBuilder m = new StringBuilder();
+    String designed = results.rulesDesignedOn() == null || results.rulesDesignedOn().isBlank()
+        ? "_not stated (set `rules_designed_on` in the matrix file)_" : oneLine(results.rulesDesignedOn());
     m.append("# Rote stopping experiment\n\n")
         .append("- **Date:** ").append(oneLine(results.date())).append('\n')
         .append("- **Machine:** ").append(oneLine(results.machine())).append('\n')
-        .append("- **Settings:** ").append(oneLine(results.settings())).append("\n\n")
+        .append("- **Settings:** ").append(oneLine(results.settings())).append('\n')
+        .append("- **Rules designed on:** ").append(designed).append("\n\n")
         .append("Produced by:\n\n~~~\n").append(results.command()).append("\n~~~\n\n");
-    Map<Double, List<ExperimentRun>> byNoise = byNoise(results.runs());
-    m.append("## Per noise level\n\n").append(SUMMARY_HEADER);
-    byNoise.forEach((noise, runs) -> m.append(summaryRow(noise, runs)).append('\n'));
-    m.append("\nstop / best = test accuracy at the stop divided by the run's best test accuracy, averaged over "
-        + "the runs that stopped. The accuracy at a stop is that of the model each method leaves you with: for "
-        + "Rote the checkpoint its signal recommends (restored by the trainer by default; the model at the stop "
-        + "step itself is in the per-run table), for the baseline the model EarlyStoppingTrainer returns (its "
-        + "best validation loss). Target: at 40% label noise, Rote stops with stop / best >= 98% and no "
-        + "lower accuracy than the baseline delivers; at 0%, Rote does not stop or stops with stop / best "
-        + ">= 99%; no target at other levels.\n\n");
-    m.append("## Per run\n\n").append(PER_RUN_HEADER);
-    byNoise.values().stream().flatMap(List::stream).forEach(r -> m.append(runRow(r)).append('\n'));
-    m.append("\n## Test accuracy by step\n\n");
-    byNoise.keySet().forEach(noise -> {
-      String link = plotLinks.get(noise);
-      if (link != null) {
-        String target = link.contains(" ") ? "<" + link + ">" : link;
-        m.append("### Label noise ").append(percent(noise)).append("\n\n![Clean test accuracy at ")
-            .append(percent(noise)).append(" label noise](").append(target).append(")\n\n");
+    m.append("Every ratio has one denominator: the best epoch-end clean test accuracy of the run trained to the "
+        + "end (Rote only watches it; its stop is recorded, not obeyed), for Rote and for the baseline alike. "
+        + "\"Rote kept\" is the model Rote leaves you with: the checkpoint closest to its signal's restore step "
+        + "(the trainer's default restore), or the final model when Rote never stopped; \"at stop step\" is "
+        + "the model at the stop itself. The baseline is DL4J's early stopping on a validation split of the "
+        + "noisy training data, keeping its best validation loss. Targets: clean runs keep >= 99% of the best "
+        + "in every run; noisy runs (20-60%, symmetric and asymmetric) keep >= 98% in >= 90% of the runs and "
+        + "on average at least the baseline.\n\n");
+    Map<String, List<ExperimentRun>> byCell = byCell(results.runs());
+    m.append("## Verdicts per cell\n\n");
+    link(m, plotLinks, OVERVIEW_PNG, "Share of the best accuracy kept, per cell");
+    m.append(VERDICT_HEADER);
+    byCell.forEach((cell, runs) -> m.append(verdictRow(cell, runs)).append('\n'));
+    m.append("\n## Restore policies\n\n")
+        .append("Mean share of the run's best clean test accuracy, over the runs Rote stopped, of the model each "
+            + "restore policy gives from the checkpoints held at the signal (`closest`: the step checkpoint "
+            + "closest to the restore step; `average_steps_R`: the mean of the step checkpoints within R steps; "
+            + "`average_epochs_K`: the mean of the K epoch-end checkpoints centered on the restore step, "
+            + "batch-norm running statistics averaged with the weights), next to the model at the stop step and "
+            + "the baseline's; in parentheses the runs at >= 98% of the best.\n\n");
+    m.append(policyTable(byCell));
+    for (Map.Entry<String, List<ExperimentRun>> cell : byCell.entrySet()) {
+      List<ExperimentRun> runs = cell.getValue();
+      m.append("\n## Cell `").append(cell.getKey()).append("`\n\n");
+      if (runs.get(0).cellSettings() != null) {
+        m.append(oneLine(runs.get(0).cellSettings())).append("\n\n");
       }
-    });
+      Map<String, List<ExperimentRun>> byNoise = byNoise(runs);
+      m.append(SUMMARY_HEADER);
+      byNoise.values().forEach(r -> m.append(summaryRow(r)).append('\n'));
+      m.append('\n').append(PER_RUN_HEADER);
+      byNoise.values().stream().flatMap(List::stream).forEach(r -> m.append(runRow(r)).append('\n'));
+      m.append('\n');
+      for (List<ExperimentRun> r : byNoise.values()) {
+        link(m, plotLinks, ResultsPlots.fileName(cell.getKey(), r.get(0)),
+            "Clean test accuracy, " + cell.getKey() + ", " + r.get(0).noiseLabel());
+      }
+    }
     return m.toString();
   }
 
-  static String runRow(ExperimentRun r) {
-    return row(percent(r.labelNoise()), Long.toString(r.seed()), step(r.stopStep()), accuracy(r.testAccAtStop()),
-        accuracy(r.testAccAtStopStep()), step(r.restoreStep()), accuracy(r.testAccAtRestoreAverage()), accuracy(r.bestTestAcc()) + " (" + r.bestStep() + ")",
-        accuracy(r.finalTestAcc()), ratio(ratioOf(r.testAccAtStop(), r.bestTestAcc())),
-        step(r.baselineStopStep()), accuracy(r.baselineTestAccAtStop()),
-        ratio(ratioOf(r.baselineTestAccAtStop(), r.baselineBestTestAcc())), verdict(targetMet(r)));
+  static String verdictRow(String cell, List<ExperimentRun> runs) {
+    Targets.Verdict v = Targets.verdict(runs);
+    String settings = runs.get(0).cellSettings() == null ? Format.NONE : oneLine(runs.get(0).cellSettings())
+        .replace("|", "/");
+    return row("`" + cell + "`", settings, Integer.toString(runs.size()), count(v.cleanMet(), v.cleanRuns()),
+        count(v.noisyMet(), v.noisyRuns()), ratio(v.meanKept()), ratio(v.meanBaseline()), verdict(v.met()));
   }
 
-  static String summaryRow(double noise, List<ExperimentRun> runs) {
-    List<Double> ratios = runs.stream().map(r -> ratioOf(r.testAccAtStop(), r.bestTestAcc()))
-        .filter(Objects::nonNull).toList();
-    List<Double> averagedRatios = runs.stream().map(r -> ratioOf(r.testAccAtRestoreAverage(), r.bestTestAcc()))
-        .filter(Objects::nonNull).toList();
-    List<Double> baselineRatios = runs.stream()
-        .map(r -> ratioOf(r.baselineTestAccAtStop(), r.baselineBestTestAcc())).filter(Objects::nonNull).toList();
-    List<Boolean> verdicts = runs.stream().map(ResultsReport::targetMet).flatMap(Optional::stream).toList();
-    long met = verdicts.stream().filter(v -> v).count();
-    String target = verdicts.isEmpty() ? Format.NONE
-        : (met == verdicts.size() ? "yes" : "no") + " (" + met + "/" + verdicts.size() + ")";
+  static String summaryRow(List<ExperimentRun> runs) {
+    Targets.Verdict v = Targets.verdict(runs);
     long stopped = runs.stream().filter(r -> r.stopStep() != null).count();
     long baselineStopped = runs.stream().filter(r -> r.baselineStopStep() != null).count();
-    return row(percent(noise), Integer.toString(runs.size()), stopped + "/" + runs.size(), ratio(mean(ratios)),
-        ratio(mean(averagedRatios)), baselineStopped + "/" + runs.size(), ratio(mean(baselineRatios)), target);
+    Double kept = Targets.mean(runs.stream().map(r -> Targets.ofBest(Targets.kept(r), r)).toList());
+    Double atStop = Targets.mean(runs.stream().map(r -> Targets.ofBest(r.testAccAtStopStep(), r)).toList());
+    Double baseline = Targets.mean(runs.stream().map(r -> Targets.ofBest(Targets.baselineDelivered(r), r)).toList());
+    long met = runs.stream().filter(r -> Targets.runMet(r).orElse(false)).count();
+    boolean anyTarget = runs.stream().anyMatch(r -> Targets.runMet(r).isPresent());
+    return row(runs.get(0).noiseLabel(), Integer.toString(runs.size()), stopped + "/" + runs.size(), ratio(kept),
+        ratio(atStop), baselineStopped + "/" + runs.size(), ratio(baseline),
+        anyTarget ? met + "/" + runs.size() : Format.NONE, verdict(v.met()));
   }
 
-  private static double baselineDelivered(ExperimentRun run) {
-    if (run.baselineTestAccAtStop() != null) {
-      return run.baselineTestAccAtStop();
+  static String runRow(ExperimentRun r) {
+    return row(r.noiseLabel(), Long.toString(r.seed()), step(r.stopStep()), step(r.restoreStep()),
+        accuracy(Targets.kept(r)), accuracy(r.testAccAtStopStep()), accuracy(r.bestTestAcc()) + " (" + r.bestStep()
+            + ")", accuracy(r.finalTestAcc()), ratio(Targets.ofBest(Targets.kept(r), r)), step(r.baselineStopStep()),
+        accuracy(Targets.baselineDelivered(r)), ratio(Targets.ofBest(Targets.baselineDelivered(r), r)),
+        verdict(Targets.runMet(r)));
+  }
+
+  /** Rows per cell and noise condition with stopped runs; a column per restore policy measured anywhere. */
+  static String policyTable(Map<String, List<ExperimentRun>> byCell) {
+    Set<String> policies = new LinkedHashSet<>();
+    byCell.values().forEach(runs -> runs.forEach(r -> r.restores().forEach(p -> policies.add(p.policy()))));
+    // Results written before restore policies were recorded carry one averaged restore of their own.
+    boolean older = byCell.values().stream().flatMap(List::stream)
+        .anyMatch(r -> r.restores().isEmpty() && r.testAccAtRestoreAverage() != null);
+    StringBuilder t = new StringBuilder("| cell | noise | Rote stopped | at stop step |");
+    policies.forEach(p -> t.append(" `").append(p).append("` |"));
+    t.append(older ? " `test_acc_at_restore_average` |" : "").append(" baseline |\n|---|---|---:|---:|")
+        .append("---:|".repeat(policies.size() + (older ? 1 : 0))).append("---:|\n");
+    boolean any = false;
+    for (Map.Entry<String, List<ExperimentRun>> cell : byCell.entrySet()) {
+      for (List<ExperimentRun> runs : byNoise(cell.getValue()).values()) {
+        List<ExperimentRun> stopped = runs.stream().filter(r -> r.stopStep() != null).toList();
+        if (stopped.isEmpty()) {
+          continue;
+        }
+        any = true;
+        List<String> cells = new ArrayList<>(List.of("`" + cell.getKey() + "`", runs.get(0).noiseLabel(),
+            stopped.size() + "/" + runs.size(), policyCell(stopped, ExperimentRun::testAccAtStopStep)));
+        policies.forEach(p -> cells.add(policyCell(stopped, r -> r.restoreAcc(p))));
+        if (older) {
+          cells.add(policyCell(stopped, ExperimentRun::testAccAtRestoreAverage));
+        }
+        cells.add(policyCell(stopped, Targets::baselineDelivered));
+        t.append(row(cells.toArray(String[]::new))).append('\n');
+      }
     }
-    List<Point> curve = run.baselineTestAccuracy();
-    return curve.isEmpty() ? run.finalTestAcc() : curve.get(curve.size() - 1).value();
+    return any ? t.toString() : "No run was stopped.\n";
   }
 
-  private static Map<Double, List<ExperimentRun>> byNoise(List<ExperimentRun> runs) {
-    return runs.stream().sorted(Comparator.comparingLong(ExperimentRun::seed)).collect(
-        Collectors.groupingBy(ExperimentRun::labelNoise, TreeMap::new, Collectors.toCollection(ArrayList::new)));
+  private static String policyCell(List<ExperimentRun> runs, java.util.function.Function<ExperimentRun, Double> acc) {
+    List<Double> ratios = runs.stream().map(r -> Targets.ofBest(acc.apply(r), r)).toList();
+    long near = ratios.stream().filter(x -> x != null && x >= Targets.NOISY_TO_BEST - 1e-9).count();
+    long measured = ratios.stream().filter(x -> x != null).count();
+    return measured == 0 ? Format.NONE : ratio(Targets.mean(ratios)) + " (" + near + "/" + measured + ")";
   }
 
-  private static Double ratioOf(Double acc, Double best) {
-    return acc == null || best == null || best <= 0 ? null : acc / best;
+  private static void link(StringBuilder m, Map<String, String> links, String name, String alt) {
+    String link = links.get(name);
+    if (link != null) {
+      m.append("![").append(alt).append("](").append(link.contains(" ") ? "<" + link + ">" : link).append(")\n\n");
+    }
   }
 
-  private static Double mean(List<Double> values) {
-    return values.isEmpty() ? null : values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+  /** Runs by cell, cells in the order they first ran. */
+  static Map<String, List<ExperimentRun>> byCell(List<ExperimentRun> runs) {
+    return runs.stream().collect(Collectors.groupingBy(ExperimentRun::cellName, LinkedHashMap::new,
+        Collectors.toList()));
+  }
+
+  /** A cell's runs by noise condition (clean, then symmetric, then asymmetric, by level), seeds ascending. */
+  static Map<String, List<ExperimentRun>> byNoise(List<ExperimentRun> runs) {
+    Comparator<ExperimentRun> order = Comparator.comparing((ExperimentRun r) -> "asymmetric".equals(r.noiseMode()))
+        .thenComparingDouble(ExperimentRun::labelNoise);
+    Map<String, List<ExperimentRun>> out = new LinkedHashMap<>();
+    runs.stream().sorted(order.thenComparingLong(ExperimentRun::seed))
+        .forEach(r -> out.computeIfAbsent(r.noiseLabel(), k -> new ArrayList<>()).add(r));
+    return out;
+  }
+
+  private static String count(int met, int of) {
+    return of == 0 ? Format.NONE : met + "/" + of;
   }
 
   private static String verdict(Optional<Boolean> met) {

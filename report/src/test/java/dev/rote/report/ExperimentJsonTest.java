@@ -37,13 +37,14 @@ class ExperimentJsonTest {
     ExperimentJson.write(results(), file);
     JsonNode root = new ObjectMapper().readTree(file.toFile());
 
-    assertThat(names(root)).containsExactlyInAnyOrder("command", "settings", "machine", "date", "runs");
+    assertThat(names(root)).containsExactlyInAnyOrder("command", "settings", "machine", "date", "runs",
+        "rules_designed_on");
     assertThat(root.get("command").asText()).isEqualTo("rote reproduce --seeds 7,8");
     JsonNode run = root.get("runs").get(0);
     assertThat(names(run)).containsExactlyInAnyOrder("label_noise", "seed", "stop_step", "test_acc_at_stop",
         "test_acc_at_restore", "test_acc_at_stop_step", "test_acc_at_restore_average", "restore_step", "best_test_acc", "best_step", "final_test_acc", "final_step",
         "stop_rule", "baseline_stop_step", "baseline_test_acc_at_stop", "baseline_best_test_acc",
-        "test_accuracy", "baseline_test_accuracy");
+        "test_accuracy", "baseline_test_accuracy", "cell", "cell_settings", "noise_mode", "restores", "minutes");
     assertThat(run.get("label_noise").asDouble()).isEqualTo(0.4);
     assertThat(run.get("stop_step").asLong()).isEqualTo(812);
     assertThat(run.get("test_accuracy").get(0).get("step").asLong()).isZero();
@@ -56,6 +57,33 @@ class ExperimentJsonTest {
       assertThat(clean.get(nullable).isNull()).as(nullable).isTrue();
     }
     assertThat(clean.get("baseline_test_accuracy").isArray()).isTrue();
+  }
+
+  @Test
+  void shouldRoundTripMatrixRunsWithTheirRestorePolicies(@TempDir Path dir) throws Exception {
+    ExperimentRun run = TestRuns.inCell(TestRuns.run(0.4, 1, 812L, 0.8821, 0.9, 1500L, 0.85), "central",
+        "asymmetric", List.of(new ExperimentRun.RestoreResult("average_epochs_3", 0.9, List.of(600L, 700L, 800L))));
+    ExperimentResults results = new ExperimentResults("c", "s", "m", "d", List.of(run), "10k MLP");
+    Path file = dir.resolve("results.json");
+    ExperimentJson.write(results, file);
+    assertThat(ExperimentJson.read(file)).isEqualTo(results);
+    JsonNode restore = new ObjectMapper().readTree(file.toFile()).get("runs").get(0).get("restores").get(0);
+    assertThat(names(restore)).containsExactlyInAnyOrder("policy", "test_acc", "steps");
+    assertThat(ExperimentJson.read(file).runs().get(0).noiseKey()).isEqualTo("asym40");
+  }
+
+  @Test
+  void shouldReadResultsWrittenBeforeCellsAndRestorePolicies(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("old.json");
+    ExperimentJson.write(results(), file);
+    String old = Files.readString(file).replaceAll(",\\s*\"(cell|cell_settings|noise_mode|minutes|rules_designed_on)\" : null", "")
+        .replaceAll(",\\s*\"restores\" : \\[ \\]", "");
+    assertThat(old).doesNotContain("\"cell\"").doesNotContain("restores");
+    Files.writeString(file, old);
+    ExperimentRun read = ExperimentJson.read(file).runs().get(0);
+    assertThat(read.cellName()).isEqualTo("default");
+    assertThat(read.restores()).isEmpty();
+    assertThat(read.noiseLabel()).isEqualTo("symmetric 40%");
   }
 
   @Test

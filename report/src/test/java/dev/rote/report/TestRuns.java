@@ -15,6 +15,16 @@ final class TestRuns {
         baselineStopStep, baselineAccAtStop, best, curve(best), List.of(), accAtStop, null);
   }
 
+  /** {@code base} in a matrix cell, with a noise mode and restore policies measured at its stop. */
+  static ExperimentRun inCell(ExperimentRun base, String cell, String noiseMode,
+      List<ExperimentRun.RestoreResult> restores) {
+    return new ExperimentRun(base.labelNoise(), base.seed(), base.stopStep(), base.testAccAtStop(),
+        base.testAccAtRestore(), base.restoreStep(), base.bestTestAcc(), base.bestStep(), base.finalTestAcc(),
+        base.finalStep(), base.stopRule(), base.baselineStopStep(), base.baselineTestAccAtStop(),
+        base.baselineBestTestAcc(), base.testAccuracy(), base.baselineTestAccuracy(), base.testAccAtStopStep(),
+        base.testAccAtRestoreAverage(), cell, "setting of " + cell, noiseMode, restores, 1.5);
+  }
+
   /** Rising to {@code best} at step 700, then falling to 0.5 at step 2000 (points out of order on purpose). */
   static List<Point> curve(double best) {
     return List.of(new Point(700, best), new Point(0, 0.1), new Point(300, best - 0.05), new Point(1200, 0.7),

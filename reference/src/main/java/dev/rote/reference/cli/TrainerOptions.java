@@ -2,11 +2,12 @@ package dev.rote.reference.cli;
 
 import dev.rote.reference.StopOptions;
 import dev.rote.reference.TrainOptions;
+import dev.rote.reference.data.LabelNoise;
+import dev.rote.reference.data.NoisyLabels;
 import dev.rote.trainer.TelemetryConfig;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +20,16 @@ public final class TrainerOptions {
   @Option(names = "--label-noise", paramLabel = "FRACTION", defaultValue = "0",
       description = "Fraction of training labels replaced by a different class, uniformly (default: ${DEFAULT-VALUE}).")
   double labelNoise;
+
+  @Option(names = "--noise-mode", paramLabel = "MODE", defaultValue = "symmetric",
+      description = "symmetric: labels moved to a different class uniformly; asymmetric: each source class's labels "
+          + "moved to its partner (--noise-pairs) (default: ${DEFAULT-VALUE}).")
+  String noiseMode;
+
+  @Option(names = "--noise-pairs", paramLabel = "S:T,S:T,...",
+      description = "Class pairs of asymmetric noise, source:target (default for Fashion-MNIST "
+          + "0:6,6:0,2:4,4:2,5:7,7:5; for other data sets c:c+1 mod K).")
+  String noisePairs;
 
   @Option(names = "--noise-seed", paramLabel = "N", defaultValue = "1",
       description = "Seed of the label noise (default: ${DEFAULT-VALUE}).")
@@ -65,6 +76,11 @@ public final class TrainerOptions {
           + "instead of the closest checkpoint; 0 for the closest (default: ${DEFAULT-VALUE}).")
   int restoreAverage;
 
+  /** The data and model options (the mixin shared with {@code experiment}). */
+  public ModelOptions modelOptions() {
+    return model;
+  }
+
   /** Whether every training label is replaced by a random class. */
   public boolean randomLabels() {
     return randomLabels;
@@ -100,13 +116,16 @@ public final class TrainerOptions {
     TelemetryConfig telemetry = TelemetryConfig.defaults(runId())
         .withSampling(summaryEvery, layerStatsEvery, sensitivityEvery, probeEvery);
     return new TrainOptions(model.data, labelNoise, noiseSeed, randomLabels, model.trainSize, model.epochs,
-        model.batchSize, model.hidden, model.learningRate, seed, probePerClass, telemetry);
+        model.batchSize, model.hidden, model.learningRate(), seed, probePerClass, telemetry, model.architecture(),
+        model.optimization(), NoisyLabels.Mode.parseNoiseMode(noiseMode), LabelNoise.parsePairs(noisePairs));
   }
 
-  /** One line: data, training examples, noise, network, epochs. */
+  /** One line: data, training examples, noise, network and optimization, epochs. */
   public String describe() {
-    String noise = randomLabels ? "random labels" : "label noise " + labelNoise;
+    String noise = randomLabels ? "random labels"
+        : "label noise " + labelNoise + (labelNoise > 0 ? " " + NoisyLabels.Mode.parseNoiseMode(noiseMode).cliName()
+            : "");
     return model.data + ", " + (model.trainSize == 0 ? "all" : model.trainSize) + " training examples, " + noise
-        + ", MLP " + Arrays.toString(model.hidden) + ", " + model.epochs + " epochs";
+        + ", " + model.describeModel() + ", batch " + model.batchSize + ", " + model.epochs + " epochs";
   }
 }

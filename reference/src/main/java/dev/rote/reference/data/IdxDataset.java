@@ -100,6 +100,19 @@ public final class IdxDataset {
   }
 
   /**
+   * The same dataset measured on the first {@code n} test examples only (for quick runs).
+   *
+   * @throws DatasetException when {@code n} is not in [1, test size]
+   */
+  public IdxDataset subsetTest(int n) {
+    if (n < 1 || n > testLabels.length) {
+      throw new DatasetException("test size must be in [1, " + testLabels.length + "], was " + n);
+    }
+    return new IdxDataset(name, numClasses, rows, cols, trainPixels, trainLabels,
+        Arrays.copyOf(testPixels, n * inputSize()), Arrays.copyOf(testLabels, n));
+  }
+
+  /**
    * Writes the features of the given examples, scaled to [0, 1], into {@code out} row-major
    * ({@code indices.length x inputSize()}): pixel byte {@code b} becomes {@code (b & 0xff) / 255f}.
    *

@@ -1,0 +1,141 @@
+package dev.rote.reference;
+
+import dev.rote.trainer.Checkpoints;
+import java.util.List;
+import java.util.Optional;
+import org.deeplearning4j.nn.api.Model;
+
+/**
+ * Which model a stopped run goes back to, given the step a stop signal recommends and the checkpoints
+ * held when the signal arrived (a real trainer has no others). The experiment measures several side by
+ * side on every run; the trainer restores one.
+ *
+ * <ul>
+ *   <li>{@link Closest} ({@code closest}): the step checkpoint closest to the restore step (the trainer's
+ *       default).
+ *   <li>{@link StepAverage} ({@code average_steps_R}): the parameter mean of the step checkpoints within R
+ *       steps of it (stochastic weight averaging along the trajectory).
+ *   <li>{@link EpochAverage} ({@code average_epochs_K}): the parameter mean of the K epoch-end checkpoints
+ *       centered on the epoch end closest to it (fewer where the run has fewer on one side: before its
+ *       first epoch, or after the last epoch ended before the signal). {@code average_epochs_1} is the
+ *       closest epoch-end checkpoint itself.
+ * </ul>
+ *
+ * Averages are over DL4J's flattened parameters, which for batch normalization include the running mean
+ * and the running log10 standard deviation (DL4J's default {@code useLogStd}): an averaged batch-norm
+ * model averages its running statistics too (the standard deviations geometrically), without a new pass
+ * over the data.
+ */
+public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePolicy.StepAverage,
+    RestorePolicy.EpochAverage {
+
+  /** The name in results and on the command line, e.g. {@code average_epochs_3}. */
+  String name();
+
+  /**
+   * The model this policy restores: a copy of {@code like} with the chosen parameters, and the steps of the
+   * checkpoints it used; empty when none is held.
+   *
+   * @param steps the step checkpoints held
+   * @param epochEnds the epoch-end checkpoints held
+   */
+  Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like);
+
+  /** A restored model and the steps of the checkpoints it came from. */
+  record Restored(Model model, List<Long> steps) {}
+
+  /** The step checkpoint closest to the restore step. */
+  record Closest() implements RestorePolicy {
+    @Override
+    public String name() {
+      return "closest";
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
+      var at = steps.closest(restoreStep);
+      return at.isEmpty() ? Optional.empty()
+          : Optional.of(new Restored(steps.copyAt(at.getAsLong(), like), List.of(at.getAsLong())));
+    }
+  }
+
+  /** The mean of the step checkpoints within {@code radius} steps of the restore step. */
+  record StepAverage(int radius) implements RestorePolicy {
+    public StepAverage {
+      if (radius < 1) {
+        throw new IllegalArgumentException("the step radius of an average must be >= 1, was " + radius);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "average_steps_" + radius;
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
+      long from = restoreStep - radius;
+      long to = restoreStep + radius;
+      List<Long> used = steps.steps().stream().filter(s -> s >= from && s <= to).toList();
+      return steps.average(from, to, like).map(m -> new Restored(m, used));
+    }
+  }
+
+  /** The mean of the {@code count} epoch-end checkpoints centered on the one closest to the restore step. */
+  record EpochAverage(int count) implements RestorePolicy {
+    public EpochAverage {
+      if (count < 1 || count % 2 == 0) {
+        throw new IllegalArgumentException("an epoch average takes an odd number >= 1 of checkpoints, was " + count);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "average_epochs_" + count;
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
+      List<Long> held = epochEnds.steps();
+      var center = epochEnds.closest(restoreStep);
+      if (center.isEmpty()) {
+        return Optional.empty();
+      }
+      int i = held.indexOf(center.getAsLong());
+      int half = count / 2;
+      List<Long> used = held.subList(Math.max(0, i - half), Math.min(held.size(), i + half + 1));
+      return epochEnds.average(used.get(0), used.get(used.size() - 1), like)
+          .map(m -> new Restored(m, List.copyOf(used)));
+    }
+  }
+
+  /**
+   * The policy named {@code text}: {@code closest}, {@code average_steps_R} or {@code average_epochs_K}.
+   *
+   * @throws IllegalArgumentException naming the forms
+   */
+  static RestorePolicy parse(String text) {
+    String t = text == null ? "" : text.trim();
+    try {
+      if (t.equals("closest")) {
+        return new Closest();
+      }
+      if (t.startsWith("average_steps_")) {
+        return new StepAverage(Integer.parseInt(t.substring("average_steps_".length())));
+      }
+      if (t.startsWith("average_epochs_")) {
+        return new EpochAverage(Integer.parseInt(t.substring("average_epochs_".length())));
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("restore policy must be closest, average_steps_R (R >= 1 steps) or "
+        + "average_epochs_K (K odd), was " + text);
+  }
+
+  /** The policies the experiment measures by default: closest, steps within 80, 1, 3 and 5 epoch ends. */
+  static List<RestorePolicy> experimentDefaults() {
+    return List.of(new Closest(), new StepAverage(80), new EpochAverage(1), new EpochAverage(3),
+        new EpochAverage(5));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.rote.reference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rote.trainer.Checkpoints;
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RestorePolicyTest {
+
+  ComputationGraph net;
+  Checkpoints steps;
+  Checkpoints epochEnds;
+
+  /** Step checkpoints every 5 steps and epoch ends every 10; at step s every parameter equals s. */
+  @BeforeEach
+  void train() {
+    net = (ComputationGraph) Networks.build(NetworksTest.options(Architecture.RESNET, Optimization.Optimizer.SGD),
+        NetworksTest.SHAPE, 100);
+    steps = new Checkpoints(5, 64);
+    epochEnds = new Checkpoints(0, 64, true);
+    for (long s = 1; s <= 50; s++) {
+      net.params().assign(s);
+      steps.onStep(s, net);
+      if (s % 10 == 0) {
+        epochEnds.onEpochEnd(s, net);
+      }
+    }
+    net.params().assign(-1);
+  }
+
+  @Test
+  void shouldRestoreTheClosestStepCheckpoint() {
+    var r = new RestorePolicy.Closest().restore(steps, epochEnds, 23, net).orElseThrow();
+    assertThat(r.steps()).containsExactly(25L);
+    assertThat(r.model().params().meanNumber().doubleValue()).isEqualTo(25.0);
+    assertThat(net.params().meanNumber().doubleValue()).as("the network itself is left as it is").isEqualTo(-1.0);
+  }
+
+  @Test
+  void shouldAverageTheStepCheckpointsWithinTheRadius() {
+    var r = new RestorePolicy.StepAverage(10).restore(steps, epochEnds, 23, net).orElseThrow();
+    assertThat(r.steps()).containsExactly(15L, 20L, 25L, 30L);
+    assertThat(r.model().params().meanNumber().doubleValue()).isEqualTo(22.5);
+  }
+
+  @Test
+  void shouldAverageTheEpochEndsCenteredOnTheRestoreStepAndFewerAtTheEnd() {
+    var three = new RestorePolicy.EpochAverage(3).restore(steps, epochEnds, 24, net).orElseThrow();
+    assertThat(three.steps()).containsExactly(10L, 20L, 30L);
+    assertThat(three.model().params().meanNumber().doubleValue()).isEqualTo(20.0);
+    var five = new RestorePolicy.EpochAverage(5).restore(steps, epochEnds, 47, net).orElseThrow();
+    assertThat(five.steps()).containsExactly(30L, 40L, 50L);
+    var one = new RestorePolicy.EpochAverage(1).restore(steps, epochEnds, 36, net).orElseThrow();
+    assertThat(one.steps()).containsExactly(40L);
+  }
+
+  @Test
+  void shouldAverageBatchNormRunningStatisticsWithTheWeights() {
+    var r = new RestorePolicy.EpochAverage(3).restore(steps, epochEnds, 24, net).orElseThrow();
+    ComputationGraph averaged = (ComputationGraph) r.model();
+    assertThat(averaged.paramTable().keySet()).contains("stem_bn_mean");
+    assertThat(averaged.getParam("stem_bn_mean").meanNumber().doubleValue()).isEqualTo(20.0);
+    assertThat(averaged.getParam("block2_bn1_mean").meanNumber().doubleValue()).isEqualTo(20.0);
+  }
+
+  @Test
+  void shouldRestoreNothingWithoutCheckpoints() {
+    Checkpoints none = new Checkpoints(0, 1, true);
+    assertThat(new RestorePolicy.EpochAverage(3).restore(steps, none, 24, net)).isEmpty();
+    assertThat(new RestorePolicy.Closest().restore(new Checkpoints(5, 1), none, 24, net)).isEmpty();
+  }
+
+  @Test
+  void shouldParseTheNamesItWrites() {
+    for (RestorePolicy p : RestorePolicy.experimentDefaults()) {
+      assertThat(RestorePolicy.parse(p.name())).isEqualTo(p);
+    }
+    assertThat(RestorePolicy.experimentDefaults().stream().map(RestorePolicy::name)).containsExactly("closest",
+        "average_steps_80", "average_epochs_1", "average_epochs_3", "average_epochs_5");
+    assertThatThrownBy(() -> RestorePolicy.parse("average_epochs_4"))
+        .hasMessage("an epoch average takes an odd number >= 1 of checkpoints, was 4");
+    assertThatThrownBy(() -> RestorePolicy.parse("best"))
+        .hasMessage("restore policy must be closest, average_steps_R (R >= 1 steps) or average_epochs_K (K odd), was best");
+    assertThat(List.of(new RestorePolicy.StepAverage(3))).doesNotContain(new RestorePolicy.StepAverage(4));
+  }
+}
