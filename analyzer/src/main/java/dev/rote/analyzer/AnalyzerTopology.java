@@ -1,6 +1,9 @@
 package dev.rote.analyzer;
 
 import dev.rote.analyzer.internal.NmfProcessor;
+import dev.rote.analyzer.internal.SuspectRunsProcessor;
+import dev.rote.analyzer.internal.SuspectsProcessor;
+import dev.rote.analyzer.internal.Suspects;
 import dev.rote.analyzer.internal.TelemetryProcessor;
 import dev.rote.contract.Topics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,6 +26,13 @@ import org.apache.kafka.streams.state.Stores;
  *       topology ({@link #buildNmf}) computes their indicators.
  *   <li>State: store {@code run-state} (one entry per run, changelogged), so the output depends
  *       only on each run's telemetry in order: the same telemetry in gives the same indicators out.
+ *   <li>Suspect labels (unless {@link AnalyzerConfig#suspectsTop()} is 0): valid batch records go on
+ *       to the processor {@code suspects}, which keeps per-example statistics in the changelogged
+ *       stores {@code example-stats} (key: run id and chunk of 16 example ids) and
+ *       {@code suspect-runs} (key: run id), and publishes each run's ranking once per epoch to
+ *       {@code rote.suspects} (key run id, value {@code rote.v1.SuspectRanking}). It also reads
+ *       {@code rote.runs} (key run id, value {@code rote.v1.RunMetadata}; co-partitioned with
+ *       {@code rote.telemetry}) for each run's declared training-set size and its end.
  * </ul>
  */
 public final class AnalyzerTopology {
@@ -44,8 +54,13 @@ public final class AnalyzerTopology {
         .withCachingEnabled(), PROCESSOR);
     topology.addSink(TelemetryProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
+    boolean suspects = config.suspectsTop() > 0;
+    if (suspects) {
+      Suspects.addTo(topology, config, metrics, PROCESSOR);
+    }
     topology.addSink(TelemetryProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
-        new ByteArraySerializer(), PROCESSOR);
+        new ByteArraySerializer(), suspects ? new String[] {PROCESSOR, SuspectsProcessor.NAME, SuspectRunsProcessor.NAME}
+            : new String[] {PROCESSOR});
     topology.addSink(TelemetryProcessor.PROBES, probesTopic(config), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
     return topology;

@@ -60,6 +60,7 @@ final class TelemetryValidator {
     optionalLength("example_id", e.getExampleIdCount(), n);
     optionalLength("sensitivity", e.getSensitivityCount(), n);
     optionalLength("noisy", e.getNoisyCount(), n);
+    optionalLength("margin", e.getMarginCount(), n);
     if (e.getSensitivityCount() > 0 && e.getExampleIdCount() == 0) {
       throw new Rejected("shape_mismatch", "sensitivities need example ids");
     }
@@ -74,6 +75,9 @@ final class TelemetryValidator {
       if (id < 0 || id > config.maxExampleId()) {
         throw new Rejected("out_of_range", "example id " + id + " outside [0, " + config.maxExampleId() + "]");
       }
+    }
+    for (int i = 0; i < e.getMarginCount(); i++) {
+      finite("margin[" + i + "]", e.getMargin(i));
     }
     for (int i = 0; i < e.getSensitivityCount(); i++) {
       float s = e.getSensitivity(i);
