@@ -28,8 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  *       only on each run's telemetry in order: the same telemetry in gives the same indicators out.
  *   <li>Suspect labels (unless {@link AnalyzerConfig#suspectsTop()} is 0): valid batch records go on
  *       to the processor {@code suspects}, which keeps per-example statistics in the changelogged
- *       stores {@code example-stats} (key: run id and chunk of 16 example ids) and
- *       {@code suspect-runs} (key: run id), and publishes each run's ranking once per epoch to
+ *       stores {@code example-stats} (key: run id and chunk of 64 example ids), {@code suspect-pending}
+ *       (key: run id and number; batches not yet folded into the statistics) and {@code suspect-runs}
+ *       (key: run id), and publishes each run's ranking once per epoch to
  *       {@code rote.suspects} (key run id, value {@code rote.v1.SuspectRanking}). It also reads
  *       {@code rote.runs} (key run id, value {@code rote.v1.RunMetadata}; co-partitioned with
  *       {@code rote.telemetry}) for each run's declared training-set size and its end.

@@ -193,17 +193,23 @@ class SuspectsTopologyTest {
   @Test
   void shouldForgetARunAfterATombstoneOnItsMetadata() {
     start(AnalyzerConfig.defaults());
-    SyntheticRun run = new SyntheticRun("r6", 64, 16, 2, 99, 6);
+    SyntheticRun run = new SyntheticRun("r6", 200, 20, 2, 99, 6);
     run.telemetry().forEach(this::send);
+    new SyntheticRun("other", 100, 20, 2, 99, 6).telemetry().forEach(this::send);
     var chunks = driver.<Object, Object>getKeyValueStore("example-stats");
+    var pending = driver.<Object, Object>getKeyValueStore("suspect-pending");
     var runState = driver.<String, Object>getKeyValueStore("suspect-runs");
-    assertThat(count(chunks)).isEqualTo(64 / 16);
+    // ids 0..199 in chunks of 64, folded at the first batch of epoch 1; the 9 batches after it still pending
+    assertThat(count(chunks)).isEqualTo(4 + 2);
+    assertThat(count(pending)).isEqualTo(9 + 4);
     assertThat(runState.get("r6")).isNotNull();
 
     sendRun("r6", null);
 
-    assertThat(count(chunks)).isZero();
+    assertThat(count(chunks)).as("the other run's chunks").isEqualTo(2);
+    assertThat(count(pending)).as("the other run's pending batches").isEqualTo(4);
     assertThat(runState.get("r6")).isNull();
+    assertThat(runState.get("other")).isNotNull();
     assertThat(dead.isEmpty()).isTrue();
   }
 
@@ -212,7 +218,7 @@ class SuspectsTopologyTest {
     start(AnalyzerConfig.defaults().withSuspectsTop(0));
     new SyntheticRun("r7", 20, 5, 3, 99, 7).telemetry().forEach(this::send);
     assertThat(suspects.isEmpty()).isTrue();
-    assertThat(driver.getAllStateStores()).doesNotContainKeys("example-stats", "suspect-runs");
+    assertThat(driver.getAllStateStores()).doesNotContainKeys("example-stats", "suspect-pending", "suspect-runs");
   }
 
   private static long count(org.apache.kafka.streams.state.KeyValueStore<Object, Object> store) {

@@ -15,8 +15,8 @@ final class DeadLetterSink {
 
   private DeadLetterSink() {}
 
-  static <K, V> void forward(ProcessorContext<K, V> context, Record<K, V> record, String reason, String message,
-      AnalyzerMetrics metrics, Logger log) {
+  static <K> void forward(ProcessorContext<K, ? super byte[]> context, Record<K, byte[]> record, String reason,
+      String message, AnalyzerMetrics metrics, Logger log) {
     var m = context.recordMetadata();
     String where = m.map(x -> x.topic() + "/" + x.partition() + "@" + x.offset()).orElse("unknown");
     log.warn("dead-lettering record {} (key {}): {}", where, record.key(), message);

@@ -3,10 +3,10 @@ package dev.rote.analyzer.internal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -15,25 +15,22 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The suspect ranking's state in Kafka Streams: the {@code example-stats} store (key: run id and
- * chunk number, value: an {@link ExampleStats} chunk of {@link ExampleStats#SIZE} example ids) and
- * the {@code suspect-runs} store (key: run id, value: {@link SuspectRun}). Both are changelogged;
- * a batch rewrites only the chunks its examples fall in. {@link #drop} forgets a run in one call.
- *
- * <p>A bounded read-through copy of recently used chunks saves deserializing them on every record;
- * every change is still written to the stores, and the copy is dropped whenever the task is
- * (re)initialized, so a restored store is never shadowed.
+ * The suspect ranking's state in Kafka Streams, in three changelogged stores keyed by run:
+ * {@code example-stats} (key: run id and chunk number; value: an {@link ExampleStats} chunk of
+ * {@link ExampleStats#SIZE} example ids), {@code suspect-pending} (key: run id and pending batch
+ * number; value: a {@link PendingBatch}) and {@code suspect-runs} (key: run id; value:
+ * {@link SuspectRun}). A batch costs one write to {@code suspect-pending}; the chunks are rewritten
+ * when the pending batches are folded in, about once per epoch. {@link #drop} forgets a run in one
+ * call.
  */
 final class ExampleStatsStore {
 
   static final String CHUNKS = "example-stats";
+  static final String PENDING = "suspect-pending";
   static final String RUNS = "suspect-runs";
 
-  /** Chunks kept deserialized: 16,384 × 16 examples, about 13 MB. */
-  private static final int LIVE_CHUNKS = 16_384;
-
-  /** Key of a chunk: the run id's length and UTF-8 bytes, then the chunk number, big-endian. */
-  record ChunkKey(String run, int chunk) {
+  /** Key of a chunk or a pending batch: the run id's length and UTF-8 bytes, then the number, big-endian. */
+  record ChunkKey(String run, int number) {
 
     ChunkKey {
       Objects.requireNonNull(run, "run");
@@ -46,7 +43,7 @@ final class ExampleStatsStore {
 
     byte[] toBytes() {
       byte[] r = run.getBytes(StandardCharsets.UTF_8);
-      return ByteBuffer.allocate(8 + r.length).putInt(r.length).put(r).putInt(chunk).array();
+      return ByteBuffer.allocate(8 + r.length).putInt(r.length).put(r).putInt(number).array();
     }
 
     static ChunkKey fromBytes(byte[] b) {
@@ -62,23 +59,19 @@ final class ExampleStatsStore {
         (topic, b) -> b == null ? null : ExampleStats.fromBytes(b));
   }
 
+  static Serde<PendingBatch> pendingSerde() {
+    return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(),
+        (topic, b) -> b == null ? null : PendingBatch.fromBytes(b));
+  }
+
   private KeyValueStore<ChunkKey, ExampleStats> chunks;
+  private KeyValueStore<ChunkKey, PendingBatch> pending;
   private KeyValueStore<String, SuspectRun> runs;
-  private final Map<ChunkKey, ExampleStats> live = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<ChunkKey, ExampleStats> eldest) {
-      return size() > LIVE_CHUNKS;
-    }
-  };
 
   void init(ProcessorContext<?, ?> context) {
     chunks = context.getStateStore(CHUNKS);
+    pending = context.getStateStore(PENDING);
     runs = context.getStateStore(RUNS);
-    live.clear();
-  }
-
-  void close() {
-    live.clear();
   }
 
   /** The run's state, a fresh one when the run is new. */
@@ -87,64 +80,74 @@ final class ExampleStatsStore {
     return r != null ? r : new SuspectRun();
   }
 
-  /** The run's state, or null when the run is unknown. */
-  SuspectRun existing(String run) {
-    return runs.get(run);
-  }
-
   void put(String run, SuspectRun state) {
     runs.put(run, state);
   }
 
-  /** The run's chunks, read through the live copy and written to the store. */
-  SuspectTracker.Chunks chunksOf(String run) {
-    return new SuspectTracker.Chunks() {
+  /** The run's chunks and pending batches. */
+  SuspectTracker.Storage storageOf(String run) {
+    return new SuspectTracker.Storage() {
       @Override
       public ExampleStats get(int chunk) {
-        ChunkKey key = new ChunkKey(run, chunk);
-        ExampleStats s = live.get(key);
-        if (s == null) {
-          s = chunks.get(key);
-          if (s != null) {
-            live.put(key, s);
-          }
-        }
-        return s;
+        return chunks.get(new ChunkKey(run, chunk));
       }
 
       @Override
       public void put(int chunk, ExampleStats stats) {
-        ChunkKey key = new ChunkKey(run, chunk);
-        chunks.put(key, stats);
-        live.put(key, stats);
+        chunks.put(new ChunkKey(run, chunk), stats);
       }
 
       @Override
-      public void forEach(java.util.function.ObjIntConsumer<ExampleStats> each) {
-        try (KeyValueIterator<ChunkKey, ExampleStats> it = range(run)) {
+      public void forEach(ObjIntConsumer<ExampleStats> each) {
+        try (KeyValueIterator<ChunkKey, ExampleStats> it = range(chunks, run)) {
           while (it.hasNext()) {
             KeyValue<ChunkKey, ExampleStats> kv = it.next();
-            each.accept(kv.value, kv.key.chunk());
+            each.accept(kv.value, kv.key.number());
           }
+        }
+      }
+
+      @Override
+      public void addPending(int index, PendingBatch batch) {
+        pending.put(new ChunkKey(run, index), batch);
+      }
+
+      @Override
+      public void forEachPending(int count, Consumer<PendingBatch> each) {
+        for (int i = 0; i < count; i++) {
+          PendingBatch b = pending.get(new ChunkKey(run, i));
+          if (b == null) {
+            throw new IllegalStateException("run " + run + ": pending batch " + i + " of " + count + " is missing");
+          }
+          each.accept(b);
+        }
+      }
+
+      @Override
+      public void clearPending(int count) {
+        for (int i = 0; i < count; i++) {
+          pending.delete(new ChunkKey(run, i));
         }
       }
     };
   }
 
-  private KeyValueIterator<ChunkKey, ExampleStats> range(String run) {
-    return chunks.range(new ChunkKey(run, 0), new ChunkKey(run, Integer.MAX_VALUE));
+  private static <V> KeyValueIterator<ChunkKey, V> range(KeyValueStore<ChunkKey, V> store, String run) {
+    return store.range(new ChunkKey(run, 0), new ChunkKey(run, Integer.MAX_VALUE));
   }
 
-  /** Forgets everything about the run: its chunks and its state (tombstones in both changelogs). */
+  /** Forgets everything about the run: chunks, pending batches and state (tombstones in the changelogs). */
   void drop(String run) {
+    deleteAll(chunks, run);
+    deleteAll(pending, run);
+    runs.delete(run);
+  }
+
+  private static <V> void deleteAll(KeyValueStore<ChunkKey, V> store, String run) {
     List<ChunkKey> keys = new ArrayList<>();
-    try (KeyValueIterator<ChunkKey, ExampleStats> it = range(run)) {
+    try (KeyValueIterator<ChunkKey, V> it = range(store, run)) {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
-    keys.forEach(k -> {
-      chunks.delete(k);
-      live.remove(k);
-    });
-    runs.delete(run);
+    keys.forEach(store::delete);
   }
 }

@@ -3,8 +3,11 @@ package dev.rote.analyzer.internal;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.contract.v1.SuspectRanking;
 import dev.rote.contract.v1.Telemetry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -18,7 +21,8 @@ public final class SuspectComputation {
   private final SuspectTracker tracker = new SuspectTracker();
   private final SuspectRun run = new SuspectRun();
   private final TreeMap<Integer, ExampleStats> chunks = new TreeMap<>();
-  private final SuspectTracker.Chunks access = new SuspectTracker.Chunks() {
+  private final List<PendingBatch> pending = new ArrayList<>();
+  private final SuspectTracker.Storage access = new SuspectTracker.Storage() {
     @Override
     public ExampleStats get(int chunk) {
       return chunks.get(chunk);
@@ -32,6 +36,21 @@ public final class SuspectComputation {
     @Override
     public void forEach(ObjIntConsumer<ExampleStats> each) {
       chunks.forEach((c, s) -> each.accept(s, c));
+    }
+
+    @Override
+    public void addPending(int index, PendingBatch batch) {
+      pending.add(batch);
+    }
+
+    @Override
+    public void forEachPending(int count, Consumer<PendingBatch> each) {
+      pending.subList(0, count).forEach(each);
+    }
+
+    @Override
+    public void clearPending(int count) {
+      pending.subList(0, count).clear();
     }
   };
   private long rejected;
@@ -61,7 +80,13 @@ public final class SuspectComputation {
       return Optional.empty();
     }
     runId = t.getRunId();
-    return tracker.apply(run, access, t) ? Optional.of(tracker.ranking(runId, run, access, top)) : Optional.empty();
+    if (tracker.add(run, access, t)) {
+      return Optional.of(tracker.ranking(runId, run, access, top));
+    }
+    if (tracker.foldDue(run)) {
+      tracker.fold(run, access);
+    }
+    return Optional.empty();
   }
 
   /** The ranking now: the {@code top} most suspect examples. */

@@ -7,12 +7,13 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * What the suspect ranking remembers about a run besides its examples' statistics: where the run
  * is, when the ranking was last published, which per-example telemetry it carries, and the
- * training-set size its metadata declares. One entry of the {@code suspect-runs} store.
+ * training-set size its metadata declares, and how many batches wait to be folded into the
+ * statistics. One entry of the {@code suspect-runs} store.
  */
 final class SuspectRun {
 
-  private static final int FORMAT = 1;
-  private static final int BYTES = 4 + 8 + 4 + 8 + 8 + 4 + 8 + 4 + 8 * 5 + 8 + 8 + 1;
+  private static final int FORMAT = 2;
+  private static final int BYTES = 4 + 8 + 4 + 8 + 8 + 4 + 8 + 4 + 8 * 5 + 8 + 8 + 1 + 4 + 8;
 
   long lastStep;
   int lastEpoch = -1;
@@ -35,6 +36,9 @@ final class SuspectRun {
   long lastTimeMs;
   /** Whether the run's metadata says it ended (completed, stopped or failed). */
   boolean finished;
+  /** Batches waiting to be folded into the statistics, and their rows. */
+  int pendingBatches;
+  long pendingRows;
 
   static Serde<SuspectRun> serde() {
     return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(),
@@ -45,7 +49,8 @@ final class SuspectRun {
     return ByteBuffer.allocate(BYTES).putInt(FORMAT).putLong(lastStep).putInt(lastEpoch).putLong(epochStartStep).putLong(lastEmitStep)
         .putInt(lastEmitEpoch).putLong(examples).putInt(batchRows).putLong(summaries).putLong(summariesWithRows)
         .putLong(summariesWithIds).putLong(summariesWithMargins).putLong(summariesWithNoise)
-        .putLong(declaredTrainSize).putLong(lastTimeMs).put((byte) (finished ? 1 : 0)).array();
+        .putLong(declaredTrainSize).putLong(lastTimeMs).put((byte) (finished ? 1 : 0)).putInt(pendingBatches)
+        .putLong(pendingRows).array();
   }
 
   static SuspectRun fromBytes(byte[] bytes) {
@@ -71,6 +76,8 @@ final class SuspectRun {
     r.declaredTrainSize = in.getLong();
     r.lastTimeMs = in.getLong();
     r.finished = in.get() != 0;
+    r.pendingBatches = in.getInt();
+    r.pendingRows = in.getLong();
     return r;
   }
 }

@@ -41,11 +41,6 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
   }
 
   @Override
-  public void close() {
-    store.close();
-  }
-
-  @Override
   public void process(Record<String, byte[]> record) {
     if (record.key() == null) {
       DeadLetterSink.forward(context, record, "null_record", "run metadata record has a null key", metrics, log);
@@ -74,8 +69,8 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
     }
     boolean finished = m.getStatus() == RunStatus.RUN_STATUS_COMPLETED || m.getStatus() == RunStatus.RUN_STATUS_STOPPED
         || m.getStatus() == RunStatus.RUN_STATUS_FAILED;
-    if (finished && !run.finished && run.examples > 0) {
-      SuspectsProcessor.publish(context, record, tracker.ranking(record.key(), run, store.chunksOf(record.key()), top),
+    if (finished && !run.finished && (run.examples > 0 || run.pendingBatches > 0)) {
+      SuspectsProcessor.publish(context, record, tracker.ranking(record.key(), run, store.storageOf(record.key()), top),
           metrics);
     }
     run.finished = finished;

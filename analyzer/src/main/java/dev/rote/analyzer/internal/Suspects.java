@@ -30,6 +30,9 @@ public final class Suspects {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.CHUNKS),
         ExampleStatsStore.ChunkKey.serde(), ExampleStatsStore.chunkSerde()).withCachingEnabled(),
         SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.PENDING),
+        ExampleStatsStore.ChunkKey.serde(), ExampleStatsStore.pendingSerde()).withCachingEnabled(),
+        SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.RUNS),
         Serdes.String(), SuspectRun.serde()).withCachingEnabled(), SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
     topology.addSink(SuspectsProcessor.SUSPECTS, Topics.SUSPECTS.name(), new StringSerializer(),

@@ -1,6 +1,5 @@
 package dev.rote.analyzer.internal;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.contract.v1.SuspectRanking;
@@ -13,16 +12,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the per-example statistics of every run from the batch summaries {@link TelemetryProcessor}
- * validated, in the {@code example-stats} and {@code suspect-runs} stores, and publishes the run's
+ * validated and parsed, in the stores of {@link ExampleStatsStore}, and publishes the run's
  * suspect ranking to {@link #SUSPECTS} once per epoch. A batch whose example ids fall outside the
  * training set its run declared goes to the dead-letter sink instead.
  */
-public final class SuspectsProcessor implements Processor<String, byte[], String, byte[]> {
+public final class SuspectsProcessor implements Processor<String, Telemetry, String, byte[]> {
 
   public static final String NAME = "suspects";
   public static final String SUSPECTS = "suspects-sink";
-  public static final String CHUNKS_STORE = ExampleStatsStore.CHUNKS;
-  public static final String RUNS_STORE = ExampleStatsStore.RUNS;
 
   private static final Logger log = LoggerFactory.getLogger(SuspectsProcessor.class);
 
@@ -44,29 +41,20 @@ public final class SuspectsProcessor implements Processor<String, byte[], String
   }
 
   @Override
-  public void close() {
-    store.close();
-  }
-
-  @Override
-  public void process(Record<String, byte[]> record) {
-    Telemetry t;
-    try {
-      t = Telemetry.parseFrom(record.value());
-    } catch (InvalidProtocolBufferException e) {
-      // Only validated records come here; one that does not parse is a bug upstream, not input.
-      throw new IllegalStateException("validated telemetry record does not parse", e);
-    }
+  public void process(Record<String, Telemetry> record) {
+    Telemetry t = record.value();
     SuspectRun run = store.run(record.key());
     try {
       tracker.check(run, t);
     } catch (TelemetryValidator.Rejected r) {
-      DeadLetterSink.forward(context, record, r.reason, r.getMessage(), metrics, log);
+      DeadLetterSink.forward(context, record.withValue(t.toByteArray()), r.reason, r.getMessage(), metrics, log);
       return;
     }
-    var chunks = store.chunksOf(record.key());
-    if (tracker.apply(run, chunks, t)) {
-      publish(context, record, tracker.ranking(record.key(), run, chunks, top), metrics);
+    var storage = store.storageOf(record.key());
+    if (tracker.add(run, storage, t)) {
+      publish(context, record, tracker.ranking(record.key(), run, storage, top), metrics);
+    } else if (tracker.foldDue(run)) {
+      tracker.fold(run, storage);
     }
     store.put(record.key(), run);
   }

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Turns a run's telemetry into indicators: parses and validates each record, updates the run's
  * state in the {@code run-state} store, and forwards indicators to {@link #INDICATORS}, rejected
  * records to {@link #DEAD_LETTER}, valid probe records to {@link #PROBES} for the NMF processor and
- * valid batch records to {@link #SUSPECTS} (unless the suspect ranking is off).
+ * valid batch records, parsed, to {@link #SUSPECTS} (unless the suspect ranking is off). Sinks get
+ * {@code byte[]} values; only that child gets a {@link Telemetry}.
  */
-public final class TelemetryProcessor implements Processor<String, byte[], String, byte[]> {
+public final class TelemetryProcessor implements Processor<String, byte[], String, Object> {
 
   public static final String STORE = "run-state";
   public static final String INDICATORS = "indicators-sink";
@@ -36,7 +37,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   private final Indicators indicators;
   private final AnalyzerMetrics metrics;
   private final boolean suspects;
-  private ProcessorContext<String, byte[]> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, RunState> store;
   /**
    * Read-through copy of the states this task wrote: saves deserializing a run's state on every
@@ -53,7 +54,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   }
 
   @Override
-  public void init(ProcessorContext<String, byte[]> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     live.clear();
@@ -92,7 +93,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
         context.forward(record, PROBES);
       }
       if (suspects && t.hasBatch()) {
-        context.forward(record, SUSPECTS);
+        context.forward(record.withValue(t), SUSPECTS); // parsed: saves the child parsing it again
       }
       for (Indicator i : out) {
         context.forward(record.withValue(i.toByteArray()), INDICATORS);
