@@ -3,8 +3,9 @@
 
 Run with Debian's Python and scikit-learn (apt-get install python3-sklearn):
     /usr/bin/python3 analyzer/tools/make_fixtures.py
-It rewrites analyzer/src/test/resources/fixtures/nmf.txt and gini.txt: '#' lines describe how
-they were made; each other line is a keyword followed by space-separated values.
+It rewrites analyzer/src/test/resources/fixtures/nmf.txt, gini.txt and auroc.txt ('... make_fixtures.py
+auroc' only the last): '#' lines describe how they were made; each other line is a keyword followed
+by space-separated values.
 
 NMF: scikit-learn's NMF with the coordinate-descent solver (the same HALS updates as Rote's),
 Frobenius loss, tol=1e-8, max_iter=5000, so its errors are close to converged. NMF is non-convex:
@@ -13,7 +14,10 @@ init='nndsvda', 'nndsvd' and 'random' with random_state 0..7 (how far apart loca
 the truncated-SVD error sqrt(1 - sum_{i<=k} s_i^2 / ||A||_F^2) from numpy, a lower bound on any
 rank-k factorization (Eckart-Young) and, by Perron-Frobenius, the rank-1 NMF optimum itself.
 Gini: the O(n^2) pairwise definition sum_ij |x_i - x_j| / (2 n^2 mean x), in numpy.
+AUROC: sklearn.metrics.roc_auc_score on scores with ties; precision at k: the share of positives
+among the k highest scores, ties at the cut taken in index order (numpy stable argsort).
 """
+import sys
 import os
 import warnings
 
@@ -98,5 +102,30 @@ def main():
             f.write("gini %r\n" % gini(values))
 
 
+def auroc():
+    from sklearn.metrics import roc_auc_score
+    rng = np.random.default_rng(13)
+    cases = []
+    for n, levels in [(10, 0), (200, 0), (300, 7), (1000, 25)]:
+        positive = rng.random(n) < 0.3
+        scores = rng.normal(size=n) + 1.2 * positive
+        if levels:
+            scores = np.round(scores * levels / 4) / levels  # many ties
+        cases.append((scores, positive))
+    with open(os.path.join(OUT, "auroc.txt"), "w") as f:
+        f.write("# produced by analyzer/tools/make_fixtures.py with scikit-learn %s: roc_auc_score; precision at"
+                " k = mean(positive[order[:k]]) with order = argsort(-score, kind='stable')\n" % sklearn.__version__)
+        for scores, positive in cases:
+            order = np.argsort(-scores, kind="stable")
+            ks = [1, len(scores) // 3, int(positive.sum()), len(scores)]
+            f.write("scores %s\n" % " ".join(repr(float(v)) for v in scores))
+            f.write("positive %s\n" % " ".join("1" if p else "0" for p in positive))
+            f.write("auroc %r\n" % float(roc_auc_score(positive, scores)))
+            f.write("k %s\n" % " ".join(str(k) for k in ks))
+            f.write("precision %s\n" % " ".join(repr(float(positive[order[:k]].mean())) for k in ks))
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] != ["auroc"]:
+        main()
+    auroc()

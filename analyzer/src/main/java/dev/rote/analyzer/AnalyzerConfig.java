@@ -15,6 +15,8 @@ import java.util.Arrays;
  * @param nmfTolerance relative improvement of the error below which a factorization stops
  * @param maxExampleId largest example id accepted (bounds per-run state)
  * @param maxMatrixElements largest probe matrix accepted, in floats
+ * @param suspectsTop examples in each suspect-label ranking published to {@code rote.suspects}; 0
+ *     turns the per-example statistics and the ranking off
  */
 public record AnalyzerConfig(
     String applicationId,
@@ -24,9 +26,16 @@ public record AnalyzerConfig(
     int nmfMaxIterations,
     double nmfTolerance,
     long maxExampleId,
-    long maxMatrixElements) {
+    long maxMatrixElements,
+    int suspectsTop) {
 
   public static final String DEFAULT_APPLICATION_ID = "rote-analyzer";
+
+  /** Examples in a published suspect ranking by default. */
+  public static final int DEFAULT_SUSPECTS_TOP = 100;
+
+  /** The most examples a published suspect ranking may hold (about 60 bytes each on the topic). */
+  public static final int MAX_SUSPECTS_TOP = 100_000;
 
   public AnalyzerConfig {
     if (applicationId == null || applicationId.isBlank()) {
@@ -54,21 +63,30 @@ public record AnalyzerConfig(
     if (maxMatrixElements < 1) {
       throw new IllegalArgumentException("maxMatrixElements must be >= 1, was " + maxMatrixElements);
     }
+    if (suspectsTop < 0 || suspectsTop > MAX_SUSPECTS_TOP) {
+      throw new IllegalArgumentException("suspectsTop must be in [0, " + MAX_SUSPECTS_TOP + "], was " + suspectsTop);
+    }
   }
 
   public static AnalyzerConfig defaults() {
     return new AnalyzerConfig(DEFAULT_APPLICATION_ID, 0, 10, new int[] {1, 2, 4, 8, 16}, 200, 1e-4,
-        10_000_000L, 16L * 1024 * 1024);
+        10_000_000L, 16L * 1024 * 1024, DEFAULT_SUSPECTS_TOP);
   }
 
   public AnalyzerConfig withApplicationId(String id) {
     return new AnalyzerConfig(id, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements);
+        maxExampleId, maxMatrixElements, suspectsTop);
   }
 
   public AnalyzerConfig withWindow(int steps, int every) {
     return new AnalyzerConfig(applicationId, steps, every, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements);
+        maxExampleId, maxMatrixElements, suspectsTop);
+  }
+
+  /** These settings with {@code top} examples per suspect ranking (0: no per-example statistics). */
+  public AnalyzerConfig withSuspectsTop(int top) {
+    return new AnalyzerConfig(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
+        maxExampleId, maxMatrixElements, top);
   }
 
   @Override

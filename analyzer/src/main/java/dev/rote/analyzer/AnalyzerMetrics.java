@@ -1,6 +1,8 @@
 package dev.rote.analyzer;
 
 import dev.rote.contract.v1.Indicator;
+import dev.rote.contract.v1.Suspect;
+import dev.rote.contract.v1.SuspectRanking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code rote_analyzer_indicator{run,indicator,layer,class}}, the latest value of every indicator,
  * and the latest per-layer statistics of each run's batch summaries:
  * {@code rote_analyzer_layer_gradient_norm{run,layer}}, {@code rote_analyzer_layer_update_ratio{run,layer}},
- * {@code rote_analyzer_layer_parameter_norm{run,layer}}.
+ * {@code rote_analyzer_layer_parameter_norm{run,layer}}; and the top {@value #SUSPECT_RANKS} of each
+ * run's latest suspect-label ranking, one series per rank (bounded; the example id is the value):
+ * {@code rote_analyzer_suspect_example_id{run,rank}}, {@code rote_analyzer_suspect_score{run,rank}},
+ * {@code rote_analyzer_suspect_label{run,rank}}, {@code rote_analyzer_suspect_predicted_label{run,rank}},
+ * with {@code rote_analyzer_suspected_examples{run}} (score above 0.5) and
+ * {@code rote_analyzer_suspect_ranking_step{run}}.
  */
 public final class AnalyzerMetrics implements MeterBinder {
 
@@ -31,6 +38,15 @@ public final class AnalyzerMetrics implements MeterBinder {
   public static final String LAYER_GRADIENT_NORM = "rote.analyzer.layer.gradient.norm";
   public static final String LAYER_UPDATE_RATIO = "rote.analyzer.layer.update.ratio";
   public static final String LAYER_PARAMETER_NORM = "rote.analyzer.layer.parameter.norm";
+  public static final String SUSPECT_EXAMPLE_ID = "rote.analyzer.suspect.example.id";
+  public static final String SUSPECT_SCORE = "rote.analyzer.suspect.score";
+  public static final String SUSPECT_LABEL = "rote.analyzer.suspect.label";
+  public static final String SUSPECT_PREDICTED_LABEL = "rote.analyzer.suspect.predicted.label";
+  public static final String SUSPECTED_EXAMPLES = "rote.analyzer.suspected.examples";
+  public static final String SUSPECT_RANKING_STEP = "rote.analyzer.suspect.ranking.step";
+
+  /** Ranks of each run's suspect ranking kept as metrics. */
+  public static final int SUSPECT_RANKS = 10;
 
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
@@ -62,7 +78,7 @@ public final class AnalyzerMetrics implements MeterBinder {
   /** Reasons the analyzer dead-letters for; their counters start at 0 so rates exist from the start. */
   public static final java.util.List<String> DEAD_LETTER_REASONS = java.util.List.of("deserialization",
       "null_record", "key_mismatch", "bad_step", "step_backwards", "no_payload", "not_finite", "negative_value",
-      "out_of_range", "shape_mismatch", "too_large");
+      "out_of_range", "shape_mismatch", "too_large", "example_id_outside_training_set");
 
   public void processed(String type) {
     processed.computeIfAbsent(type, t -> Counter.builder(PROCESSED)
@@ -119,5 +135,29 @@ public final class AnalyzerMetrics implements MeterBinder {
           .description("Latest value of a memorization indicator").tags(t).register(registry);
       return bits;
     }).set(Double.doubleToLongBits(value));
+  }
+
+  /**
+   * Records a run's latest suspect ranking: its top {@value #SUSPECT_RANKS} examples by rank (NaN
+   * for ranks the ranking does not fill), the number of suspected examples and the ranking's step.
+   */
+  public void suspects(SuspectRanking r) {
+    String run = r.getRunId();
+    for (int rank = 1; rank <= SUSPECT_RANKS; rank++) {
+      Suspect s = rank <= r.getSuspectsCount() ? r.getSuspects(rank - 1) : null;
+      Tags tags = Tags.of("run", run, "rank", Integer.toString(rank));
+      gauge(SUSPECT_EXAMPLE_ID, "Example id at this rank of the run's suspect-label ranking", tags,
+          s == null ? Double.NaN : s.getExampleId());
+      gauge(SUSPECT_SCORE, "Suspicion score at this rank of the run's suspect-label ranking", tags,
+          s == null ? Double.NaN : s.getScore());
+      gauge(SUSPECT_LABEL, "Training label of the example at this rank of the suspect-label ranking", tags,
+          s == null ? Double.NaN : s.getLabel());
+      gauge(SUSPECT_PREDICTED_LABEL, "Label the network predicts most for the example at this rank", tags,
+          s == null ? Double.NaN : s.getPredictedLabel());
+    }
+    gauge(SUSPECTED_EXAMPLES, "Training examples whose suspicion score is above 0.5", Tags.of("run", run),
+        r.getSuspected());
+    gauge(SUSPECT_RANKING_STEP, "Training step of the run's latest suspect-label ranking", Tags.of("run", run),
+        r.getStep());
   }
 }

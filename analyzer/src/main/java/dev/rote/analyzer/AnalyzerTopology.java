@@ -1,9 +1,13 @@
 package dev.rote.analyzer;
 
 import dev.rote.analyzer.internal.NmfProcessor;
+import dev.rote.analyzer.internal.SuspectRunsProcessor;
+import dev.rote.analyzer.internal.SuspectsProcessor;
+import dev.rote.analyzer.internal.Suspects;
 import dev.rote.analyzer.internal.TelemetryProcessor;
 import dev.rote.contract.Topics;
 import dev.rote.service.RunMetadataTopology;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,6 +31,14 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Run metadata: {@code rote.runs} validated into the global store {@code run-metadata}
  *       ({@link RunMetadataTopology}, {@link dev.rote.service.RunDirectory}); the indicators do not
  *       depend on it.
+ *   <li>Suspect labels (unless {@link AnalyzerConfig#suspectsTop()} is 0): valid batch records go on
+ *       to the processor {@code suspects}, which keeps per-example statistics in the changelogged
+ *       stores {@code example-stats} (key: run id and chunk of 64 example ids), {@code suspect-pending}
+ *       (key: run id and number; batches not yet folded into the statistics) and {@code suspect-runs}
+ *       (key: run id), and publishes each run's ranking once per epoch to
+ *       {@code rote.suspects} (key run id, value {@code rote.v1.SuspectRanking}). It also receives
+ *       the valid {@code rote.runs} records from the run-metadata validator (co-partitioned with
+ *       {@code rote.telemetry}) for each run's declared training-set size and its end.
  * </ul>
  */
 public final class AnalyzerTopology {
@@ -48,11 +60,17 @@ public final class AnalyzerTopology {
         .withCachingEnabled(), PROCESSOR);
     topology.addSink(TelemetryProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
+    boolean suspects = config.suspectsTop() > 0;
+    RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer", metrics::deadLettered,
+        suspects ? List.of(SuspectRunsProcessor.NAME) : List.of());
+    if (suspects) {
+      Suspects.addTo(topology, config, metrics, PROCESSOR, RunMetadataTopology.VALIDATE);
+    }
     topology.addSink(TelemetryProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
-        new ByteArraySerializer(), PROCESSOR);
+        new ByteArraySerializer(), suspects ? new String[] {PROCESSOR, SuspectsProcessor.NAME, SuspectRunsProcessor.NAME}
+            : new String[] {PROCESSOR});
     topology.addSink(TelemetryProcessor.PROBES, probesTopic(config), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
-    RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer", metrics::deadLettered);
     return topology;
   }
 

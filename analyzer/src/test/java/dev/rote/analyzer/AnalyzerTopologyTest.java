@@ -249,7 +249,7 @@ class AnalyzerTopologyTest {
 
   @Test
   void shouldDeadLetterPoisonPillsOnTheTelemetryTopicAndKeepGoing() {
-    AnalyzerConfig small = new AnalyzerConfig("t", 10, 1, new int[] {1, 2}, 50, 1e-4, 1000, 64);
+    AnalyzerConfig small = new AnalyzerConfig("t", 10, 1, new int[] {1, 2}, 50, 1e-4, 1000, 64, 10);
     try (Harness h = new Harness(small)) {
       Telemetry good = batch("r", 5, 0, new long[] {0, 1}, new int[] {0, 1}, new int[] {0, 1}, null);
       h.send(good);

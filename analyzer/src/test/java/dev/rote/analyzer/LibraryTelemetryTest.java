@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class LibraryTelemetryTest {
 
-  private static final AnalyzerConfig CONFIG = new AnalyzerConfig("t", 4, 2, new int[] {1, 2}, 50, 1e-4, 1000, 64);
+  private static final AnalyzerConfig CONFIG = new AnalyzerConfig("t", 4, 2, new int[] {1, 2}, 50, 1e-4, 1000, 64, 0);
 
   /** What the library sends when it has no per-example values: batch_size 0, no columns, NaN accuracy. */
   private static Telemetry withoutRows(String run, long step) {

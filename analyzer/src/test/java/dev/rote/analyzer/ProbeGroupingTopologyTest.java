@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProbeGroupingTopologyTest {
 
-  static final AnalyzerConfig CONFIG = new AnalyzerConfig("t", 0, 10, new int[] {1, 2}, 100, 1e-4, 1000, 1 << 20);
+  static final AnalyzerConfig CONFIG = new AnalyzerConfig("t", 0, 10, new int[] {1, 2}, 100, 1e-4, 1000, 1 << 20, 0);
 
   /**
    * Eight probe rows, ids 0..7, trained with labels 0,1,0,1,... (noisy), whose true classes are

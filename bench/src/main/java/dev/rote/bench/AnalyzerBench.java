@@ -52,7 +52,15 @@ final class AnalyzerBench implements Callable<Integer> {
   @Option(names = "--nmf-repeats", defaultValue = "15", description = "Timed NMF sweeps (default: ${DEFAULT-VALUE}).")
   int nmfRepeats;
 
-  @Option(names = "--phases", split = ",", defaultValue = "nmf,throughput,latency",
+  @Option(names = "--suspects-examples", split = ",", defaultValue = "5000,60000",
+      description = "Training set sizes of the suspects phase (default: ${DEFAULT-VALUE}).")
+  List<Integer> suspectsExamples;
+
+  @Option(names = "--suspects-rounds", defaultValue = "3",
+      description = "Rounds of the suspects phase, each measuring off then on (default: ${DEFAULT-VALUE}).")
+  int suspectsRounds;
+
+  @Option(names = "--phases", split = ",", defaultValue = "nmf,throughput,suspects,latency",
       description = "Phases to run (default: ${DEFAULT-VALUE}).")
   List<String> phases;
 
@@ -72,6 +80,9 @@ final class AnalyzerBench implements Callable<Integer> {
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
         throughputParallel(out, connect(broker, 4));
       }
+    }
+    if (phases.contains("suspects")) {
+      suspects(out);
     }
     if (phases.contains("latency")) {
       try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -95,6 +106,11 @@ final class AnalyzerBench implements Callable<Integer> {
 
   /** A synthetic recorded run: summaries with 128 examples, sensitivities every 10 steps, probes every 100. */
   private List<Telemetry> recording(String run, int steps) {
+    return recording(run, steps, examples);
+  }
+
+  /** {@link #recording(String, int)} over {@code examples} example ids, with margins. */
+  private static List<Telemetry> recording(String run, int steps, int examples) {
     SplittableRandom rnd = new SplittableRandom(7);
     List<Telemetry> out = new ArrayList<>();
     int perEpoch = examples / 128;
@@ -104,7 +120,8 @@ final class AnalyzerBench implements Callable<Integer> {
       for (int i = 0; i < 128; i++) {
         int label = rnd.nextInt(10);
         e.addExampleId(rnd.nextInt(examples)).addLabel(label)
-            .addPredicted(rnd.nextDouble() < 0.7 ? label : rnd.nextInt(10)).addLoss((float) rnd.nextDouble());
+            .addPredicted(rnd.nextDouble() < 0.7 ? label : rnd.nextInt(10)).addLoss((float) rnd.nextDouble())
+            .addMargin((float) (rnd.nextDouble() * 4 - 1));
         if (step % 10 == 0) {
           e.addSensitivity((float) rnd.nextDouble());
         }
@@ -169,6 +186,67 @@ final class AnalyzerBench implements Callable<Integer> {
         out.printf("| batch summaries (128 examples, sensitivities every 10th, %d-example run) | %.0f in %.1f s "
             + "| %.0f summaries/s |%n", examples, done, seconds, done / seconds);
       }
+    }
+  }
+
+  /**
+   * The cost of the suspect ranking (per-example statistics in their changelogged store, a ranking
+   * per epoch): batch-summary throughput with the ranking off and on, side by side, alternating
+   * twice, for each training-set size; a fresh broker and application per measurement.
+   */
+  private void suspects(PrintStream out) throws Exception {
+    out.printf("Suspect ranking cost: batch summaries (128 examples with margins, one run, one stream thread), "
+        + "%d summaries per measurement, %d rounds of ranking off then on:%n", summaries, suspectsRounds);
+    out.printf("| training examples | off: summaries/s (median) | on, top 100: summaries/s (median) "
+        + "| on / off, median of the rounds |%n|---|---|---|---|%n");
+    for (int n : suspectsExamples) {
+      List<Telemetry> rec = recording("bench-suspects", summaries, n).stream().filter(Telemetry::hasBatch).toList();
+      double[] off = new double[suspectsRounds];
+      double[] on = new double[suspectsRounds];
+      double[] ratio = new double[suspectsRounds];
+      for (int round = 0; round < suspectsRounds; round++) {
+        for (boolean ranking : new boolean[] {false, true}) {
+          try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId("bench-suspects")
+                .withSuspectsTop(ranking ? AnalyzerConfig.DEFAULT_SUSPECTS_TOP : 0);
+            (ranking ? on : off)[round] = rate(connect(broker), config, "bench-suspects", rec);
+          }
+        }
+        ratio[round] = on[round] / off[round];
+      }
+      out.printf("| %d | %s (%.0f) | %s (%.0f) | %.2f |%n", n, list(off), median(off), list(on), median(on),
+          median(ratio));
+    }
+    out.println();
+  }
+
+  private static String list(double[] xs) {
+    return java.util.Arrays.stream(xs).mapToObj(v -> String.format("%.0f", v))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  private static double median(double[] xs) {
+    double[] s = xs.clone();
+    java.util.Arrays.sort(s);
+    return (s[(s.length - 1) / 2] + s[s.length / 2]) / 2;
+  }
+
+  /** Publishes {@code rec} and times a fresh analyzer reading it from the start: batch summaries per second. */
+  private double rate(KafkaSettings kafka, AnalyzerConfig config, String run, List<Telemetry> rec) throws Exception {
+    try (var producer = producer(kafka)) {
+      for (Telemetry t : rec) {
+        producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), run, t));
+      }
+      producer.flush();
+    }
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (AnalyzerService s = new AnalyzerService(kafka, config, registry, Files.createTempDirectory("rote-bench-"), 1)) {
+      s.start(Duration.ofSeconds(60));
+      waitFor(registry, "batch", 1, Duration.ofMinutes(1));
+      long t0 = System.nanoTime();
+      double first = count(registry, "batch");
+      waitFor(registry, "batch", rec.size(), Duration.ofMinutes(10));
+      return (count(registry, "batch") - first) / ((System.nanoTime() - t0) / 1e9);
     }
   }
 

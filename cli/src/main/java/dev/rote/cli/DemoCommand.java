@@ -3,19 +3,27 @@ package dev.rote.cli;
 import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.contract.IndicatorNames;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.SignalAction;
+import dev.rote.contract.v1.Suspect;
+import dev.rote.contract.v1.SuspectRanking;
 import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.pipeline.LocalPipeline;
+import dev.rote.reference.ReferenceTrainer;
+import dev.rote.reference.StopOptions;
 import dev.rote.reference.cli.TrainerOptions;
+import dev.rote.reference.data.IdxDataset;
+import dev.rote.reference.data.IdxImages;
+import dev.rote.replay.RunTopics;
 import dev.rote.replay.Unreadable;
 import dev.rote.report.Alert;
 import dev.rote.report.HtmlReport;
 import dev.rote.report.Marker;
 import dev.rote.report.Point;
 import dev.rote.report.RunTimeline;
-import dev.rote.reference.ReferenceTrainer;
-import dev.rote.reference.StopOptions;
+import dev.rote.report.SuspectImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
           System.out.println("indicators and alerts: " + Unreadable.summary(watch.unreadable()));
         }
         Path report = dir.resolve("report.html");
-        HtmlReport.write(timeline(runId, run.cli().describe(), r, watch), report);
+        List<SuspectImage> suspects = suspectImages(pipeline.kafka(), runId, run.data(), TOP_SUSPECTS);
+        HtmlReport.write(timeline(runId, run.cli().describe(), r, watch), suspects, report);
         System.out.printf("report: %s%n", report.toAbsolutePath());
         if (r.status() == RunStatus.RUN_STATUS_STOPPED) {
           System.out.printf("model at the stop: %s%n", dir.resolve("model.zip").toAbsolutePath());
@@ -100,6 +109,53 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Suspect labels shown in the report. */
+  static final int TOP_SUSPECTS = 24;
+
+  private static final String[] FASHION_MNIST_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+
+  /**
+   * The top of the run's latest suspect ranking on {@code rote.suspects} (the analyzer publishes the
+   * last one when the run's final status arrives; waits up to 10 s for it), with each example's image.
+   */
+  static List<SuspectImage> suspectImages(KafkaSettings kafka, String runId, IdxDataset data, int top)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    SuspectRanking last = null;
+    while (System.nanoTime() < deadline) {
+      List<SuspectRanking> published = RunTopics.read(kafka, Topics.SUSPECTS, runId).values();
+      last = published.isEmpty() ? null : published.get(published.size() - 1);
+      if (last != null && last.getStep() >= lastStep(kafka, runId)) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    if (last == null) {
+      return List.of();
+    }
+    IdxImages images = data.trainImages();
+    boolean fashion = data.name().toLowerCase(java.util.Locale.ROOT).contains("fashion") && data.numClasses() == 10;
+    List<SuspectImage> out = new ArrayList<>();
+    for (Suspect s : last.getSuspectsList().subList(0, Math.min(top, last.getSuspectsCount()))) {
+      int id = (int) s.getExampleId();
+      byte[] gray = java.util.Arrays.copyOfRange(images.pixels(), id * images.imageSize(), (id + 1) * images.imageSize());
+      out.add(new SuspectImage(id, s.getScore(), className(s.getLabel(), fashion),
+          className(s.getPredictedLabel(), fashion), s.hasLabelFlipped() ? s.getLabelFlipped() : null, images.cols(),
+          images.rows(), gray));
+    }
+    return out;
+  }
+
+  private static long lastStep(KafkaSettings kafka, String runId) {
+    var runs = RunTopics.read(kafka, Topics.RUNS, runId).values();
+    return runs.isEmpty() ? Long.MAX_VALUE : runs.get(runs.size() - 1).getLastStep();
+  }
+
+  private static String className(int label, boolean fashion) {
+    return fashion ? label + " " + FASHION_MNIST_CLASSES[label] : Integer.toString(label);
   }
 
   private static void summary(ReferenceTrainer.Result r) {

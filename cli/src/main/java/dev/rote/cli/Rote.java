@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class, BrokerCommand.class, TrainCommand.class, AnalyzerCommand.class, AlertingCommand.class,
         StopCommand.class, ExampleCommand.class,
-        RunsCommand.class, RecordCommand.class, ReplayCommand.class, ReproduceCommand.class, ExperimentCommand.class,
+        RunsCommand.class, RecordCommand.class, ReplayCommand.class, SuspectsCommand.class, ReproduceCommand.class,
+        ExperimentCommand.class, SuspectsExperimentCommand.class,
         BenchCommand.class
     })
 public final class Rote implements Runnable {

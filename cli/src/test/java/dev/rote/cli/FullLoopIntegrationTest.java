@@ -46,6 +46,9 @@ class FullLoopIntegrationTest {
     String html = Files.readString(report);
     assertThat(html).contains("stop signal (step").contains("restored checkpoint (step").contains("memorization_onset")
         .contains("data:image/png;base64,");
+    // the top suspect labels as thumbnails, from the analyzer's last ranking on rote.suspects
+    assertThat(html).contains("<h2>Suspect labels</h2>").contains("(label flipped)")
+        .containsPattern("<figcaption>#\\d+: \\d [A-Za-z/ -]+ → \\d [A-Za-z/ -]+, score 0\\.\\d{3}");
     assertThat(dir.resolve("out/model.zip")).isNotEmptyFile();
   }
 

@@ -6,10 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerMetrics;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.SuspectRanking;
 import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
 import dev.rote.reference.StopOptions;
+import dev.rote.replay.RunTopics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -75,6 +79,15 @@ class PrometheusDashboardsIntegrationTest {
           }
         }
         assertThat(failures).as("queries that failed or returned no series").isEmpty();
+        // the suspect-labels table shows the analyzer's latest published ranking, rank by rank
+        List<SuspectRanking> published = RunTopics.read(pipeline.kafka(), Topics.SUSPECTS, "prom-it").values();
+        assertThat(published).as("rankings on rote.suspects").isNotEmpty();
+        SuspectRanking last = published.get(published.size() - 1);
+        for (int rank = 1; rank <= AnalyzerMetrics.SUSPECT_RANKS; rank++) {
+          JsonNode top = query(http, promPort, "rote_analyzer_suspect_example_id{run=\"prom-it\",rank=\"" + rank + "\"}");
+          assertThat(top.path("data").path("result").get(0).path("value").get(1).asLong()).as("example id at rank %d", rank)
+              .isEqualTo(last.getSuspects(rank - 1).getExampleId());
+        }
       } finally {
         prometheus.destroy();
         prometheus.waitFor();

@@ -3,6 +3,7 @@ package dev.rote.contract;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.contract.v1.SuspectRanking;
 import dev.rote.contract.v1.Telemetry;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <tr><td>rote.alerts</td><td>{@link StopSignal}</td><td>delete after the retention</td></tr>
  *   <tr><td>rote.control</td><td>{@link StopSignal}</td><td>delete after the retention</td></tr>
  *   <tr><td>rote.deadletter</td><td>the rejected record's bytes, reason in headers</td><td>delete</td></tr>
+ *   <tr><td>rote.suspects</td><td>{@link SuspectRanking}</td><td>compact</td></tr>
  * </table>
  */
 public final class Topics {
@@ -56,9 +58,19 @@ public final class Topics {
   public static final Topic<byte[], byte[]> DEAD_LETTER =
       new Topic<>("rote.deadletter", Serdes.ByteArray(), Serdes.ByteArray(), Map.of());
 
+  /** The current top of each run's suspect-label ranking; compacted, so the latest ranking per run stays. */
+  public static final Topic<String, SuspectRanking> SUSPECTS =
+      new Topic<>(
+          "rote.suspects",
+          RUN_ID,
+          new ProtoSerde<>(SuspectRanking.parser(), "rote.v1.SuspectRanking"),
+          Map.of(
+              TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+              TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)));
+
   /** Every topic, in creation order. */
   public static final List<Topic<?, ?>> ALL =
-      List.of(RUNS, TELEMETRY, INDICATORS, ALERTS, CONTROL, DEAD_LETTER);
+      List.of(RUNS, TELEMETRY, INDICATORS, ALERTS, CONTROL, DEAD_LETTER, SUSPECTS);
 
   private Topics() {}
 

@@ -5,6 +5,7 @@ import dev.rote.contract.Topic;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
@@ -48,17 +49,29 @@ public final class RunTopics {
   /** The records of run {@code runId} on {@code topic}, parsed with the topic's value serde. */
   public static <V> Slice<V> read(KafkaSettings kafka, Topic<String, V> topic, String runId) {
     List<ConsumerRecord<String, V>> records = new ArrayList<>();
+    Slice<V> scanned = scan(kafka, topic, runId, records::add);
+    return new Slice<>(records, scanned.unreadable(), scanned.logStartOffset(), scanned.endOffset());
+  }
+
+  /**
+   * Hands each record of run {@code runId} on {@code topic}, parsed with the topic's value serde, to
+   * {@code each} as it is read, without keeping it: for runs too long to hold in memory.
+   *
+   * @return the records that could not be read and the partition's offsets; no records
+   */
+  public static <V> Slice<V> scan(KafkaSettings kafka, Topic<String, V> topic, String runId,
+      Consumer<ConsumerRecord<String, V>> each) {
     List<Unreadable> unreadable = new ArrayList<>();
     TopicScan.Offsets offsets = TopicScan.one(kafka, topic.name(), "rote-replay-reader",
         partitions -> partitionFor(runId, partitions), r -> {
           if (runId.equals(r.key())) {
             V value = TopicScan.parse(topic, r, unreadable);
             if (value != null) {
-              records.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), value));
+              each.accept(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), value));
             }
           }
         });
     TopicPartition tp = offsets.start().keySet().iterator().next();
-    return new Slice<>(records, unreadable, offsets.start().get(tp), offsets.end().get(tp));
+    return new Slice<>(List.of(), unreadable, offsets.start().get(tp), offsets.end().get(tp));
   }
 }

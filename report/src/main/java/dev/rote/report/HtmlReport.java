@@ -5,6 +5,7 @@ import static dev.rote.report.internal.Html.escape;
 import dev.rote.report.internal.ChartGroups;
 import dev.rote.report.internal.ChartGroups.ChartGroup;
 import dev.rote.report.internal.Charts;
+import dev.rote.report.internal.Thumbnails;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import java.util.Map;
  * Writes one run's timeline as a single self-contained HTML file: no external resources, no script.
  * The page shows the title, the facts table, PNG charts embedded as {@code data:} URIs (accuracy,
  * loss, then one chart per other indicator or indicator family, every marker as a vertical dashed
- * line), the markers and the alerts table. All text is HTML-escaped.
+ * line), the markers, the alerts table and, when given, the top suspect labels as image thumbnails
+ * with their assigned and predicted labels. All text is HTML-escaped.
  *
  * <p>Charts need no display: the first chart sets {@code java.awt.headless=true} unless the property
  * is already set.
@@ -35,6 +37,8 @@ public final class HtmlReport {
       th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
       th { background: #f3f3f3; }
       figure { margin: 0 0 1em; }
+      .suspects figure { display: inline-block; margin: 0 0.6em 0.8em 0; text-align: center; font-size: 0.8em; }
+      .suspects img { image-rendering: pixelated; border: 1px solid #ccc; }
       code { background: #f3f3f3; padding: 0 0.2em; }
       """;
 
@@ -45,15 +49,25 @@ public final class HtmlReport {
    * replacing any existing file.
    */
   public static void write(RunTimeline timeline, Path file) throws IOException {
+    write(timeline, List.of(), file);
+  }
+
+  /** {@link #write(RunTimeline, Path)} with a section showing {@code suspects}, most suspect first. */
+  public static void write(RunTimeline timeline, List<SuspectImage> suspects, Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, render(timeline), StandardCharsets.UTF_8);
+    Files.writeString(file, render(timeline, suspects), StandardCharsets.UTF_8);
   }
 
   /** The report for {@code timeline} as an HTML document. */
   public static String render(RunTimeline timeline) {
+    return render(timeline, List.of());
+  }
+
+  /** The report for {@code timeline} with the top {@code suspects} as image thumbnails. */
+  public static String render(RunTimeline timeline, List<SuspectImage> suspects) {
     StringBuilder h = new StringBuilder(64 * 1024);
     String title = escape(timeline.title());
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
@@ -92,6 +106,9 @@ public final class HtmlReport {
           .append(escape(a.rule())).append("</td><td>").append(escape(a.action())).append("</td><td>")
           .append(escape(a.reason())).append("</td></tr>\n"));
       h.append("</table>\n");
+    }
+    if (!suspects.isEmpty()) {
+      Thumbnails.section(suspects, h);
     }
     return h.append("</body>\n</html>\n").toString();
   }

@@ -122,4 +122,28 @@ class HtmlReportTest {
     HtmlReport.chartPng("t", "y", Map.of("a", List.of(new Point(0, 1))), List.of());
     assertThat(System.getProperty("java.awt.headless")).isEqualTo("true");
   }
+
+  @Test
+  void shouldShowTheTopSuspectsAsThumbnailsWithAssignedAndPredictedLabels() throws Exception {
+    byte[] gray = new byte[28 * 28];
+    for (int i = 0; i < gray.length; i++) {
+      gray[i] = (byte) (i % 256);
+    }
+    List<SuspectImage> suspects = List.of(
+        new SuspectImage(4711, 0.987, "3 Dress", "0 T-shirt/top", true, 28, 28, gray),
+        new SuspectImage(12, 0.7, "<7>", "5", null, 28, 28, new byte[28 * 28]));
+    String html = HtmlReport.render(timeline("run"), suspects);
+
+    assertThat(html.indexOf("<h2>Suspect labels</h2>")).isGreaterThan(html.indexOf("<h2>Alerts</h2>"));
+    assertThat(html).contains("<figcaption>#4711: 3 Dress → 0 T-shirt/top, score 0.987 (label flipped)</figcaption>")
+        .contains("<figcaption>#12: &lt;7&gt; → 5, score 0.700</figcaption>")
+        .contains("width=\"84\" height=\"84\"");
+    List<byte[]> images = images(html.substring(html.indexOf("<h2>Suspect labels</h2>")));
+    assertThat(images).hasSize(2);
+    BufferedImage first = decode(images.get(0));
+    assertThat(first.getWidth()).isEqualTo(28);
+    assertThat(first.getHeight()).isEqualTo(28);
+    assertThat(first.getRaster().getSample(5, 1, 0)).isEqualTo(33); // row 1, column 5: pixel 33
+    assertThat(decode(images.get(1)).getRaster().getSample(27, 27, 0)).isZero();
+  }
 }

@@ -2,6 +2,8 @@ package dev.rote.service;
 
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunMetadata;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -69,8 +71,23 @@ public final class RunMetadataTopology {
    * @param deadLettered counts a rejected record by its reason
    */
   public static void addTo(Topology topology, String applicationId, String service, Consumer<String> deadLettered) {
+    addTo(topology, applicationId, service, deadLettered, List.of());
+  }
+
+  /**
+   * As {@link #addTo(Topology, String, String, Consumer)}, and the validator also forwards every valid
+   * record and tombstone (key run id, value {@code RunMetadata} bytes or null) to the processors named
+   * in {@code followers}, which the caller adds afterwards with {@value #VALIDATE} as their parent. A
+   * topic can have one source per topology: this is how another processor of the service reads
+   * {@code rote.runs}.
+   */
+  public static void addTo(Topology topology, String applicationId, String service, Consumer<String> deadLettered,
+      List<String> followers) {
+    List<String> children = new ArrayList<>(followers);
+    children.add(0, VALID_SINK);
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.RUNS.name());
-    topology.addProcessor(VALIDATE, () -> new RunMetadataValidator(service, deadLettered, MAX_BYTES), SOURCE);
+    topology.addProcessor(VALIDATE, () -> new RunMetadataValidator(service, deadLettered, MAX_BYTES, children),
+        SOURCE);
     topology.addSink(VALID_SINK, topic(applicationId), new StringSerializer(), new ByteArraySerializer(), VALIDATE);
     topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(), new StringSerializer(), new ByteArraySerializer(),
         VALIDATE);

@@ -3,6 +3,7 @@ package dev.rote.service;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rote.contract.DeadLetters;
 import dev.rote.contract.v1.RunMetadata;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,9 +20,11 @@ final class RunMetadataValidator implements Processor<String, byte[], String, by
   private final String service;
   private final Consumer<String> deadLettered;
   private final int maxBytes;
+  private final List<String> validChildren;
   private ProcessorContext<String, byte[]> context;
 
-  RunMetadataValidator(String service, Consumer<String> deadLettered, int maxBytes) {
+  RunMetadataValidator(String service, Consumer<String> deadLettered, int maxBytes, List<String> validChildren) {
+    this.validChildren = List.copyOf(validChildren);
     this.service = service;
     this.deadLettered = deadLettered;
     this.maxBytes = maxBytes;
@@ -39,7 +42,7 @@ final class RunMetadataValidator implements Processor<String, byte[], String, by
       return;
     }
     if (record.value() == null) {
-      context.forward(record, RunMetadataTopology.VALID_SINK); // a tombstone: the run is deleted
+      forwardValid(record); // a tombstone: the run is deleted
       return;
     }
     if (record.value().length > maxBytes) {
@@ -58,7 +61,13 @@ final class RunMetadataValidator implements Processor<String, byte[], String, by
       reject(record, "key_mismatch", "record key '" + record.key() + "' differs from run_id '" + m.getRunId() + "'");
       return;
     }
-    context.forward(record, RunMetadataTopology.VALID_SINK);
+    forwardValid(record);
+  }
+
+  private void forwardValid(Record<String, byte[]> record) {
+    for (String child : validChildren) {
+      context.forward(record, child);
+    }
   }
 
   private void reject(Record<String, byte[]> record, String reason, String message) {

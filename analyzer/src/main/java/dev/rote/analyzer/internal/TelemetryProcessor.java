@@ -2,7 +2,6 @@ package dev.rote.analyzer.internal;
 
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
-import dev.rote.contract.DeadLetters;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Telemetry;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -12,7 +11,6 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,21 +18,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a run's telemetry into indicators: parses and validates each record, updates the run's
  * state in the {@code run-state} store, and forwards indicators to {@link #INDICATORS}, rejected
- * records to {@link #DEAD_LETTER} and valid probe records to {@link #PROBES} for the NMF processor.
+ * records to {@link #DEAD_LETTER}, valid probe records to {@link #PROBES} for the NMF processor and
+ * valid batch records, parsed, to {@link #SUSPECTS} (unless the suspect ranking is off). Sinks get
+ * {@code byte[]} values; only that child gets a {@link Telemetry}.
  */
-public final class TelemetryProcessor implements Processor<String, byte[], String, byte[]> {
+public final class TelemetryProcessor implements Processor<String, byte[], String, Object> {
 
   public static final String STORE = "run-state";
   public static final String INDICATORS = "indicators-sink";
-  public static final String DEAD_LETTER = "deadletter-sink";
+  public static final String DEAD_LETTER = DeadLetterSink.NAME;
   public static final String PROBES = "probes-sink";
+  /** The child that keeps per-example statistics ({@link SuspectsProcessor}); gets every valid batch record. */
+  public static final String SUSPECTS = SuspectsProcessor.NAME;
 
   private static final Logger log = LoggerFactory.getLogger(TelemetryProcessor.class);
 
   private final TelemetryValidator validator;
   private final Indicators indicators;
   private final AnalyzerMetrics metrics;
-  private ProcessorContext<String, byte[]> context;
+  private final boolean suspects;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, RunState> store;
   /**
    * Read-through copy of the states this task wrote: saves deserializing a run's state on every
@@ -47,10 +50,11 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
     this.validator = new TelemetryValidator(config);
     this.indicators = new Indicators(config);
     this.metrics = metrics;
+    this.suspects = config.suspectsTop() > 0;
   }
 
   @Override
-  public void init(ProcessorContext<String, byte[]> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     live.clear();
@@ -91,6 +95,9 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
         probes.headers().remove(ProbeGroups.HEADER).add(ProbeGroups.header(ProbeGroups.of(t.getProbes(), state)));
         context.forward(probes, PROBES);
       }
+      if (suspects && t.hasBatch()) {
+        context.forward(record.withValue(t), SUSPECTS); // parsed: saves the child parsing it again
+      }
       for (Indicator i : out) {
         context.forward(record.withValue(i.toByteArray()), INDICATORS);
         metrics.indicator(i);
@@ -111,13 +118,6 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason, String message) {
-    String where = context.recordMetadata()
-        .map(m -> m.topic() + "/" + m.partition() + "@" + m.offset()).orElse("unknown");
-    log.warn("dead-lettering telemetry record {} (key {}): {}", where, record.key(), message);
-    var m = context.recordMetadata();
-    var headers = DeadLetters.headers("analyzer", reason, message, m.map(RecordMetadata::topic).orElse(null),
-        m.map(RecordMetadata::partition).orElse(-1), m.map(RecordMetadata::offset).orElse(-1L));
-    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER);
-    metrics.deadLettered(reason);
+    DeadLetterSink.forward(context, record, reason, message, metrics, log);
   }
 }

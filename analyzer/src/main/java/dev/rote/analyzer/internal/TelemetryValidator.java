@@ -73,7 +73,7 @@ final class TelemetryValidator {
       if (e.getLabel(i) < 0 || e.getLabel(i) > 127 || e.getPredicted(i) < 0 || e.getPredicted(i) > 127) {
         throw new Rejected("out_of_range", "label/prediction out of [0, 127] at row " + i);
       }
-      finite("loss[" + i + "]", e.getLoss(i));
+      finite("loss", i, e.getLoss(i));
     }
     for (int i = 0; i < e.getExampleIdCount(); i++) {
       long id = e.getExampleId(i);
@@ -81,9 +81,12 @@ final class TelemetryValidator {
         throw new Rejected("out_of_range", "example id " + id + " outside [0, " + config.maxExampleId() + "]");
       }
     }
+    for (int i = 0; i < e.getMarginCount(); i++) {
+      finite("margin", i, e.getMargin(i));
+    }
     for (int i = 0; i < e.getSensitivityCount(); i++) {
       float s = e.getSensitivity(i);
-      finite("sensitivity[" + i + "]", s);
+      finite("sensitivity", i, s);
       if (s < 0) {
         throw new Rejected("negative_value", "sensitivity[" + i + "] is negative: " + s);
       }
@@ -130,6 +133,13 @@ final class TelemetryValidator {
     finite("evaluation loss", e.getLoss());
     if (e.getAccuracy() < 0 || e.getAccuracy() > 1) {
       throw new Rejected("out_of_range", "evaluation accuracy " + e.getAccuracy() + " outside [0, 1]");
+    }
+  }
+
+  /** {@link #finite(String, double)} of row {@code i} of a column; names it only when it fails. */
+  private static void finite(String column, int i, float v) throws Rejected {
+    if (!Float.isFinite(v)) {
+      throw new Rejected("not_finite", column + "[" + i + "] is " + v);
     }
   }
 

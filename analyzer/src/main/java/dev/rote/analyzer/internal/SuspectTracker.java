@@ -1,0 +1,236 @@
+package dev.rote.analyzer.internal;
+
+import dev.rote.analyzer.math.SuspectScore;
+import dev.rote.contract.v1.ExampleColumns;
+import dev.rote.contract.v1.Suspect;
+import dev.rote.contract.v1.SuspectRanking;
+import dev.rote.contract.v1.Telemetry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
+
+/**
+ * The suspect-label computation on validated batch summaries: per-example statistics kept in
+ * {@link ExampleStats} chunks, and the ranking by {@link SuspectScore}. Batches wait as
+ * {@link PendingBatch}es and are folded into the chunks in order before every ranking and whenever
+ * a pass over the examples seen has gathered. Pure: where chunks and pending batches live (Kafka
+ * Streams stores, maps) is the caller's {@link Storage}.
+ */
+final class SuspectTracker {
+
+  /** Pending rows that always trigger a fold, however large the training set. */
+  static final int MAX_PENDING_ROWS = 1 << 17;
+  /** Below this many pending rows there is no fold until a ranking is due. */
+  static final int MIN_FOLD_ROWS = 4096;
+
+  /** Dead-letter reason of {@link #check}. */
+  static final String OUT_OF_RANGE = "example_id_outside_training_set";
+
+  /** A run's chunks of per-example statistics and its pending batches. */
+  interface Storage {
+    /** The chunk, or null when none of its examples was seen yet. */
+    ExampleStats get(int chunk);
+
+    void put(int chunk, ExampleStats stats);
+
+    /** Every chunk of the run, in any order. */
+    void forEach(ObjIntConsumer<ExampleStats> each);
+
+    /** Keeps a batch as pending batch number {@code index} (0, 1, ... since the last fold). */
+    void addPending(int index, PendingBatch batch);
+
+    /** The {@code count} pending batches, in the order they were added. */
+    void forEachPending(int count, Consumer<PendingBatch> each);
+
+    /** Forgets the {@code count} pending batches. */
+    void clearPending(int count);
+  }
+
+  /** Rejects a batch whose example ids fall outside the training set the run's metadata declares. */
+  void check(SuspectRun run, Telemetry t) throws TelemetryValidator.Rejected {
+    if (run.declaredTrainSize <= 0) {
+      return;
+    }
+    ExampleColumns e = t.getBatch().getExamples();
+    for (int i = 0; i < e.getExampleIdCount(); i++) {
+      long id = e.getExampleId(i);
+      if (id >= run.declaredTrainSize) {
+        throw new TelemetryValidator.Rejected(OUT_OF_RANGE, "example id " + id + " at row " + i
+            + " is outside the run's declared training set of " + run.declaredTrainSize
+            + " examples (ids 0.." + (run.declaredTrainSize - 1) + ", rote.runs dataset.train_size)");
+      }
+    }
+  }
+
+  /**
+   * Takes in a validated batch summary: its examples wait as a pending batch.
+   *
+   * @return whether a new ranking is due: the epoch advanced since the last one, or, for a trainer
+   *     whose epoch number never advances, a pass over the examples seen went by
+   */
+  boolean add(SuspectRun run, Storage storage, Telemetry t) {
+    ExampleColumns e = t.getBatch().getExamples();
+    int n = e.getLabelCount();
+    boolean ids = n > 0 && e.getExampleIdCount() == n;
+    run.summaries++;
+    run.summariesWithRows += n > 0 ? 1 : 0;
+    run.summariesWithIds += ids ? 1 : 0;
+    run.summariesWithMargins += n > 0 && e.getMarginCount() == n ? 1 : 0;
+    run.summariesWithNoise += n > 0 && e.getNoisyCount() == n ? 1 : 0;
+    if (ids) {
+      storage.addPending(run.pendingBatches++, PendingBatch.of(t.getStep(), e));
+      run.pendingRows += n;
+      run.batchRows = n;
+    }
+    boolean due = false;
+    if (t.getEpoch() != run.lastEpoch) {
+      run.lastEpoch = t.getEpoch();
+      run.epochStartStep = t.getStep();
+    }
+    if (run.lastEmitEpoch < 0) {
+      run.lastEmitEpoch = t.getEpoch();
+    } else if (run.examples > 0 || run.pendingRows > 0) {
+      long perPass = run.batchRows > 0 && run.examples > 0 ? (run.examples + run.batchRows - 1) / run.batchRows
+          : Long.MAX_VALUE;
+      due = t.getEpoch() > run.lastEmitEpoch
+          || (t.getStep() - run.epochStartStep >= perPass && t.getStep() - run.lastEmitStep >= perPass);
+    }
+    run.lastStep = t.getStep();
+    run.lastTimeMs = t.getTimeMs();
+    return due;
+  }
+
+  /** Whether enough batches are pending to fold them without waiting for a ranking: about a pass' worth. */
+  boolean foldDue(SuspectRun run) {
+    return run.pendingRows >= MAX_PENDING_ROWS || run.pendingRows >= Math.max(MIN_FOLD_ROWS, run.examples);
+  }
+
+  /**
+   * Folds the pending batches into the chunks: each example's presentations in the order they came,
+   * each chunk read and written once.
+   */
+  void fold(SuspectRun run, Storage storage) {
+    if (run.pendingBatches == 0) {
+      return;
+    }
+    List<PendingBatch> batches = new ArrayList<>(run.pendingBatches);
+    storage.forEachPending(run.pendingBatches, batches::add);
+    int rows = 0;
+    int chunks = 0;
+    for (PendingBatch b : batches) {
+      rows += b.size();
+      for (int id : b.ids()) {
+        chunks = Math.max(chunks, id / ExampleStats.SIZE + 1);
+      }
+    }
+    // a stable counting sort of the rows by chunk: grouped by chunk, in arrival order within each
+    int[] start = new int[chunks + 1];
+    for (PendingBatch b : batches) {
+      for (int id : b.ids()) {
+        start[id / ExampleStats.SIZE + 1]++;
+      }
+    }
+    for (int c = 0; c < chunks; c++) {
+      start[c + 1] += start[c];
+    }
+    int[] next = Arrays.copyOf(start, chunks);
+    int[] batchOf = new int[rows];
+    int[] rowOf = new int[rows];
+    for (int b = 0; b < batches.size(); b++) {
+      int[] ids = batches.get(b).ids();
+      for (int i = 0; i < ids.length; i++) {
+        int at = next[ids[i] / ExampleStats.SIZE]++;
+        batchOf[at] = b;
+        rowOf[at] = i;
+      }
+    }
+    for (int chunk = 0; chunk < chunks; chunk++) {
+      if (start[chunk] == start[chunk + 1]) {
+        continue;
+      }
+      ExampleStats s = storage.get(chunk);
+      if (s == null) {
+        s = new ExampleStats();
+      }
+      for (int r = start[chunk]; r < start[chunk + 1]; r++) {
+        PendingBatch b = batches.get(batchOf[r]);
+        if (s.presentations[b.ids()[rowOf[r]] % ExampleStats.SIZE] == 0) {
+          run.examples++;
+        }
+        b.presentTo(s, rowOf[r]);
+      }
+      storage.put(chunk, s);
+    }
+    storage.clearPending(run.pendingBatches);
+    run.pendingBatches = 0;
+    run.pendingRows = 0;
+  }
+
+  /** One example's place in the ranking. */
+  private record Candidate(long id, double score, ExampleStats stats, int slot) {}
+
+  private static final Comparator<Candidate> MOST_SUSPECT_FIRST =
+      Comparator.comparingDouble(Candidate::score).reversed().thenComparingLong(Candidate::id);
+
+  /**
+   * Folds what is pending and ranks the run's examples now, the {@code top} most suspect first (ties
+   * by example id); marks the ranking as published at the run's latest step.
+   */
+  SuspectRanking ranking(String runId, SuspectRun run, Storage storage, int top) {
+    fold(run, storage);
+    PriorityQueue<Candidate> kept = new PriorityQueue<>(MOST_SUSPECT_FIRST.reversed());
+    long[] suspected = {0};
+    storage.forEach((s, chunk) -> {
+      for (int slot = 0; slot < ExampleStats.SIZE; slot++) {
+        if (s.presentations[slot] == 0) {
+          continue;
+        }
+        double score = SuspectScore.of(s.presentations[slot], s.wrong[slot], s.meanMargin(slot));
+        suspected[0] += score > SuspectScore.SUSPECT_THRESHOLD ? 1 : 0;
+        if (top == 0 || (kept.size() == top && score < kept.peek().score())) {
+          continue; // cannot enter the top
+        }
+        Candidate c = new Candidate((long) chunk * ExampleStats.SIZE + slot, score, s, slot);
+        if (kept.size() < top) {
+          kept.add(c);
+        } else if (MOST_SUSPECT_FIRST.compare(c, kept.peek()) < 0) {
+          kept.poll();
+          kept.add(c);
+        }
+      }
+    });
+    List<Candidate> order = new ArrayList<>(kept);
+    order.sort(MOST_SUSPECT_FIRST);
+    SuspectRanking.Builder b = SuspectRanking.newBuilder().setRunId(runId).setStep(run.lastStep)
+        .setEpoch(Math.max(0, run.lastEpoch)).setExamples(run.examples).setSuspected(suspected[0])
+        .setSourceTimeMs(run.lastTimeMs).setScore(SuspectScore.NAME);
+    for (Candidate c : order) {
+      b.addSuspects(suspect(c));
+    }
+    run.lastEmitStep = run.lastStep;
+    run.lastEmitEpoch = Math.max(run.lastEmitEpoch, run.lastEpoch);
+    return b.build();
+  }
+
+  private static Suspect suspect(Candidate c) {
+    ExampleStats s = c.stats();
+    int i = c.slot();
+    Suspect.Builder b = Suspect.newBuilder().setExampleId(c.id()).setScore(c.score()).setLabel(s.label[i])
+        .setPredictedLabel(s.predictedMost(i)).setPresentations(s.presentations[i]).setWrong(s.wrong[i])
+        .setForgetting(s.forgetting[i]).setLastLoss(s.lastLoss[i]);
+    if (s.flipped[i] != ExampleStats.FLIP_UNKNOWN) {
+      b.setLabelFlipped(s.flipped[i] == ExampleStats.FLIP_YES);
+    }
+    if (s.firstLearned[i] > 0) {
+      b.setFirstLearnedStep(s.firstLearned[i]);
+    }
+    if (s.marginCount[i] > 0) {
+      b.setMeanMargin(s.meanMargin(i));
+    }
+    return b.build();
+  }
+}

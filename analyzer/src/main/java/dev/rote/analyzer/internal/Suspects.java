@@ -1,0 +1,39 @@
+package dev.rote.analyzer.internal;
+
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerMetrics;
+import dev.rote.contract.Topics;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** Wires the suspect-label processors, their stores, the {@code rote.runs} source and the {@code rote.suspects} sink. */
+public final class Suspects {
+
+  private Suspects() {}
+
+  /**
+   * Adds the suspect ranking to {@code topology}: {@link SuspectsProcessor} as a child of
+   * {@code telemetryProcessor} (which forwards it the valid batch records), {@link SuspectRunsProcessor}
+   * as a child of {@code runsProcessor} (which forwards it the valid {@code rote.runs} records and
+   * tombstones; a topology has one source per topic), the stores, and the {@code rote.suspects} sink. The caller connects the
+   * dead-letter sink to both processors.
+   */
+  public static void addTo(Topology topology, AnalyzerConfig config, AnalyzerMetrics metrics, String telemetryProcessor,
+      String runsProcessor) {
+    topology.addProcessor(SuspectsProcessor.NAME, () -> new SuspectsProcessor(config, metrics), telemetryProcessor);
+    topology.addProcessor(SuspectRunsProcessor.NAME, () -> new SuspectRunsProcessor(config, metrics), runsProcessor);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.CHUNKS),
+        ExampleStatsStore.ChunkKey.serde(), ExampleStatsStore.chunkSerde()).withCachingEnabled(),
+        SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.PENDING),
+        ExampleStatsStore.ChunkKey.serde(), ExampleStatsStore.pendingSerde()).withCachingEnabled(),
+        SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.RUNS),
+        Serdes.String(), SuspectRun.serde()).withCachingEnabled(), SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
+    topology.addSink(SuspectsProcessor.SUSPECTS, Topics.SUSPECTS.name(), new StringSerializer(),
+        new ByteArraySerializer(), SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
+  }
+}
