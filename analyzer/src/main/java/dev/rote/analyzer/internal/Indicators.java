@@ -123,9 +123,9 @@ final class Indicators {
       double trainAccuracy = (double) w.correct() / w.examples();
       out.add(indicator(t, IndicatorNames.TRAIN_ACCURACY, null, null, trainAccuracy));
       out.add(indicator(t, IndicatorNames.TRAIN_LOSS, null, null, w.lossSum() / w.examples()));
-      if (!Double.isNaN(s.lastEvalAccuracy)) {
-        out.add(indicator(t, IndicatorNames.GENERALIZATION_GAP, null, null, trainAccuracy - s.lastEvalAccuracy));
-      }
+      // No generalization gap here: it is emitted with each evaluation (below), against that
+      // evaluation's accuracy; emitting it here too gave two values at a step that is both an
+      // emission step and an epoch end.
     }
     if (w.withHistory() > 0) {
       out.add(indicator(t, IndicatorNames.PREDICTION_FLIPS, null, null, w.flips()));
