@@ -66,7 +66,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try {
       Path dir = temporary ? Files.createTempDirectory("rote-kafka-") : dataDir.toAbsolutePath();
       Files.createDirectories(dir);
-      int clientPort = port == 0 ? freePort() : port;
+      int clientPort = port == 0 ? freePort() : requireFree(port);
       int controllerPort = freePort();
       Properties props = config(clientPort, controllerPort, dir);
       if (!Files.exists(dir.resolve("meta.properties"))) {
@@ -78,6 +78,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return new EmbeddedKafkaBroker(server, dir, temporary, clientPort);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "cannot start the embedded Kafka broker on port " + port + ": " + e.getMessage(), e);
@@ -153,6 +155,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     if (rc != 0) {
       throw new IOException("formatting " + dir + " failed: " + buf.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Fails in one clear line when {@code port} is taken, before Kafka logs a stack trace per listener
+   * trying to bind it.
+   */
+  private static int requireFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return port;
+    } catch (IOException e) {
+      throw new IllegalStateException("port " + port + " on 127.0.0.1 is already in use (another broker?); "
+          + "choose another with --port");
     }
   }
 

@@ -96,4 +96,15 @@ class RoteCliTest {
         + "analyzer does not publish").contains("cannot reach Kafka");
     assertThat(r.code()).isEqualTo(1);
   }
+
+  @Test
+  void shouldSayInOneLineThatTheBrokerPortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r = run("broker", "--port", Integer.toString(taken.getLocalPort()));
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err().lines()).singleElement().asString()
+          .isEqualTo("rote broker: error: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use "
+              + "(another broker?); choose another with --port");
+    }
+  }
 }
