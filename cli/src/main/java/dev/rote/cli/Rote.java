@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Rote: a live memorization monitor for neural-network training.",
     subcommands = {
         DemoCommand.class, BrokerCommand.class, TrainCommand.class, AnalyzerCommand.class, AlertingCommand.class,
-        StopCommand.class,
+        StopCommand.class, SecurityCommand.class,
         RunsCommand.class, ReplayCommand.class, ReproduceCommand.class, ExperimentCommand.class,
         BenchCommand.class
     })
