@@ -144,6 +144,10 @@ class FuzzIntegrationTest {
           .isEqualTo((long) sum(registry, AnalyzerMetrics.DEAD_LETTERED)).isPositive();
       assertThat(count(kafka, Topics.DEAD_LETTER.name(), r -> source(r, "alerting")))
           .isEqualTo((long) sum(registry, AlertingMetrics.DEAD_LETTERED)).isPositive();
+      System.out.printf("fuzz (real broker): %d telemetry, %d indicator (%d with the analyzer's), %d control records; "
+              + "analyzer dead-lettered %.0f, alerting %.0f, stop control counted %d invalid%n", telemetry, indicatorsSent,
+          indicators, runs.get(0).size(), sum(registry, AnalyzerMetrics.DEAD_LETTERED),
+          sum(registry, AlertingMetrics.DEAD_LETTERED), expectedInvalid);
       assertThat(pipeline.analyzer().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
       assertThat(pipeline.alerting().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
 
