@@ -78,9 +78,10 @@ public final class BrokerSecurity {
   /**
    * A node's server properties, secured: every non-controller listener that clients use becomes
    * SASL_SSL (a {@code PLAINTEXT} listener is renamed {@value #CLIENT_LISTENER}); inter-broker and
-   * controller listeners speak SSL with required client certificates. When clients and brokers
-   * shared the inter-broker listener, inter-broker traffic moves to a new {@value #INTERNAL_LISTENER}
-   * listener on the same host and a free port.
+   * controller listeners speak SSL with required client certificates. The inter-broker listener
+   * counts as the brokers' own when the node has another non-controller listener for clients; when
+   * it is the only one (clients and brokers shared it), inter-broker traffic moves to a new
+   * {@value #INTERNAL_LISTENER} listener on the same host and a free port.
    *
    * @param node the plaintext properties: {@code listeners}, {@code listener.security.protocol.map},
    *     {@code controller.listener.names}, optionally {@code advertised.listeners} and
