@@ -110,7 +110,7 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
     if (rule.action() == Rule.Action.STOP) {
       count(STOP_SIGNALS, "Stop signals sent to trainers", "signals", Tags.of("rule", rule.name(), "run", runId));
     }
-    latency.record(Duration.ofMillis(Math.max(0, latencyMs)));
+    dev.rote.service.Latencies.record(latency, latencyMs);
   }
 
   public long deadLetteredCount() {

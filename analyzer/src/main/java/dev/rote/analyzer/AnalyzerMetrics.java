@@ -93,7 +93,7 @@ public final class AnalyzerMetrics implements MeterBinder {
   }
 
   public void latency(long millis) {
-    latency.record(Duration.ofMillis(Math.max(0, millis)));
+    dev.rote.service.Latencies.record(latency, millis);
   }
 
   public long deadLetteredCount() {

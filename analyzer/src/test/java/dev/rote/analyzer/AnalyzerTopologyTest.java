@@ -199,6 +199,25 @@ class AnalyzerTopologyTest {
     }
   }
 
+  @Test
+  void shouldEmitOneGeneralizationGapPerStepAgainstTheEvaluationOfThatStep() {
+    // Emission every step, and an evaluation at every step: each step is both an emission step and an
+    // epoch end, where the batch's gap (against the previous evaluation) and the evaluation's used to differ.
+    try (Harness h = new Harness(AnalyzerConfig.defaults().withWindow(10, 1))) {
+      double[] accuracies = {0.8, 0.5, 0.6};
+      for (int step = 1; step <= 3; step++) {
+        h.send(batch("r", step, step - 1, new long[] {0, 1}, new int[] {0, 1}, new int[] {0, 1}, null));
+        h.send(Telemetry.newBuilder().setRunId("r").setStep(step).setEpoch(step - 1)
+            .setEvaluation(Evaluation.newBuilder().setSplit("test").setAccuracy(accuracies[step - 1]).setLoss(0.4))
+            .build());
+      }
+      List<Indicator> gaps = h.indicators().stream()
+          .filter(i -> i.getName().equals(IndicatorNames.GENERALIZATION_GAP)).toList();
+      assertThat(gaps).extracting(Indicator::getStep).containsExactly(1L, 2L, 3L);
+      assertThat(gaps).extracting(Indicator::getValue).containsExactly(1.0 - 0.8, 1.0 - 0.5, 1.0 - 0.6);
+    }
+  }
+
   static Telemetry probes(String run, long step, float[][] rowsClass0, float[][] rowsClass1) {
     int cols = rowsClass0[0].length;
     Matrix.Builder m = Matrix.newBuilder().setRows(rowsClass0.length + rowsClass1.length).setCols(cols);

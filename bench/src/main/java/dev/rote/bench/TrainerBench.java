@@ -59,6 +59,11 @@ final class TrainerBench implements Callable<Integer> {
       description = "Publish to this cluster; default: an embedded broker in this JVM.")
   String bootstrapServers;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client properties for --bootstrap-servers, passed through unchanged (security settings "
+          + "included).")
+  java.nio.file.Path kafkaConfig;
+
   @Option(names = "--only", split = ",", paramLabel = "VARIANT",
       description = "Run only these variants (and plain).")
   List<String> only;
@@ -89,7 +94,7 @@ final class TrainerBench implements Callable<Integer> {
     List<TelemetrySink> sinks = new ArrayList<>();
     try {
       KafkaSettings kafka = KafkaOptions.connect(broker != null ? broker.bootstrapServers() : bootstrapServers,
-          null, 1, "1h");
+          broker != null ? null : kafkaConfig, 1, "1h");
       INDArray probe = batches.get(0).getFeatures();
 
       List<Variant> variants = new ArrayList<>();

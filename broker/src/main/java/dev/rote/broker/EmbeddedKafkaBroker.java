@@ -9,13 +9,19 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -37,13 +43,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final boolean deleteOnClose;
   private final int port;
+  private final Map<String, Object> adminClient;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port,
+      Map<String, Object> adminClient) {
     this.server = server;
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
     this.port = port;
+    this.adminClient = Map.copyOf(adminClient);
   }
 
   /** Starts a broker on a free port with a temporary data directory. */
@@ -59,6 +68,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @throws IllegalStateException when the broker cannot start (port taken, directory unusable)
    */
   public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+    return start(port, dataDir, null);
+  }
+
+  /**
+   * Starts a broker, secured when {@code security} is given: clients on SASL_SSL (SCRAM-SHA-512),
+   * the KRaft {@code StandardAuthorizer}, and Rote's users and ACLs created before this returns
+   * (see {@link BrokerSecurity}).
+   *
+   * @param security the security files to use, or {@code null} for a plaintext broker
+   */
+  public static EmbeddedKafkaBroker start(int port, Path dataDir, BrokerSecurity security) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
     }
@@ -66,22 +86,57 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try {
       Path dir = temporary ? Files.createTempDirectory("rote-kafka-") : dataDir.toAbsolutePath();
       Files.createDirectories(dir);
-      int clientPort = port == 0 ? freePort() : port;
+      int clientPort = port == 0 ? freePort() : requireFree(port);
       int controllerPort = freePort();
       Properties props = config(clientPort, controllerPort, dir);
+      Map<String, Object> adminClient = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+          "127.0.0.1:" + clientPort);
+      if (security != null) {
+        props = security.secure(props);
+        adminClient = security.brokerClient(BrokerSecurity.brokerListener(props));
+      }
       if (!Files.exists(dir.resolve("meta.properties"))) {
         format(props, dir);
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
-      log.info("Kafka broker listening on 127.0.0.1:{} (data in {})", clientPort, dir);
-      return new EmbeddedKafkaBroker(server, dir, temporary, clientPort);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, clientPort, adminClient);
+      if (security != null) {
+        broker.provision(security);
+      }
+      log.info("Kafka broker listening on 127.0.0.1:{}{} (data in {})", clientPort,
+          security == null ? "" : " (SASL_SSL)", dir);
+      return broker;
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "cannot start the embedded Kafka broker on port " + port + ": " + e.getMessage(), e);
     }
+  }
+
+  private void provision(BrokerSecurity security) {
+    try (Admin admin = Admin.create(adminClient)) {
+      security.provision(admin, Duration.ofSeconds(60));
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      close();
+      throw new IllegalStateException("cannot create the users and ACLs of the secured broker: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while securing the broker", e);
+    }
+  }
+
+  /**
+   * Client properties of a super user of this broker: for a plaintext broker just its bootstrap
+   * servers; for a secured one the broker's own certificate over its inter-broker listener. For
+   * creating topics and administration in the same process.
+   */
+  public Map<String, Object> adminClient() {
+    return adminClient;
   }
 
   /** The {@code bootstrap.servers} value that reaches this broker. */
@@ -153,6 +208,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     if (rc != 0) {
       throw new IOException("formatting " + dir + " failed: " + buf.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Fails in one clear line when {@code port} is taken, before Kafka logs a stack trace per listener
+   * trying to bind it.
+   */
+  private static int requireFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return port;
+    } catch (IOException e) {
+      throw new IllegalStateException("port " + port + " on 127.0.0.1 is already in use (another broker?); "
+          + "choose another with --port");
     }
   }
 

@@ -1,9 +1,12 @@
 package dev.rote.cli;
 
+import dev.rote.broker.BrokerSecurity;
 import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
 import dev.rote.service.KafkaOptions;
 import dev.rote.service.ServiceShell;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -30,14 +33,22 @@ final class BrokerCommand implements Callable<Integer> {
       description = "Retention of run data, e.g. 7d, 12h, forever (default: ${DEFAULT-VALUE}).")
   String retention;
 
+  @Option(names = "--secure", paramLabel = "DIR",
+      description = "Secure the broker with the files of ./rote security init in DIR: clients on SASL_SSL "
+          + "(SCRAM-SHA-512) with DIR/<role>.properties, ACLs per role, TLS with client certificates between "
+          + "broker and controller.")
+  Path secure;
+
   @Override
   public Integer call() throws InterruptedException {
     KafkaOptions.parseRetention(retention);
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir);
+    BrokerSecurity security = secure == null ? null : BrokerSecurity.load(secure);
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, dataDir, security);
     CountDownLatch stopped = ServiceShell.onShutdown("rote-broker-shutdown", broker::close);
-    KafkaOptions.connect(broker.bootstrapServers(), null, partitions, retention);
-    System.out.printf("Kafka broker ready at %s (data in %s). Ctrl-C stops it.%n",
-        broker.bootstrapServers(), broker.dataDir());
+    KafkaOptions.connect(new KafkaSettings(broker.adminClient()), partitions, retention, Duration.ofSeconds(30));
+    System.out.printf("Kafka broker ready at %s (data in %s).%s Ctrl-C stops it.%n", broker.bootstrapServers(),
+        broker.dataDir(), secure == null ? "" : String.format("%nSecured: SASL_SSL with SCRAM-SHA-512 and ACLs; "
+            + "connect with --kafka-config %s/<role>.properties (trainer, analyzer, alerting, admin).", secure));
     stopped.await();
     return 0;
   }

@@ -2,6 +2,8 @@ package dev.rote.cli;
 
 import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.broker.SecurityFiles;
+import dev.rote.broker.SecurityFiles.Role;
 import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
@@ -17,6 +19,7 @@ import dev.rote.reference.cli.TrainerOptions;
 import dev.rote.reference.data.IdxDataset;
 import dev.rote.reference.data.IdxImages;
 import dev.rote.replay.RunTopics;
+import dev.rote.service.MetricsOptions;
 import dev.rote.replay.Unreadable;
 import dev.rote.report.Alert;
 import dev.rote.report.HtmlReport;
@@ -49,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin TrainerOptions trainer;
   @Mixin RulesOption rules;
+  @Mixin MetricsOptions metrics;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
       description = "Port of the embedded broker; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -65,6 +69,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-full-run",
       description = "After the stop, do not train on to show what the full run would reach.")
   boolean noFullRun;
+
+  @Option(names = "--secure",
+      description = "Run the broker secured: SASL_SSL with SCRAM-SHA-512, ACLs; the analyzer, the alerting service "
+          + "and the trainer connect with their own roles' client files, created in <out>/security.")
+  boolean secure;
 
   @Option(names = "--no-restore",
       description = "On the stop, keep the model as it is instead of restoring the recommended checkpoint.")
@@ -84,15 +93,25 @@ final class DemoCommand implements Callable<Integer> {
     if (!noFullRun) {
       stop = stop.continuingAfterStop();
     }
-    try (MetricsEndpoint metrics = new MetricsEndpoint("demo", metricsPort);
-        LocalPipeline pipeline = LocalPipeline.start(port, AnalyzerConfig.defaults(), ruleSet, metrics.registry())) {
-      System.out.printf("embedded Kafka broker at %s; analyzer and alerting running (%s)%n",
-          pipeline.broker().bootstrapServers(), rules.describe());
+    MetricsEndpoint.Address address = metrics.address(metricsPort);
+    Path security = null;
+    if (secure) {
+      security = dir.resolve("security");
+      if (!SecurityFiles.isInitialized(security)) {
+        SecurityFiles.init(security, List.of(), false);
+      }
+    }
+    try (MetricsEndpoint endpoint = new MetricsEndpoint("demo", address);
+        LocalPipeline pipeline = LocalPipeline.start(port, AnalyzerConfig.defaults(), ruleSet, endpoint.registry(),
+            security)) {
+      System.out.printf("embedded Kafka broker at %s%s; analyzer and alerting running (%s)%n",
+          pipeline.broker().bootstrapServers(), secure ? " (SASL_SSL, SCRAM-SHA-512, ACLs; client files in "
+              + security + ")" : "", rules.describe());
       ruleSet.rules().forEach(r -> System.out.println("  rule " + r.describe()));
       try (IndicatorWatch watch = new IndicatorWatch(pipeline.kafka(), runId, s -> System.out.printf(
           ">> alert: rule %s (%s) at step %d: %s%n", s.getRule(),
           s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason()))) {
-        ReferenceTrainer.Result r = TrainCommand.train(run, pipeline.kafka(), metrics.registry(), System.out,
+        ReferenceTrainer.Result r = TrainCommand.train(run, pipeline.kafka(Role.TRAINER), endpoint.registry(), System.out,
             watch::summary, stop);
         watch.awaitStep(IndicatorNames.TEST_ACCURACY, r.curveStepBeforeStop(), Duration.ofSeconds(10));
         summary(r);

@@ -22,6 +22,7 @@ import dev.rote.replay.ReplayJob;
 import dev.rote.replay.RunCatalog;
 import dev.rote.replay.Unreadable;
 import dev.rote.service.KafkaOptions;
+import dev.rote.service.MetricsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Parameters;
 final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
 
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsOptions metrics;
 
   @Parameters(paramLabel = "RUN_ID", arity = "0..*", description = "Recorded runs to replay.")
   List<String> runIds = new ArrayList<>();
@@ -110,6 +112,7 @@ final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
     if (!recordings.isEmpty()) {
       return backtestRecordings(request);
     }
+    MetricsEndpoint.Address address = metrics.address(metricsPort);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     out = json ? System.err : System.out;
     Read<Map<String, RunMetadata>> catalog = RunCatalog.read(settings);
@@ -117,13 +120,13 @@ final class ReplayCommand implements Callable<Integer>, ReplayJob.Listener {
       out.println(Topics.RUNS.name() + ": " + Unreadable.summary(catalog.unreadable()));
     }
     List<Outcome> outcomes = new ArrayList<>();
-    try (MetricsEndpoint endpoint = new MetricsEndpoint("replay", metricsPort)) {
+    try (MetricsEndpoint endpoint = new MetricsEndpoint("replay", address)) {
       AnalyzerMetrics analyzerMetrics = new AnalyzerMetrics();
       analyzerMetrics.bindTo(endpoint.registry());
       AlertingMetrics alertingMetrics = new AlertingMetrics();
       alertingMetrics.bindTo(endpoint.registry());
       if (metricsPort > 0) {
-        out.printf("replay metrics at http://127.0.0.1:%d/metrics%n", metricsPort);
+        out.printf("replay metrics at %s%n", address.url());
       }
       ReplayJob job = new ReplayJob(settings, catalog.value(), request, analyzerMetrics,
           alertingMetrics, this);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Rote: a live memorization monitor for neural-network training.",
     subcommands = {
         DemoCommand.class, BrokerCommand.class, TrainCommand.class, AnalyzerCommand.class, AlertingCommand.class,
-        StopCommand.class, ExampleCommand.class,
+        StopCommand.class, ExampleCommand.class, SecurityCommand.class,
         RunsCommand.class, RecordCommand.class, ReplayCommand.class, SuspectsCommand.class, ReproduceCommand.class,
         ExperimentCommand.class, SuspectsExperimentCommand.class,
         BenchCommand.class

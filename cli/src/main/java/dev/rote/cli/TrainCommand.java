@@ -6,6 +6,7 @@ import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.reference.cli.ModelOptions;
 import dev.rote.reference.cli.TrainerOptions;
 import dev.rote.service.KafkaOptions;
+import dev.rote.service.MetricsOptions;
 import dev.rote.trainer.RoteTelemetry;
 import dev.rote.reference.data.IdxDataset;
 import dev.rote.reference.ReferenceTrainer;
@@ -24,6 +25,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
   @Mixin TrainerOptions trainer;
+  @Mixin MetricsOptions metrics;
 
   @picocli.CommandLine.Option(names = "--no-restore",
       description = "On a stop, keep the model as it is instead of going back to the checkpoint closest to "
@@ -41,9 +43,10 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Prepared run = prepare(trainer);
+    MetricsEndpoint.Address address = metrics.address(metricsPort);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
-    try (MetricsEndpoint metrics = new MetricsEndpoint("trainer", metricsPort)) {
-      ReferenceTrainer.Result r = train(run, settings, metrics.registry(), System.out, null,
+    try (MetricsEndpoint endpoint = new MetricsEndpoint("trainer", address)) {
+      ReferenceTrainer.Result r = train(run, settings, endpoint.registry(), System.out, null,
           trainer.stopOptions(!noRestore, saveModel));
       return r.status() == dev.rote.contract.v1.RunStatus.RUN_STATUS_FAILED ? 1 : 0;
     }

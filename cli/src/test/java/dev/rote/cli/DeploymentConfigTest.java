@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,14 @@ class DeploymentConfigTest {
   record Result(int code, String output) {}
 
   static Result exec(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+    return exec(command, Map.of("GRAFANA_ADMIN_PASSWORD", "test-only-password"));
+  }
+
+  static Result exec(List<String> command, Map<String, String> env) throws Exception {
+    ProcessBuilder b = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+    b.environment().remove("GRAFANA_ADMIN_PASSWORD");
+    b.environment().putAll(env);
+    Process p = b.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Result(p.exitValue(), out);
@@ -80,6 +88,35 @@ class DeploymentConfigTest {
     Result r = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q"));
     assertThat(r.code()).as(r.output()).isZero();
     Result services = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "--services"));
-    assertThat(services.output().lines()).contains("kafka", "prometheus", "grafana", "analyzer", "alerting", "trainer");
+    assertThat(services.output().lines()).contains("kafka", "prometheus", "grafana", "analyzer", "alerting", "trainer",
+        "security-init", "kafka-setup");
+  }
+
+  @Test
+  void shouldRunTheComposeStackSecuredByDefault() throws Exception {
+    String config = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config")).output();
+    // Kafka: clients on SASL_SSL with SCRAM-SHA-512 only, brokers and controller on SSL, ACLs enforced.
+    Matcher map = Pattern.compile("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: (\\S+)").matcher(config);
+    assertThat(map.find()).isTrue();
+    assertThat(map.group(1).split(",")).allSatisfy(l -> assertThat(l).matches("\\w+:(SASL_SSL|SSL)"));
+    assertThat(config).doesNotContain("PLAINTEXT").contains("KAFKA_SASL_ENABLED_MECHANISMS: SCRAM-SHA-512")
+        .contains("KAFKA_AUTHORIZER_CLASS_NAME: org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+        .containsPattern("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: ['\"]false")
+        .containsPattern("EXTERNAL://localhost:29092")
+        .containsPattern("EXTERNAL:SASL_SSL");
+    // Every Rote service connects with its role's file and guards its metrics.
+    for (String role : List.of("analyzer", "alerting", "trainer")) {
+      assertThat(config).contains("/security/" + role + ".properties");
+    }
+    assertThat(config.split("--metrics-password-file", -1)).hasSize(4);
+    // Prometheus: no lifecycle API, scrapes with basic auth; Grafana: no default admin password.
+    assertThat(config).doesNotContain("web.enable-lifecycle").doesNotContain("GF_SECURITY_ADMIN_PASSWORD: admin")
+        .contains("GF_SECURITY_ADMIN_PASSWORD: test-only-password");
+    String prometheus = Files.readString(ROOT.resolve("prometheus/prometheus.yml"));
+    assertThat(prometheus.split("basic_auth", -1)).as("every Rote scrape job").hasSize(4);
+    assertThat(prometheus).contains("password_file: /etc/rote/security/metrics.password");
+    Result noPassword = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q"), Map.of());
+    assertThat(noPassword.code()).as("no Grafana admin password, no stack").isNotZero();
+    assertThat(noPassword.output()).contains("set GRAFANA_ADMIN_PASSWORD");
   }
 }

@@ -53,7 +53,11 @@ class PrometheusDashboardsIntegrationTest {
     int metricsPort = freePort();
     int promPort = freePort();
     RuleSet rules = RuleSet.parse(FullLoopIntegrationTest.FAST_RULES, "test rules");
-    try (MetricsEndpoint metrics = new MetricsEndpoint("demo", metricsPort);
+    // The endpoint asks for basic auth, and Prometheus presents it as the repo's scrape config does.
+    Path password = Files.writeString(dir.resolve("metrics.password"), "scrape-secret\n");
+    MetricsEndpoint.Address address = new MetricsEndpoint.Address("127.0.0.1", metricsPort,
+        MetricsEndpoint.Credentials.fromFile("prometheus", password));
+    try (MetricsEndpoint metrics = new MetricsEndpoint("demo", address);
         LocalPipeline pipeline = LocalPipeline.start(0, AnalyzerConfig.defaults(), rules, metrics.registry())) {
       Process prometheus = startPrometheus(dir, metricsPort, promPort);
       try {
@@ -145,9 +149,12 @@ class PrometheusDashboardsIntegrationTest {
           evaluation_interval: 1s
         scrape_configs:
           - job_name: rote-demo
+            basic_auth:
+              username: prometheus
+              password_file: %s
             static_configs:
               - targets: ['127.0.0.1:%d']
-        """.formatted(metricsPort));
+        """.formatted(dir.resolve("metrics.password"), metricsPort));
     Process p = new ProcessBuilder(PROMETHEUS, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
         "--web.listen-address=127.0.0.1:" + promPort).redirectErrorStream(true)
         .redirectOutput(dir.resolve("prometheus.log").toFile()).start();

@@ -3,6 +3,13 @@ package dev.rote.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.RunMetadata;
+import dev.rote.contract.v1.RunStatus;
+import dev.rote.contract.v1.StopSignal;
+import dev.rote.replay.TelemetryCatalog;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class RoteCliIntegrationTest {
 
   @Test
-  void shouldTrainListTheRunAndAcceptAManualStop() {
+  void shouldTrainListTheRunAndAcceptAManualStopOfRunningRunsOnly() throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       String bs = broker.bootstrapServers();
       RoteCliTest.Run train = RoteCliTest.run("train", "--bootstrap-servers", bs, "--train-size", "512",
@@ -19,9 +26,36 @@ class RoteCliIntegrationTest {
       assertThat(train.out()).contains("epoch   2/2").contains("run cli-it completed after 8 steps")
           .contains("telemetry sent");
 
-      RoteCliTest.Run stop = RoteCliTest.run("stop", "cli-other", "--bootstrap-servers", bs, "--reason", "by hand");
+      // A run that rote.runs does not know, or one that has ended, gets no signal unless forced.
+      RoteCliTest.Run unknown = RoteCliTest.run("stop", "cli-other", "--bootstrap-servers", bs);
+      assertThat(unknown.code()).isEqualTo(2);
+      assertThat(unknown.err()).contains("run cli-other is not in rote.runs").contains("--force");
+      assertThat(unknown.out()).doesNotContain("stop signal");
+      RoteCliTest.Run ended = RoteCliTest.run("stop", "cli-it", "--bootstrap-servers", bs);
+      assertThat(ended.code()).isEqualTo(2);
+      assertThat(ended.err()).contains("run cli-it has already ended (completed)");
+      assertThat(TelemetryCatalog.signals(KafkaSettings.of(bs), Topics.CONTROL).value()).isEmpty();
+
+      RoteCliTest.Run stop = RoteCliTest.run("stop", "cli-other", "--bootstrap-servers", bs, "--reason", "by hand",
+          "--force");
       assertThat(stop.code()).as(stop.err()).isZero();
       assertThat(stop.out()).contains("stop signal").contains("cli-other");
+      assertThat(TelemetryCatalog.signals(KafkaSettings.of(bs), Topics.CONTROL).value().values())
+          .singleElement().satisfies(s -> {
+            assertThat(s.getRunId()).isEqualTo("cli-other");
+            assertThat(s.getReason()).isEqualTo("by hand");
+          });
+
+      // A running run is stopped without --force.
+      try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(KafkaSettings.of(bs).with(Map.of()),
+          Topics.RUNS.keySerde().serializer(), Topics.RUNS.valueSerde().serializer())) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.RUNS.name(), "cli-running",
+            RunMetadata.newBuilder().setRunId("cli-running").setStatus(RunStatus.RUN_STATUS_RUNNING).build())).get();
+      }
+      RoteCliTest.Run running = RoteCliTest.run("stop", "cli-running", "--bootstrap-servers", bs);
+      assertThat(running.code()).as(running.err()).isZero();
+      assertThat(TelemetryCatalog.signals(KafkaSettings.of(bs), Topics.CONTROL).value().values())
+          .extracting(StopSignal::getRunId).containsExactlyInAnyOrder("cli-other", "cli-running");
 
       RoteCliTest.Run runs = RoteCliTest.run("runs", "--bootstrap-servers", bs);
       assertThat(runs.code()).as(runs.err()).isZero();

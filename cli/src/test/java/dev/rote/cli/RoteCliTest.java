@@ -96,4 +96,40 @@ class RoteCliTest {
         + "analyzer does not publish").contains("cannot reach Kafka");
     assertThat(r.code()).isEqualTo(1);
   }
+
+  @Test
+  void shouldSayInOneLineThatTheBrokerPortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r = run("broker", "--port", Integer.toString(taken.getLocalPort()));
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err().lines()).singleElement().asString()
+          .isEqualTo("rote broker: error: port " + taken.getLocalPort() + " on 127.0.0.1 is already in use "
+              + "(another broker?); choose another with --port");
+    }
+  }
+
+  @Test
+  void shouldTakeKafkaClientFilesAndGuardMetricsOnEveryCommandThatNeedsThem() {
+    java.util.List<String> checked = new java.util.ArrayList<>();
+    java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(
+        new picocli.CommandLine(new Rote()).getSubcommands().values());
+    while (!todo.isEmpty()) {
+      picocli.CommandLine c = todo.pop();
+      todo.addAll(c.getSubcommands().values());
+      var spec = c.getCommandSpec();
+      // security provision connects as the broker's own certificate, before any role's user exists.
+      if (spec.findOption("--bootstrap-servers") != null && !spec.qualifiedName().equals("rote security provision")) {
+        assertThat(spec.findOption("--kafka-config")).as(spec.qualifiedName()).isNotNull();
+        checked.add(spec.name());
+      }
+      if (spec.findOption("--metrics-port") != null) {
+        assertThat(spec.findOption("--metrics-host")).as(spec.qualifiedName()).isNotNull();
+        assertThat(spec.findOption("--metrics-host").defaultValue()).isEqualTo("127.0.0.1");
+        assertThat(spec.findOption("--metrics-password-file")).as(spec.qualifiedName()).isNotNull();
+        checked.add(spec.name() + " metrics");
+      }
+    }
+    assertThat(checked).contains("train", "trainer", "analyzer", "alerting", "stop", "runs", "replay", "analyzer metrics",
+        "alerting metrics", "train metrics", "demo metrics", "replay metrics");
+  }
 }

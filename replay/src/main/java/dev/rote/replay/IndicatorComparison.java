@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * Replayed indicators against the original run's, value by value: keyed by name, layer, class and
- * step, and identical only when the doubles are bit for bit. A key can occur twice at one step (the
- * generalization gap of a batch and of an evaluation): the n-th occurrence is compared with the n-th.
+ * step, and identical only when the doubles are bit for bit. A key can occur twice at one step (runs
+ * recorded before the analyzer emitted the generalization gap only with evaluations have a batch's and an
+ * evaluation's): the n-th occurrence is compared with the n-th.
  *
  * @param compared indicators of the original run
  * @param identical original indicators the replay reproduced bit for bit

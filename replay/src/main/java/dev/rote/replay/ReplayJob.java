@@ -109,7 +109,16 @@ public final class ReplayJob {
   public List<Outcome> replay(String runId) throws InterruptedException {
     RunTopics.Slice<Telemetry> slice = RunTopics.read(kafka, Topics.TELEMETRY, runId);
     List<Unreadable> unreadable = new ArrayList<>(slice.unreadable());
-    List<Telemetry> telemetry = slice.values();
+    List<Telemetry> telemetry = new ArrayList<>();
+    for (var r : slice.records()) {
+      if (r.value().getRunId().equals(runId)) {
+        telemetry.add(r.value());
+      } else {
+        // The live analyzer dead-letters such a record (key_mismatch); the replay must not analyze it either.
+        unreadable.add(new Unreadable(r.topic(), r.partition(), r.offset(), "record key '" + runId
+            + "' differs from run_id '" + r.value().getRunId() + "'"));
+      }
+    }
     if (telemetry.isEmpty()) {
       throw new IllegalArgumentException("no telemetry of run " + runId + " in " + Topics.TELEMETRY.name()
           + (catalog.containsKey(runId) ? " (it has aged out: retention)" : " (unknown run; see ./rote runs)")

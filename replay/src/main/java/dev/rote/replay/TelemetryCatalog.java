@@ -61,24 +61,28 @@ public final class TelemetryCatalog {
     return new Read<>(out, unreadable);
   }
 
-  /** The {@code step} field (2) of a serialized {@code Telemetry}, or -1 if it cannot be read. */
+  /**
+   * The {@code step} field (2) of a serialized {@code Telemetry}, or -1 if it cannot be read: the
+   * whole record is scanned, field by field, and a repeated field 2 counts as protobuf parsers count
+   * it (the last one wins).
+   */
   public static long stepOf(byte[] value) {
     if (value == null) {
       return -1;
     }
+    long step = -1;
     try {
       CodedInputStream in = CodedInputStream.newInstance(value);
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         if (tag == (2 << 3)) { // field 2, varint
-          return in.readInt64();
-        }
-        if (!in.skipField(tag)) {
+          step = in.readInt64();
+        } else if (!in.skipField(tag)) {
           break;
         }
       }
     } catch (IOException e) {
       return -1;
     }
-    return -1;
+    return step;
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
@@ -93,7 +94,16 @@ public final class KafkaOptions {
    * @throws IllegalStateException naming the bootstrap servers when the cluster does not answer
    */
   public KafkaSettings connect(Duration timeout) {
-    KafkaSettings kafka = settings();
+    return connect(settings(), partitions, retention, timeout);
+  }
+
+  /**
+   * Checks that the cluster at {@code kafka} answers and creates Rote's missing topics.
+   *
+   * @throws IllegalStateException naming the bootstrap servers when the cluster does not answer, or
+   *     saying so when the credentials may not create a missing topic
+   */
+  public static KafkaSettings connect(KafkaSettings kafka, int partitions, String retention, Duration timeout) {
     Duration keep = parseRetention(retention);
     Map<String, Object> props = kafka.with(Map.of(
         AdminClientConfig.CLIENT_ID_CONFIG, "rote-admin",
@@ -101,7 +111,17 @@ public final class KafkaOptions {
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
     try (Admin admin = Admin.create(props)) {
       admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      List<String> created = new TopicProvisioner(partitions, keep).ensureTopics(admin, timeout);
+      List<String> created;
+      try {
+        created = new TopicProvisioner(partitions, keep).ensureTopics(admin, timeout);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof AuthorizationException denied) {
+          throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " lacks some of Rote's topics and "
+              + "these credentials (--kafka-config) may not create them; create them as an admin (./rote security "
+              + "provision, or any command with the admin role's file): " + denied.getMessage(), denied);
+        }
+        throw e;
+      }
       if (!created.isEmpty()) {
         LoggerFactory.getLogger(KafkaOptions.class).info("created topics {}", created);
       }

@@ -18,24 +18,24 @@ public final class ServiceShell {
   private ServiceShell() {}
 
   /**
-   * Serves Prometheus metrics on {@code metricsPort} (0 for none), builds the service on that
+   * Serves Prometheus metrics at {@code metrics} (port 0 for none), builds the service on that
    * registry, starts it, calls {@code onRunning}, and blocks until the JVM shuts down.
    *
    * @param name the service's name: the {@code service} tag of its meters
    */
-  public static void run(String name, int metricsPort, Function<MeterRegistry, Service> create, Runnable onRunning)
-      throws InterruptedException {
-    MetricsEndpoint metrics = new MetricsEndpoint(name, metricsPort);
+  public static void run(String name, MetricsEndpoint.Address metrics, Function<MeterRegistry, Service> create,
+      Runnable onRunning) throws InterruptedException {
+    MetricsEndpoint endpoint = new MetricsEndpoint(name, metrics);
     Service service;
     try {
-      service = create.apply(metrics.registry());
+      service = create.apply(endpoint.registry());
     } catch (RuntimeException e) {
-      metrics.close();
+      endpoint.close();
       throw e;
     }
     CountDownLatch stopped = onShutdown("rote-" + name + "-shutdown", () -> {
       service.close(Service.CLOSE_TIMEOUT);
-      metrics.close();
+      endpoint.close();
     });
     service.start(START_TIMEOUT);
     onRunning.run();
@@ -59,8 +59,9 @@ public final class ServiceShell {
     return done;
   }
 
-  /** {@code ", metrics at http://127.0.0.1:PORT/metrics"}, or nothing without an endpoint. */
-  public static String metricsNote(int metricsPort) {
-    return metricsPort > 0 ? ", metrics at http://127.0.0.1:" + metricsPort + "/metrics" : "";
+  /** {@code ", metrics at http://HOST:PORT/metrics"} (and whether basic auth guards them), or nothing without an endpoint. */
+  public static String metricsNote(MetricsEndpoint.Address metrics) {
+    return metrics.port() > 0 ? ", metrics at " + metrics.url()
+        + (metrics.credentials() == null ? "" : " (basic auth, user " + metrics.credentials().user() + ")") : "";
   }
 }

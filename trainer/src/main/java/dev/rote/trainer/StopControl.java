@@ -4,6 +4,7 @@ import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -18,8 +19,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * rule, and action STOP. A record addressed to the run (by key or run id) that falls short is
  * ignored, logged and counted ({@link #invalidSignals()}); records of other runs are skipped.
  * {@link #inMemory(String)} gives a control without Kafka whose signals arrive through
- * {@link #deliver}, for tests and embedding.
+ * {@link #deliver} or {@link #deliverRecord}, for tests and embedding.
  */
 public final class StopControl implements AutoCloseable {
 
@@ -44,7 +45,7 @@ public final class StopControl implements AutoCloseable {
 
   private final String runId;
   private final long fromTimeMs;
-  private final KafkaConsumer<String, StopSignal> consumer;
+  private final KafkaConsumer<String, byte[]> consumer;
   private final AtomicReference<StopSignal> signal = new AtomicReference<>();
   private final List<Consumer<StopSignal>> callbacks = new CopyOnWriteArrayList<>();
   private final Thread thread;
@@ -64,8 +65,9 @@ public final class StopControl implements AutoCloseable {
     defaults.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     Map<String, Object> props = kafka.with(defaults);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    this.consumer = new KafkaConsumer<>(props, Topics.CONTROL.keySerde().deserializer(),
-        Topics.CONTROL.valueSerde().deserializer());
+    // Values are parsed here, not by the consumer, so that an unreadable record addressed to this run is
+    // counted like any other invalid signal.
+    this.consumer = new KafkaConsumer<>(props, Topics.CONTROL.keySerde().deserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "rote-stop-control-" + runId);
     thread.setDaemon(true);
     thread.start();
@@ -118,14 +120,8 @@ public final class StopControl implements AutoCloseable {
         Thread.sleep(500);
       }
       while (running) {
-        try {
-          for (ConsumerRecord<String, StopSignal> r : consumer.poll(Duration.ofMillis(200))) {
-            handle(r);
-          }
-        } catch (RecordDeserializationException e) {
-          log.warn("skipping unreadable control record at {} offset {}: {}",
-              e.topicPartition(), e.offset(), e.getMessage());
-          consumer.seek(e.topicPartition(), e.offset() + 1);
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          deliverRecord(r.key(), r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
         }
       }
     } catch (WakeupException | InterruptedException e) {
@@ -169,8 +165,30 @@ public final class StopControl implements AutoCloseable {
     return true;
   }
 
-  private void handle(ConsumerRecord<String, StopSignal> r) {
-    deliver(r.key(), r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
+  /**
+   * Hands over a raw control record, key and value bytes as read from the control topic: parsed, then
+   * as {@link #deliver(String, StopSignal)}. A value addressed to this run by its key that is no
+   * {@code rote.v1.StopSignal} is ignored and counted too.
+   *
+   * @return true when it is a valid stop signal for this run (the first one is kept)
+   */
+  public boolean deliverRecord(String key, byte[] value) {
+    return deliverRecord(key, value, "delivered");
+  }
+
+  private boolean deliverRecord(String key, byte[] value, String where) {
+    StopSignal s = null;
+    if (value != null) {
+      try {
+        s = StopSignal.parseFrom(value);
+      } catch (InvalidProtocolBufferException e) {
+        if (runId.equals(key)) {
+          ignore(where, "not a valid rote.v1.StopSignal (" + value.length + " bytes): " + e.getMessage());
+        }
+        return false;
+      }
+    }
+    return deliver(key, s, where);
   }
 
   /**
@@ -189,8 +207,7 @@ public final class StopControl implements AutoCloseable {
     }
     String problem = problem(key, s);
     if (problem != null) {
-      long n = invalid.incrementAndGet();
-      log.warn("run {}: ignoring invalid stop signal at {} ({} ignored so far): {}", runId, where, n, problem);
+      ignore(where, problem);
       return false;
     }
     if (signal.compareAndSet(null, s)) {
@@ -198,6 +215,11 @@ public final class StopControl implements AutoCloseable {
       callbacks.forEach(c -> c.accept(s));
     }
     return true;
+  }
+
+  private void ignore(String where, String problem) {
+    long n = invalid.incrementAndGet();
+    log.warn("run {}: ignoring invalid stop signal at {} ({} ignored so far): {}", runId, where, n, problem);
   }
 
   private String problem(String key, StopSignal s) {

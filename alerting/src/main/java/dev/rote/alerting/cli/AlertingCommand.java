@@ -3,7 +3,9 @@ package dev.rote.alerting.cli;
 import dev.rote.alerting.AlertingService;
 import dev.rote.alerting.RuleSet;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.service.KafkaOptions;
+import dev.rote.service.MetricsOptions;
 import dev.rote.service.ServiceShell;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Option;
 public final class AlertingCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsOptions metrics;
   @Mixin RulesOption rules;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9402",
@@ -35,12 +38,13 @@ public final class AlertingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    MetricsEndpoint.Address address = metrics.address(metricsPort);
     RuleSet set = rules.load(System.err);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
-    ServiceShell.run("alerting", metricsPort, registry -> new AlertingService(settings, set, applicationId, registry,
+    ServiceShell.run("alerting", address, registry -> new AlertingService(settings, set, applicationId, registry,
         stateDir), () -> {
           System.out.printf("alerting %s running against %s with %s%s:%n", applicationId,
-              settings.bootstrapServers(), rules.describe(), ServiceShell.metricsNote(metricsPort));
+              settings.bootstrapServers(), rules.describe(), ServiceShell.metricsNote(address));
           set.rules().forEach(r -> System.out.println("  " + r.describe()));
           System.out.println("Ctrl-C stops it.");
         });

@@ -3,7 +3,9 @@ package dev.rote.analyzer.cli;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.metrics.MetricsEndpoint;
 import dev.rote.service.KafkaOptions;
+import dev.rote.service.MetricsOptions;
 import dev.rote.service.ServiceShell;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Option;
 public final class AnalyzerCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
+  @Mixin MetricsOptions metrics;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9401",
       description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -46,11 +49,12 @@ public final class AnalyzerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    MetricsEndpoint.Address address = metrics.address(metricsPort);
     AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId(applicationId).withWindow(windowSteps, emitEvery);
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
-    ServiceShell.run("analyzer", metricsPort, registry -> new AnalyzerService(settings, config, registry, stateDir,
+    ServiceShell.run("analyzer", address, registry -> new AnalyzerService(settings, config, registry, stateDir,
         threads), () -> System.out.printf("analyzer %s running against %s%s. Ctrl-C stops it.%n", applicationId,
-        settings.bootstrapServers(), ServiceShell.metricsNote(metricsPort)));
+        settings.bootstrapServers(), ServiceShell.metricsNote(address)));
     return 0;
   }
 }

@@ -134,9 +134,9 @@ final class Indicators {
           StandardErrors.binomial(trainAccuracy, w.examples())));
       out.add(sampled(t, IndicatorNames.TRAIN_LOSS, w.lossSum() / w.examples(), w.examples(),
           StandardErrors.mean(w.lossSum(), w.lossSquares(), w.examples())));
-      if (!Double.isNaN(s.lastEvalAccuracy)) {
-        out.add(indicator(t, IndicatorNames.GENERALIZATION_GAP, null, null, trainAccuracy - s.lastEvalAccuracy));
-      }
+      // No generalization gap here: it is emitted with each evaluation (below), against that
+      // evaluation's accuracy; emitting it here too gave two values at a step that is both an
+      // emission step and an epoch end.
     }
     if (w.withHistory() > 0) {
       double flipRate = (double) w.flips() / w.withHistory();
