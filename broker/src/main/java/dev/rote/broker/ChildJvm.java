@@ -31,11 +31,17 @@ public final class ChildJvm {
    * The command line that runs {@code mainClass} with {@code args} in a JVM with {@code jvmOptions}.
    */
   public static List<String> command(String mainClass, List<String> jvmOptions, List<String> args) {
+    return command(mainClass, classpath(), jvmOptions, args);
+  }
+
+  /** The command line that runs {@code mainClass} on {@code classpath}. */
+  public static List<String> command(String mainClass, String classpath, List<String> jvmOptions,
+      List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(classpath());
+    cmd.add(classpath);
     cmd.add(mainClass);
     cmd.addAll(args);
     return cmd;
@@ -47,7 +53,13 @@ public final class ChildJvm {
    * @throws UncheckedIOException when the process cannot be started
    */
   public static Process start(String mainClass, List<String> jvmOptions, List<String> args, Path log) {
-    ProcessBuilder pb = new ProcessBuilder(command(mainClass, jvmOptions, args));
+    return start(mainClass, classpath(), jvmOptions, args, log);
+  }
+
+  /** Starts {@code mainClass} on {@code classpath} in a child JVM, appending its output to {@code log}. */
+  public static Process start(String mainClass, String classpath, List<String> jvmOptions, List<String> args,
+      Path log) {
+    ProcessBuilder pb = new ProcessBuilder(command(mainClass, classpath, jvmOptions, args));
     pb.environment().putIfAbsent("OMP_NUM_THREADS", "1");
     pb.redirectErrorStream(true);
     try {

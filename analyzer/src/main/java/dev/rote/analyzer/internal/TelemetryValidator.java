@@ -67,7 +67,7 @@ final class TelemetryValidator {
       if (e.getLabel(i) < 0 || e.getLabel(i) > 127 || e.getPredicted(i) < 0 || e.getPredicted(i) > 127) {
         throw new Rejected("out_of_range", "label/prediction out of [0, 127] at row " + i);
       }
-      finite("loss[" + i + "]", e.getLoss(i));
+      finite("loss", i, e.getLoss(i));
     }
     for (int i = 0; i < e.getExampleIdCount(); i++) {
       long id = e.getExampleId(i);
@@ -77,7 +77,7 @@ final class TelemetryValidator {
     }
     for (int i = 0; i < e.getSensitivityCount(); i++) {
       float s = e.getSensitivity(i);
-      finite("sensitivity[" + i + "]", s);
+      finite("sensitivity", i, s);
       if (s < 0) {
         throw new Rejected("negative_value", "sensitivity[" + i + "] is negative: " + s);
       }
@@ -129,6 +129,13 @@ final class TelemetryValidator {
   private static void finite(String what, double v) throws Rejected {
     if (!Double.isFinite(v)) {
       throw new Rejected("not_finite", what + " is " + v);
+    }
+  }
+
+  /** As {@link #finite(String, double)} for element {@code i} of a column; names it only on failure. */
+  private static void finite(String column, int i, double v) throws Rejected {
+    if (!Double.isFinite(v)) {
+      throw new Rejected("not_finite", column + "[" + i + "] is " + v);
     }
   }
 
