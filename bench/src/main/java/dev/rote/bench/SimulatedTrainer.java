@@ -22,9 +22,13 @@ import java.util.function.LongConsumer;
  */
 public final class SimulatedTrainer implements AutoCloseable {
 
-  /** How the replayed run ended. */
-  public record Result(String runId, long lastStep, long records, Optional<StopSignal> stop, long maxOfferNanos,
-      long sent, long dropped) {}
+  /**
+   * How the replayed run ended.
+   *
+   * @param stopNanos {@link System#nanoTime()} when the stop signal arrived, or 0
+   */
+  public record Result(String runId, long lastStep, long records, Optional<StopSignal> stop, long stopNanos,
+      long maxOfferNanos, long sent, long dropped) {}
 
   private final String runId;
   private final List<Telemetry> recording;
@@ -32,6 +36,7 @@ public final class SimulatedTrainer implements AutoCloseable {
   private final TelemetrySink sink;
   private final StopControl control;
   private volatile long lastStep;
+  private volatile long stopNanos;
 
   /**
    * @param stepsPerSecond pace of the replay; 0 or less for as fast as the sink takes them
@@ -44,6 +49,7 @@ public final class SimulatedTrainer implements AutoCloseable {
     this.stepsPerSecond = stepsPerSecond;
     this.sink = TelemetrySink.kafka(kafka, "rote-simulated-" + runId, maxBufferedBytes);
     this.control = new StopControl(kafka, runId, System.currentTimeMillis() - 1000);
+    control.onStop(s -> stopNanos = System.nanoTime());
   }
 
   public SimulatedTrainer(KafkaSettings kafka, String runId, List<Telemetry> recording, double stepsPerSecond) {
@@ -96,7 +102,8 @@ public final class SimulatedTrainer implements AutoCloseable {
       lastStep = step;
       afterStep.accept(step);
     }
-    return new Result(runId, lastStep, records, control.stopSignal(), maxOffer, sink.sent(), sink.dropped());
+    return new Result(runId, lastStep, records, control.stopSignal(), stopNanos, maxOffer, sink.sent(),
+        sink.dropped());
   }
 
   /** Waits until the sink has delivered or dropped everything it took, at most {@code timeout}. */

@@ -11,9 +11,16 @@ import java.util.List;
  * A Java program started as a child process of this JVM, on this JVM's class path: how Rote runs
  * Kafka nodes, and how tests and benchmarks run services, as separate OS processes that can be
  * killed with {@code SIGKILL}. The child's standard output and error go to a log file; it gets
- * {@code OMP_NUM_THREADS=1} unless this process sets it.
+ * {@code OMP_NUM_THREADS=1} unless this process sets it, and the JVM options of
+ * {@value #EXTRA_OPTIONS} after its own.
  */
 public final class ChildJvm {
+
+  /**
+   * Environment variable with JVM options added to every child, e.g. to record a flight recording
+   * ({@code -XX:StartFlightRecording=...}) or turn a logger up while debugging.
+   */
+  public static final String EXTRA_OPTIONS = "ROTE_CHILD_JAVA_OPTS";
 
   private ChildJvm() {}
 
@@ -40,6 +47,10 @@ public final class ChildJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(jvmOptions);
+    String extra = System.getenv(EXTRA_OPTIONS);
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(mainClass);

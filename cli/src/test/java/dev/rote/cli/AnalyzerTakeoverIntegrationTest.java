@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AnalyzerTakeoverIntegrationTest {
 
   @Test
-  void shouldHaveTheSurvivorTakeOverWithin10SecondsWhenOneOfTwoAnalyzersIsKilled(@TempDir Path dir)
-      throws Exception {
+  void shouldHaveTheSurvivorTakeOverWithin10SecondsWhenOneOfTwoAnalyzersIsKilled(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     List<Telemetry> recording = RecordedRun.load();
     StopSignal expected = FaultRuns.expectedStop(recording);
     String run = "takeover";

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerNodeCrashIntegrationTest {
 
   @Test
-  void shouldLoseNoTelemetryAndMissNoStopWhenOneOfThreeBrokersIsKilled(@TempDir Path dir) throws Exception {
+  void shouldLoseNoTelemetryAndMissNoStopWhenOneOfThreeBrokersIsKilled(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     List<Telemetry> recording = RecordedRun.load();
     StopSignal expected = FaultRuns.expectedStop(recording);
     String run = "node-crash";

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +37,8 @@ class BrokerOutageIntegrationTest {
   private static final double STEPS_PER_SECOND = 20;
 
   @Test
-  void shouldDeliverTelemetryAndStopTheRunAfterA30SecondBrokerOutage(@TempDir Path dir) throws Exception {
+  void shouldDeliverTelemetryAndStopTheRunAfterA30SecondBrokerOutage(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     List<Telemetry> recording = RecordedRun.load();
     StopSignal expected = FaultRuns.expectedStop(recording);
     String run = "broker-outage";

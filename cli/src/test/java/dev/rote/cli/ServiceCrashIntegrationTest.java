@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,8 @@ class ServiceCrashIntegrationTest {
   static final Duration RESUME = Duration.ofSeconds(10);
 
   @Test
-  void shouldResumeWithin10SecondsAndStopOnceWhenAnalyzerAndAlertingAreKilled(@TempDir Path dir) throws Exception {
+  void shouldResumeWithin10SecondsAndStopOnceWhenAnalyzerAndAlertingAreKilled(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     List<Telemetry> recording = RecordedRun.load();
     StopSignal expected = FaultRuns.expectedStop(recording);
     String run = "service-crash";
@@ -46,7 +48,9 @@ class ServiceCrashIntegrationTest {
         CompletableFuture.allOf(CompletableFuture.runAsync(() -> start(analyzer)),
             CompletableFuture.runAsync(() -> start(alerting))).get();
         long analyzerKill = expected.getStep() - 400;
-        long alertingKill = expected.getStep() - 20;
+        // Just before the firing indicator's step is published: the stop waits on the restarted alerting.
+        long alertingKill = expected.getStep() - 10;
+        long[] alertingKilled = {0};
         List<Double> resumed = new CopyOnWriteArrayList<>();
         List<CompletableFuture<Void>> restarts = new ArrayList<>();
         SimulatedTrainer.Result r = trainer.run(step -> {
@@ -54,6 +58,7 @@ class ServiceCrashIntegrationTest {
             long killed = System.nanoTime();
             restarts.add(killAndRestart(analyzer, () -> resumed.add(resume(committed, run, killed))));
           } else if (step == alertingKill) {
+            alertingKilled[0] = System.nanoTime();
             restarts.add(killAndRestart(alerting, () -> { }));
           }
         });
@@ -63,6 +68,9 @@ class ServiceCrashIntegrationTest {
         FaultRuns.assertExactlyOnce(committed, recording, trainer);
         assertThat(resumed).hasSize(1);
         assertThat(resumed.get(0)).as("seconds from the analyzer's kill to its next committed indicator")
+            .isLessThan(RESUME.toSeconds());
+        assertThat((r.stopNanos() - alertingKilled[0]) / 1e9)
+            .as("seconds from the alerting service's kill to the stop signal at the trainer")
             .isLessThan(RESUME.toSeconds());
       }
     }
