@@ -16,6 +16,8 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * A key-value store of live, mutable objects in front of a Kafka Streams store (typically in memory
@@ -26,11 +28,17 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * that changes on every record (a run's per-example arrays) is serialized once per commit instead
  * of once per record.
  *
+ * <p>Kafka Streams writes caches into their changelogs before it commits the transaction (stores
+ * that implement its {@code CachedStateStore}, an internal interface of the pinned Kafka version, as
+ * its own caching layer does) and calls {@code flush} only after the commit; so the write-behind
+ * happens in {@link #flushCache()}. A crash test ({@code ServiceCrashIntegrationTest}) checks that
+ * a restored instance emits exactly the indicators of an uninterrupted one.
+ *
  * <p>Reads return the live object (loaded from the store behind on first use); callers mutate it
  * and {@code put} it back to mark it changed. Deletes go straight through (tombstones in the
  * changelog). One stream thread per task uses a store, as Kafka Streams guarantees.
  */
-public final class WriteBehindStore<K, V> implements KeyValueStore<K, V> {
+public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
 
   private final KeyValueStore<K, V> inner;
   private final Map<K, V> live = new HashMap<>();
@@ -60,9 +68,12 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V> {
     inner.init(context, root);
   }
 
-  /** Serializes every changed entry into the store behind, then flushes it. */
+  /**
+   * Serializes every changed entry into the store behind (and so into its changelog): Kafka Streams
+   * calls this before it commits.
+   */
   @Override
-  public void flush() {
+  public void flushCache() {
     for (K k : dirty) {
       V v = live.get(k);
       if (v != null) {
@@ -70,6 +81,25 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V> {
       }
     }
     dirty.clear();
+  }
+
+  /** Forgets the live objects and their changes, as Kafka Streams asks when it closes a task uncleanly. */
+  @Override
+  public void clearCache() {
+    live.clear();
+    dirty.clear();
+  }
+
+  /** This store forwards nothing downstream when it writes behind. */
+  @Override
+  public boolean setFlushListener(CacheFlushListener<K, V> listener, boolean sendOldValues) {
+    return false;
+  }
+
+  /** Writes behind what changed, then flushes the store behind. */
+  @Override
+  public void flush() {
+    flushCache();
     inner.flush();
   }
 
