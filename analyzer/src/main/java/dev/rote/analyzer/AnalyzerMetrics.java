@@ -5,14 +5,17 @@ import dev.rote.contract.v1.Suspect;
 import dev.rote.contract.v1.SuspectRanking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,7 +55,8 @@ public final class AnalyzerMetrics implements MeterBinder {
   private Timer latency;
   private final Map<String, Counter> processed = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
-  private final Map<Tags, AtomicLong> gauges = new ConcurrentHashMap<>();
+  /** Each run's gauges, so that a finished run's series can be removed together ({@link #removeRun}). */
+  private final Map<String, RunMeters> runs = new ConcurrentHashMap<>();
 
   public AnalyzerMetrics() {
     bindTo(registry);
@@ -63,7 +67,7 @@ public final class AnalyzerMetrics implements MeterBinder {
     this.registry = r;
     processed.clear();
     deadLettered.clear();
-    gauges.clear();
+    runs.clear();
     latency = Timer.builder(LATENCY)
         .description("Time from the trainer publishing telemetry to the analyzer emitting its indicators")
         .publishPercentileHistogram()
@@ -102,21 +106,15 @@ public final class AnalyzerMetrics implements MeterBinder {
 
   /** Records the latest statistics of one layer of a run. */
   public void layer(String run, String layer, double gradientNorm, double updateRatio, double parameterNorm) {
-    gauge(LAYER_GRADIENT_NORM, "L2 norm of the raw loss gradient of the layer's parameters", Tags.of("run", run,
-        "layer", layer), gradientNorm);
-    gauge(LAYER_UPDATE_RATIO, "||update|| / ||parameters|| of the layer at the step", Tags.of("run", run,
-        "layer", layer), updateRatio);
-    gauge(LAYER_PARAMETER_NORM, "L2 norm of the layer's parameters", Tags.of("run", run, "layer", layer),
-        parameterNorm);
-  }
-
-  private void gauge(String name, String description, Tags tags, double value) {
-    gauges.computeIfAbsent(tags.and("__name", name), t -> {
-      AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
-      Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description).tags(tags)
-          .register(registry);
-      return bits;
-    }).set(Double.doubleToLongBits(value));
+    AtomicLong[] g = meters(run).layers.computeIfAbsent(layer, l -> new AtomicLong[] {
+        gauge(run, LAYER_GRADIENT_NORM, "L2 norm of the raw loss gradient of the layer's parameters",
+            Tags.of("run", run, "layer", l)),
+        gauge(run, LAYER_UPDATE_RATIO, "||update|| / ||parameters|| of the layer at the step", Tags.of("run", run,
+            "layer", l)),
+        gauge(run, LAYER_PARAMETER_NORM, "L2 norm of the layer's parameters", Tags.of("run", run, "layer", l))});
+    g[0].set(Double.doubleToLongBits(gradientNorm));
+    g[1].set(Double.doubleToLongBits(updateRatio));
+    g[2].set(Double.doubleToLongBits(parameterNorm));
   }
 
   /** Records the latest value of an indicator record: under its run, name, layer and class label. */
@@ -127,14 +125,49 @@ public final class AnalyzerMetrics implements MeterBinder {
 
   /** Records the latest value of an indicator. */
   public void indicator(String run, String name, Integer layer, Integer label, double value) {
-    Tags tags = Tags.of("run", run, "indicator", name, "layer", layer == null ? "all" : layer.toString(),
-        "class", label == null ? "all" : label.toString());
-    gauges.computeIfAbsent(tags, t -> {
-      AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
-      Gauge.builder(INDICATOR, bits, b -> Double.longBitsToDouble(b.get()))
-          .description("Latest value of a memorization indicator").tags(t).register(registry);
-      return bits;
-    }).set(Double.doubleToLongBits(value));
+    String l = layer == null ? "all" : layer.toString();
+    String c = label == null ? "all" : label.toString();
+    meters(run).indicators.computeIfAbsent(name + "/" + l + "/" + c, k -> gauge(run, INDICATOR,
+        "Latest value of a memorization indicator", Tags.of("run", run, "indicator", name, "layer", l, "class", c)))
+        .set(Double.doubleToLongBits(value));
+  }
+
+  /** Runs with series in the registry. */
+  public int runs() {
+    return runs.size();
+  }
+
+  /** Removes every series of a run (its indicators and layer statistics) from the registry. */
+  public void removeRun(String run) {
+    RunMeters m = runs.remove(run);
+    if (m != null) {
+      m.meters.forEach(registry::remove);
+    }
+  }
+
+  private RunMeters meters(String run) {
+    return runs.computeIfAbsent(run, r -> new RunMeters());
+  }
+
+  private AtomicLong gauge(String run, String name, String description, Tags tags) {
+    AtomicLong bits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    meters(run).meters.add(Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get())).description(description)
+        .tags(tags).register(registry));
+    return bits;
+  }
+
+  /** Sets a run's gauge {@code name} with {@code tags}, registering it (removable with the run) on first use. */
+  private void set(String run, String name, String description, Tags tags, double value) {
+    meters(run).other.computeIfAbsent(tags.and("__name", name), t -> gauge(run, name, description, tags))
+        .set(Double.doubleToLongBits(value));
+  }
+
+  /** One run's gauges: latest values as double bits, and the meters to remove with the run. */
+  private static final class RunMeters {
+    final Map<Tags, AtomicLong> other = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong[]> layers = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> indicators = new ConcurrentHashMap<>();
+    final List<Meter> meters = new CopyOnWriteArrayList<>();
   }
 
   /**
@@ -146,18 +179,18 @@ public final class AnalyzerMetrics implements MeterBinder {
     for (int rank = 1; rank <= SUSPECT_RANKS; rank++) {
       Suspect s = rank <= r.getSuspectsCount() ? r.getSuspects(rank - 1) : null;
       Tags tags = Tags.of("run", run, "rank", Integer.toString(rank));
-      gauge(SUSPECT_EXAMPLE_ID, "Example id at this rank of the run's suspect-label ranking", tags,
+      set(run, SUSPECT_EXAMPLE_ID, "Example id at this rank of the run's suspect-label ranking", tags,
           s == null ? Double.NaN : s.getExampleId());
-      gauge(SUSPECT_SCORE, "Suspicion score at this rank of the run's suspect-label ranking", tags,
+      set(run, SUSPECT_SCORE, "Suspicion score at this rank of the run's suspect-label ranking", tags,
           s == null ? Double.NaN : s.getScore());
-      gauge(SUSPECT_LABEL, "Training label of the example at this rank of the suspect-label ranking", tags,
+      set(run, SUSPECT_LABEL, "Training label of the example at this rank of the suspect-label ranking", tags,
           s == null ? Double.NaN : s.getLabel());
-      gauge(SUSPECT_PREDICTED_LABEL, "Label the network predicts most for the example at this rank", tags,
+      set(run, SUSPECT_PREDICTED_LABEL, "Label the network predicts most for the example at this rank", tags,
           s == null ? Double.NaN : s.getPredictedLabel());
     }
-    gauge(SUSPECTED_EXAMPLES, "Training examples whose suspicion score is above 0.5", Tags.of("run", run),
+    set(run, SUSPECTED_EXAMPLES, "Training examples whose suspicion score is above 0.5", Tags.of("run", run),
         r.getSuspected());
-    gauge(SUSPECT_RANKING_STEP, "Training step of the run's latest suspect-label ranking", Tags.of("run", run),
+    set(run, SUSPECT_RANKING_STEP, "Training step of the run's latest suspect-label ranking", Tags.of("run", run),
         r.getStep());
   }
 }

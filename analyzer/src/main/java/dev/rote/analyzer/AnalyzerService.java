@@ -4,6 +4,7 @@ import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.service.InternalTopics;
 import dev.rote.service.RunMetadataTopology;
+import dev.rote.service.InstanceId;
 import dev.rote.service.Service;
 import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
@@ -13,6 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -28,6 +35,7 @@ public final class AnalyzerService implements Service {
   private final KafkaSettings kafka;
   private final AnalyzerConfig config;
   private final StreamsService streams;
+  private final InstanceId instance;
 
   /**
    * @param registry where the analyzer's, Kafka Streams' and client meters go
@@ -41,15 +49,27 @@ public final class AnalyzerService implements Service {
     AnalyzerMetrics metrics = new AnalyzerMetrics();
     metrics.bindTo(registry);
     AnalyzerConfig nmf = config.withApplicationId(config.applicationId() + "-nmf");
-    streams = new StreamsService("analyzer", registry, List.of(
-        new KafkaStreams(AnalyzerTopology.build(config, metrics), streamsConfig(kafka, config, stateDir, threads)),
-        new KafkaStreams(AnalyzerTopology.buildNmf(config, metrics), streamsConfig(kafka, nmf, stateDir, 1))));
+    instance = InstanceId.acquire("analyzer", stateDir);
+    try {
+      streams = new StreamsService("analyzer", registry, List.of(
+          new KafkaStreams(AnalyzerTopology.build(config, metrics),
+              streamsConfig(kafka, config, stateDir, threads, instance.id())),
+          new KafkaStreams(AnalyzerTopology.buildNmf(config, metrics),
+              streamsConfig(kafka, nmf, stateDir, 1, instance.id()))));
+    } catch (RuntimeException e) {
+      instance.close();
+      throw e;
+    }
   }
 
-  /** Kafka Streams properties: the user's client properties, then the stream threads, then Rote's defaults. */
-  static Properties streamsConfig(KafkaSettings kafka, AnalyzerConfig config, Path stateDir, int threads) {
+  /**
+   * Kafka Streams properties: the user's client properties, then the stream threads and the
+   * instance's static membership id, then Rote's defaults.
+   */
+  static Properties streamsConfig(KafkaSettings kafka, AnalyzerConfig config, Path stateDir, int threads,
+      String instanceId) {
     return StreamsProperties.of(kafka, config.applicationId(), stateDir,
-        Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads));
+        Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId));
   }
 
   /** Creates the analyzer's own topics (probes, valid run metadata), starts both applications and waits until they run. */
@@ -74,5 +94,6 @@ public final class AnalyzerService implements Service {
   @Override
   public void close(Duration timeout) {
     streams.close(timeout);
+    instance.close();
   }
 }

@@ -1,13 +1,17 @@
 package dev.rote.analyzer;
 
 import dev.rote.analyzer.internal.NmfProcessor;
+import dev.rote.analyzer.internal.RunState;
 import dev.rote.analyzer.internal.SuspectRunsProcessor;
-import dev.rote.analyzer.internal.SuspectsProcessor;
 import dev.rote.analyzer.internal.Suspects;
+import dev.rote.analyzer.internal.SuspectsProcessor;
 import dev.rote.analyzer.internal.TelemetryProcessor;
 import dev.rote.contract.Topics;
 import dev.rote.service.RunMetadataTopology;
+import dev.rote.service.WriteBehindStore;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -26,8 +30,10 @@ import org.apache.kafka.streams.state.Stores;
  *       {@code rote.error.partition}, {@code rote.error.offset}.
  *   <li>Probes: valid probe records go on to {@code <application.id>-probes}, where the NMF
  *       topology ({@link #buildNmf}) computes their indicators.
- *   <li>State: store {@code run-state} (one entry per run, changelogged), so the output depends
- *       only on each run's telemetry in order: the same telemetry in gives the same indicators out.
+ *   <li>State: store {@code run-state} (one entry per run, in memory, changelogged), so the output
+ *       depends only on each run's telemetry in order: the same telemetry in gives the same
+ *       indicators out. A {@link WriteBehindStore}: a run's state is serialized into the changelog
+ *       once per commit, not once per record.
  *   <li>Run metadata: {@code rote.runs} validated into the global store {@code run-metadata}
  *       ({@link RunMetadataTopology}, {@link dev.rote.service.RunDirectory}); the indicators do not
  *       depend on it.
@@ -48,6 +54,14 @@ public final class AnalyzerTopology {
   public static final String PROBES_SOURCE = "probes-source";
   public static final String NMF = "nmf";
 
+  /**
+   * The {@code run-state} changelog: compacted, in segments small enough that a restarted instance
+   * restores from a compacted log rather than from every state written since the topic was created.
+   */
+  static final Map<String, String> CHANGELOG = Map.of(
+      TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024),
+      TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES));
+
   private AnalyzerTopology() {}
 
   public static Topology build(AnalyzerConfig config, AnalyzerMetrics metrics) {
@@ -55,9 +69,9 @@ public final class AnalyzerTopology {
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         Topics.TELEMETRY.name());
     topology.addProcessor(PROCESSOR, () -> new TelemetryProcessor(config, metrics), SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(TelemetryProcessor.STORE), Serdes.String(), dev.rote.analyzer.internal.RunState.serde())
-        .withCachingEnabled(), PROCESSOR);
+    topology.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(TelemetryProcessor.STORE), Serdes.String(), RunState.serde())
+        .withLoggingEnabled(CHANGELOG)), PROCESSOR);
     topology.addSink(TelemetryProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
     boolean suspects = config.suspectsTop() > 0;

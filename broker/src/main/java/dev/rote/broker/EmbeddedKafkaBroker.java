@@ -1,25 +1,18 @@
 package dev.rote.broker;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
@@ -68,7 +61,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @throws IllegalStateException when the broker cannot start (port taken, directory unusable)
    */
   public static EmbeddedKafkaBroker start(int port, Path dataDir) {
-    return start(port, dataDir, null);
+    return start(port, dataDir, null, Map.of());
   }
 
   /**
@@ -79,6 +72,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @param security the security files to use, or {@code null} for a plaintext broker
    */
   public static EmbeddedKafkaBroker start(int port, Path dataDir, BrokerSecurity security) {
+    return start(port, dataDir, security, Map.of());
+  }
+
+  /**
+   * Starts a broker with extra server properties (applied last, see {@link ServerProperties}).
+   *
+   * @throws IllegalStateException when the broker cannot start (port taken, directory unusable)
+   */
+  public static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> extra) {
+    return start(port, dataDir, null, extra);
+  }
+
+  private static EmbeddedKafkaBroker start(int port, Path dataDir, BrokerSecurity security,
+      Map<String, String> extra) {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
     }
@@ -86,17 +93,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try {
       Path dir = temporary ? Files.createTempDirectory("rote-kafka-") : dataDir.toAbsolutePath();
       Files.createDirectories(dir);
-      int clientPort = port == 0 ? freePort() : requireFree(port);
-      int controllerPort = freePort();
-      Properties props = config(clientPort, controllerPort, dir);
+      int clientPort = port == 0 ? Storage.freePort() : requireFree(port);
+      ServerProperties.Node node = new ServerProperties.Node(1, clientPort, Storage.freePort());
+      Properties props = ServerProperties.of(node, List.of(node), dir, extra);
       Map<String, Object> adminClient = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
           "127.0.0.1:" + clientPort);
       if (security != null) {
         props = security.secure(props);
         adminClient = security.brokerClient(BrokerSecurity.brokerListener(props));
       }
-      if (!Files.exists(dir.resolve("meta.properties"))) {
-        format(props, dir);
+      if (!Storage.formatted(dir)) {
+        Storage.format(props, dir, Uuid.randomUuid().toString());
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
@@ -162,52 +169,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     server.shutdown();
     server.awaitShutdown();
     if (deleteOnClose) {
-      deleteRecursively(dataDir);
-    }
-  }
-
-  private static Properties config(int clientPort, int controllerPort, Path dir) {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("log.dirs", dir.toString());
-    // A single node: every internal topic has one replica, or groups and transactions hang.
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "4");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "4");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("auto.create.topics.enable", "false");
-    p.put("message.max.bytes", Integer.toString(64 * 1024 * 1024));
-    p.put("replica.fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
-    p.put("num.partitions", "1");
-    return p;
-  }
-
-  private static void format(Properties props, Path dir) throws IOException {
-    Path cfg = dir.resolve("rote-format.properties");
-    try (var out = Files.newOutputStream(cfg)) {
-      props.store(out, "written by Rote to format the embedded broker's log directory");
-    }
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc;
-    try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      rc = StorageTool.execute(
-          new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()}, ps);
-    } finally {
-      Files.deleteIfExists(cfg);
-    }
-    if (rc != 0) {
-      throw new IOException("formatting " + dir + " failed: " + buf.toString(StandardCharsets.UTF_8));
+      Storage.deleteRecursively(dataDir);
     }
   }
 
@@ -223,30 +185,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("port " + port + " on 127.0.0.1 is already in use (another broker?); "
           + "choose another with --port");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("could not delete {}: {}", Objects.toString(dir), e.getMessage());
     }
   }
 }

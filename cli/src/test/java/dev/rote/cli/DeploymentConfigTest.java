@@ -88,8 +88,8 @@ class DeploymentConfigTest {
     Result r = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q"));
     assertThat(r.code()).as(r.output()).isZero();
     Result services = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "--services"));
-    assertThat(services.output().lines()).contains("kafka", "prometheus", "grafana", "analyzer", "alerting", "trainer",
-        "security-init", "kafka-setup");
+    assertThat(services.output().lines()).contains("kafka-1", "kafka-2", "kafka-3", "prometheus", "grafana", "analyzer",
+        "alerting", "trainer", "security-init", "kafka-setup");
   }
 
   @Test
@@ -118,5 +118,29 @@ class DeploymentConfigTest {
     Result noPassword = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q"), Map.of());
     assertThat(noPassword.code()).as("no Grafana admin password, no stack").isNotZero();
     assertThat(noPassword.output()).contains("set GRAFANA_ADMIN_PASSWORD");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void shouldRunKafkaAsThreeKraftNodesWithReplicatedTopics() throws Exception {
+    String config = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config")).output();
+    Map<String, Object> services = (Map<String, Object>) new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(config)
+        .get("services");
+    for (int node = 1; node <= 3; node++) {
+      Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) services.get("kafka-" + node))
+          .get("environment");
+      assertThat(env).containsEntry("KAFKA_NODE_ID", node)
+          .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+          .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093")
+          .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", 3)
+          .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", 2)
+          .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", 3)
+          .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", 2);
+      assertThat((String) env.get("KAFKA_ADVERTISED_LISTENERS")).startsWith("SASL_SSL://kafka-" + node + ":9092,");
+    }
+    for (String service : List.of("analyzer", "alerting", "trainer")) {
+      assertThat((List<Object>) ((Map<String, Object>) services.get(service)).get("command"))
+          .contains("kafka-1:9092,kafka-2:9092,kafka-3:9092");
+    }
   }
 }

@@ -24,8 +24,11 @@ public final class StreamsProperties {
   /**
    * The defaults every Rote Kafka Streams service shares: exactly-once v2, the brokers' default
    * replication, bad records logged and routed to {@code rote.deadletter}, producers that send
-   * records as large as Rote's topics take, compressed with zstd after a 5 ms linger, and consumers
-   * of a new application that start from the earliest record.
+   * records as large as Rote's topics take, compressed with zstd after a 5 ms linger, consumers
+   * of a new application that start from the earliest record, and fast failover: a dead instance
+   * leaves the group after 6 s ({@code session.timeout.ms}, Kafka's default 45 s) and its open
+   * transaction is aborted after 5 s ({@code transaction.timeout.ms}, Kafka Streams' default 10 s),
+   * measured in docs/RELIABILITY.md.
    */
   public static Map<String, Object> sharedDefaults() {
     Map<String, Object> d = new HashMap<>();
@@ -40,13 +43,17 @@ public final class StreamsProperties {
     // Streams' exactly-once default of linger.ms=100 stalls every commit; 5 ms triples throughput here.
     d.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     d.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    d.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
+    d.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1500);
+    d.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 5000);
     return d;
   }
 
   /**
    * @param applicationId Kafka Streams application id, unless the user's properties set one
    * @param stateDir local state directory, or null for Kafka Streams' default
-   * @param serviceSettings the service's own settings; they win over the shared defaults
+   * @param serviceSettings the service's own settings (e.g. {@code group.instance.id} from
+   *     {@link InstanceId}); they win over the shared defaults
    */
   public static Properties of(KafkaSettings kafka, String applicationId, Path stateDir,
       Map<String, ?> serviceSettings) {
@@ -58,6 +65,11 @@ public final class StreamsProperties {
     }
     Properties props = new Properties();
     props.putAll(kafka.with(defaults));
+    if ("streams".equals(String.valueOf(props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)))
+        && !kafka.properties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+      // Brokers before Kafka 4.4 refuse static membership in streams groups, fatally.
+      props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    }
     return props;
   }
 }

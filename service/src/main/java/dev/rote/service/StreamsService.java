@@ -8,14 +8,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One or more Kafka Streams applications run as one service: their meters (Micrometer's Kafka
  * Streams binder: {@code kafka_stream_*} and the clients' {@code kafka_consumer_*},
  * {@code kafka_producer_*}) bound to a registry, started together, awaited until every one runs,
- * and closed together.
+ * and closed together. A stream thread that fails is replaced, never the service shut down.
  */
 public final class StreamsService implements Service {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
 
   private final String name;
   private final List<KafkaStreams> applications;
@@ -31,6 +36,12 @@ public final class StreamsService implements Service {
     this.applications = List.copyOf(applications);
     this.running = new CountDownLatch(this.applications.size());
     for (KafkaStreams s : this.applications) {
+      // A stream thread that dies (e.g. its transaction timed out while the brokers were down) is
+      // replaced: the service never shuts itself down over a fault that passes.
+      s.setUncaughtExceptionHandler(e -> {
+        log.error("{}: a stream thread failed; replacing it", name, e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
       CountDownLatch once = new CountDownLatch(1);
       s.setStateListener((now, before) -> {
         if (now == KafkaStreams.State.RUNNING && once.getCount() > 0) {

@@ -38,4 +38,24 @@ class StreamsPropertiesTest {
     assertThat(StreamsProperties.of(KafkaSettings.of("k:9092"), "rote-x", null, Map.of(LINGER, 2)))
         .containsEntry(LINGER, 2);
   }
+
+  @Test
+  void shouldFailOverFastByDefault() {
+    Properties p = StreamsProperties.of(KafkaSettings.of("k:9092"), "rote-x", null,
+        Map.of("group.instance.id", "rote-x-host-0"));
+    assertThat(p).containsEntry("session.timeout.ms", 6000).containsEntry("heartbeat.interval.ms", 1500)
+        .containsEntry(StreamsConfig.producerPrefix("transaction.timeout.ms"), 5000)
+        .containsEntry("group.instance.id", "rote-x-host-0");
+  }
+
+  @Test
+  void shouldLeaveStaticMembershipOutOfStreamsGroupsUnlessTheUserAsksForIt() {
+    KafkaSettings streams = new KafkaSettings(Map.of("bootstrap.servers", "k:9092", "group.protocol", "streams"));
+    assertThat(StreamsProperties.of(streams, "rote-x", null, Map.of("group.instance.id", "rote-x-host-0")))
+        .containsEntry("group.protocol", "streams").doesNotContainKey("group.instance.id");
+    KafkaSettings both = new KafkaSettings(Map.of("bootstrap.servers", "k:9092", "group.protocol", "streams",
+        "group.instance.id", "mine"));
+    assertThat(StreamsProperties.of(both, "rote-x", null, Map.of("group.instance.id", "rote-x-host-0")))
+        .containsEntry("group.instance.id", "mine");
+  }
 }

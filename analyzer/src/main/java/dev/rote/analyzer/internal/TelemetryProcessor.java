@@ -5,9 +5,7 @@ import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Telemetry;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,19 +30,22 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   public static final String SUSPECTS = SuspectsProcessor.NAME;
 
   private static final Logger log = LoggerFactory.getLogger(TelemetryProcessor.class);
+  private static final java.util.Map<Telemetry.PayloadCase, String> TYPES = new java.util.EnumMap<>(
+      Telemetry.PayloadCase.class);
+
+  static {
+    for (Telemetry.PayloadCase c : Telemetry.PayloadCase.values()) {
+      TYPES.put(c, c.name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
 
   private final TelemetryValidator validator;
   private final Indicators indicators;
   private final AnalyzerMetrics metrics;
   private final boolean suspects;
   private ProcessorContext<String, Object> context;
+  /** A write-behind store: {@code get} returns the live state, {@code put} marks it for the next commit. */
   private KeyValueStore<String, RunState> store;
-  /**
-   * Read-through copy of the states this task wrote: saves deserializing a run's state on every
-   * record. Every change is still written to the store; the copy is dropped whenever the task is
-   * (re)initialized or closed, so a restored store is never shadowed.
-   */
-  private final Map<String, RunState> live = new HashMap<>();
 
   public TelemetryProcessor(AnalyzerConfig config, AnalyzerMetrics metrics) {
     this.validator = new TelemetryValidator(config);
@@ -57,12 +58,6 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
-    live.clear();
-  }
-
-  @Override
-  public void close() {
-    live.clear();
   }
 
   @Override
@@ -77,17 +72,13 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
       } catch (InvalidProtocolBufferException e) {
         throw new TelemetryValidator.Rejected("deserialization", "not a valid rote.v1.Telemetry: " + e.getMessage());
       }
-      RunState state = live.get(record.key());
-      if (state == null) {
-        state = store.get(record.key());
-      }
+      RunState state = store.get(record.key());
       if (state == null) {
         state = new RunState();
       }
       validator.validate(record.key(), t, state.lastStep);
       List<Indicator> out = indicators.apply(state, t);
       store.put(record.key(), state);
-      live.put(record.key(), state);
       if (t.hasProbes()) {
         // NMF is costly: it runs in its own sub-topology so that it never delays batch indicators.
         // The groups of the probe rows come from this run's state, so they travel with the record.
@@ -108,7 +99,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
               l.getParameterNorm());
         }
       }
-      metrics.processed(t.getPayloadCase().name().toLowerCase());
+      metrics.processed(TYPES.get(t.getPayloadCase()));
       if (!out.isEmpty()) {
         metrics.latency(System.currentTimeMillis() - t.getTimeMs());
       }

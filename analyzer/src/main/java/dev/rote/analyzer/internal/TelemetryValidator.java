@@ -149,6 +149,13 @@ final class TelemetryValidator {
     }
   }
 
+  /** As {@link #finite(String, double)} for element {@code i} of a column; names it only on failure. */
+  private static void finite(String column, int i, double v) throws Rejected {
+    if (!Double.isFinite(v)) {
+      throw new Rejected("not_finite", column + "[" + i + "] is " + v);
+    }
+  }
+
   private static void sameLength(String column, int count, int n) throws Rejected {
     if (count != n) {
       throw new Rejected("shape_mismatch", "column " + column + " has " + count + " rows, label has " + n);

@@ -11,10 +11,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +26,36 @@ import org.slf4j.LoggerFactory;
  * Asynchronous, idempotent, compressed Kafka producer behind a bounded buffer. The training thread
  * only enqueues; a sender thread builds, serializes and sends. When the buffer (queue plus records
  * the producer has not yet acknowledged) would pass its bound, new records are dropped and counted.
+ *
+ * <p>A broker outage costs no telemetry while the buffer has room: the producer never times records
+ * out ({@code delivery.timeout.ms} is unbounded by default, the buffer bounds memory instead), and a
+ * record the producer cannot take yet (no metadata while the cluster is unreachable, its own buffer
+ * full) stays at the head of the queue and is offered again, so records leave in the order they came.
+ * Only records rejected for good (too large, not authorized) are dropped and counted.
  */
 public final class KafkaTelemetrySink implements TelemetrySink {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaTelemetrySink.class);
   private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private record Outgoing(String topic, byte[] key, long size, Supplier<byte[]> value) {}
+  private static final long RETRY_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long MAX_RETRY_BACKOFF_MS = 1000;
+
+  private static final class Outgoing {
+    final String topic;
+    final byte[] key;
+    final long size;
+    final Supplier<byte[]> value;
+    /** The serialized value, built once even when sending is retried. */
+    byte[] bytes;
+
+    Outgoing(String topic, byte[] key, long size, Supplier<byte[]> value) {
+      this.topic = topic;
+      this.key = key;
+      this.size = size;
+      this.value = value;
+    }
+  }
 
   private static final Outgoing END = new Outgoing("", new byte[0], 0, () -> null);
 
@@ -40,8 +66,11 @@ public final class KafkaTelemetrySink implements TelemetrySink {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong droppedSinceLog = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private long lastRetryLog;
   private volatile long lastDropLog;
   private volatile boolean closing;
+  private volatile long closeDeadline = Long.MAX_VALUE;
   private final Thread sender;
 
   /**
@@ -62,7 +91,11 @@ public final class KafkaTelemetrySink implements TelemetrySink {
     sender.start();
   }
 
-  /** Producer defaults: idempotent, acks=all, zstd, large records, bounded blocking. */
+  /**
+   * Producer defaults: idempotent, acks=all, zstd, large records; records never time out in the
+   * producer (the sink's buffer bounds memory), and {@code send} blocks the sender thread at most a
+   * second before the record is offered again.
+   */
   public static Map<String, Object> producerConfig(KafkaSettings kafka, String clientId, long maxBufferedBytes) {
     return kafka.with(Map.ofEntries(
         Map.entry(ProducerConfig.CLIENT_ID_CONFIG, clientId),
@@ -75,9 +108,10 @@ public final class KafkaTelemetrySink implements TelemetrySink {
         Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024)),
         Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES)),
         Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(maxBufferedBytes + Topics.MAX_MESSAGE_BYTES)),
-        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000"),
+        Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000"),
         Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"),
-        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000")));
+        Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE)),
+        Map.entry(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000")));
   }
 
   @Override
@@ -87,7 +121,7 @@ public final class KafkaTelemetrySink implements TelemetrySink {
       if (!closing) {
         buffered.addAndGet(-size);
       }
-      drop(1, "buffer full");
+      drop(1, closing ? "sink closed" : "buffer full");
       return false;
     }
     byte[] keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
@@ -112,23 +146,102 @@ public final class KafkaTelemetrySink implements TelemetrySink {
         return;
       }
       try {
-        byte[] value = o.value().get();
-        producer.send(new ProducerRecord<>(o.topic(), o.key(), value), (md, ex) -> {
-          buffered.addAndGet(-o.size());
-          if (ex == null) {
-            sent.incrementAndGet();
-          } else {
-            drop(1, ex.getClass().getSimpleName() + ": " + ex.getMessage());
-          }
-        });
-      } catch (RuntimeException e) {
-        // send() itself failed (metadata timeout, interrupted at close, record too large).
-        buffered.addAndGet(-o.size());
-        drop(1, e.getClass().getSimpleName() + ": " + e.getMessage());
-        if (Thread.currentThread().isInterrupted()) {
+        if (!send(o)) {
           return;
         }
+      } catch (InterruptedException e) {
+        buffered.addAndGet(-o.size);
+        drop(1, "interrupted at close");
+        return;
       }
+    }
+  }
+
+  /**
+   * Hands {@code o} to the producer, offering it again while the producer cannot take it yet.
+   *
+   * @return false when the sink is closing and the record was dropped instead
+   */
+  private boolean send(Outgoing o) throws InterruptedException {
+    long backoff = 10;
+    while (true) {
+      RuntimeException notTaken;
+      try {
+        if (o.bytes == null) {
+          o.bytes = o.value.get();
+        }
+        Delivery delivery = new Delivery(o);
+        producer.send(new ProducerRecord<>(o.topic, o.key, o.bytes), delivery);
+        notTaken = delivery.notTaken();
+        if (notTaken == null) {
+          return true;
+        }
+      } catch (RetriableException e) {
+        notTaken = e;
+      } catch (RuntimeException e) {
+        // Rejected for good (record too large, not authorized, interrupted at close): counted.
+        buffered.addAndGet(-o.size);
+        drop(1, e.getClass().getSimpleName() + ": " + e.getMessage());
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException();
+        }
+        return true;
+      }
+      // No metadata (cluster unreachable) or the producer's buffer full: keep the record, in order.
+      if (closing && System.nanoTime() > closeDeadline) {
+        buffered.addAndGet(-o.size);
+        drop(1, "still buffered at close: " + notTaken.getMessage());
+        return false;
+      }
+      retrying(notTaken);
+      Thread.sleep(backoff);
+      backoff = Math.min(MAX_RETRY_BACKOFF_MS, backoff * 2);
+    }
+  }
+
+  /**
+   * The callback of one send. The producer reports a record it could not even take (no metadata
+   * within {@code max.block.ms}, buffer full) by calling back at once, on the sending thread: such
+   * a record is offered again instead of being counted as lost.
+   */
+  private final class Delivery implements Callback {
+    private final Outgoing o;
+    private final Thread sendingThread = Thread.currentThread();
+    private boolean sending = true;
+    private RuntimeException notTaken;
+
+    Delivery(Outgoing o) {
+      this.o = o;
+    }
+
+    /** The reason the producer did not take the record, once {@code send} returned; null when it did. */
+    RuntimeException notTaken() {
+      sending = false;
+      return notTaken;
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception e) {
+      if (sending && Thread.currentThread() == sendingThread && e instanceof RetriableException r) {
+        notTaken = r;
+        return;
+      }
+      buffered.addAndGet(-o.size);
+      if (e == null) {
+        sent.incrementAndGet();
+      } else {
+        drop(1, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private void retrying(RuntimeException e) {
+    long n = retries.incrementAndGet();
+    long now = System.nanoTime();
+    if (now - lastRetryLog > RETRY_LOG_INTERVAL_NANOS) {
+      lastRetryLog = now;
+      log.warn("Kafka does not take telemetry yet ({}); keeping {} bytes buffered and retrying ({} retries so "
+          + "far); training goes on", e.getMessage(), bufferedBytes(), n);
     }
   }
 
@@ -161,6 +274,11 @@ public final class KafkaTelemetrySink implements TelemetrySink {
     return dropped.get();
   }
 
+  /** Times a record had to be offered to the producer again because it could not take it yet. */
+  public long retries() {
+    return retries.get();
+  }
+
   @Override
   public long bufferedBytes() {
     return Math.max(0, buffered.get());
@@ -171,8 +289,9 @@ public final class KafkaTelemetrySink implements TelemetrySink {
     if (closing) {
       return;
     }
-    closing = true;
     long deadline = System.nanoTime() + timeout.toNanos();
+    closeDeadline = deadline;
+    closing = true;
     try {
       if (!queue.offer(END, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         sender.interrupt();
@@ -191,6 +310,7 @@ public final class KafkaTelemetrySink implements TelemetrySink {
     for (Outgoing o; (o = queue.poll()) != null; ) {
       if (o != END) {
         stranded++;
+        buffered.addAndGet(-o.size);
       }
     }
     if (stranded > 0) {

@@ -1,0 +1,306 @@
+package dev.rote.bench;
+
+import dev.rote.broker.KafkaCluster;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.v1.Telemetry;
+import dev.rote.service.KafkaOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A fleet of trainers against the analyzer as deployed: a Kafka broker and every analyzer instance
+ * in processes of their own, N {@link SimulatedTrainer}s replaying a recorded real run under N run
+ * ids at GPU rates, and every figure read from committed output by an independent
+ * {@code read_committed} consumer ({@link CommittedIndicators}): summaries per second, publish →
+ * indicator latency, lag, and the analyzer processes' CPU time per 1,000 summaries.
+ */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+    description = "N simulated trainers replaying a recorded real run at GPU rates against one analyzer "
+        + "instance, then two; throughput, latency, lag and CPU counted on committed output.")
+final class FleetBench implements Callable<Integer> {
+
+  @Option(names = "--runs", split = ",", defaultValue = "10", paramLabel = "N",
+      description = "Trainers in the paced phase; several values for several phases (default: ${DEFAULT-VALUE}).")
+  List<Integer> runs;
+
+  @Option(names = "--rate", split = ",", defaultValue = "600", paramLabel = "STEPS_PER_S",
+      description = "Steps per second of each trainer, one per --runs value (default: ${DEFAULT-VALUE}).")
+  List<Double> rates;
+
+  @Option(names = "--seconds", defaultValue = "40", description = "Length of each paced phase (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--instances", split = ",", defaultValue = "1,2",
+      description = "Analyzer instances to measure, in turn (default: ${DEFAULT-VALUE}).")
+  List<Integer> instances;
+
+  @Option(names = "--backlog-runs", defaultValue = "8",
+      description = "Runs in the backlog phase (0 skips it): their whole recordings published first, then "
+          + "drained by a fresh analyzer as fast as it goes (default: ${DEFAULT-VALUE}).")
+  int backlogRuns;
+
+  @Option(names = "--threads", defaultValue = "2", description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--partitions", defaultValue = "6", description = "Partitions of Rote's topics (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--analyzer-classpath", paramLabel = "FILE",
+      description = "Run the analyzer instances from this class path (a file holding it, e.g. another build's "
+          + "cli/target/classpath.txt with its classes prepended), to compare builds side by side.")
+  Path analyzerClasspath;
+
+  @Option(names = "--label", defaultValue = "this build", description = "What to call the analyzer under test.")
+  String label;
+
+  @Option(names = "--analyzer-jvm-options", split = " ", paramLabel = "OPTS",
+      description = "Extra JVM options of the analyzer instances, e.g. -XX:StartFlightRecording=filename=a.jfr.")
+  List<String> analyzerJvmOptions;
+
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client/Streams properties of the analyzer instances, passed through.")
+  Path kafkaConfig;
+
+  /** One phase's committed-output figures. */
+  record Phase(String what, int instances, double offered, double summariesPerSecond, long p50, long p99,
+      long maxLagStart, long maxLagEnd, double cpuPer1000) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    List<Telemetry> recording = RecordedRun.load().stream().filter(Telemetry::hasBatch).toList();
+    out.printf("recording: %d batch summaries of a real reference-trainer run (%d examples each)%n",
+        recording.size(), recording.get(0).getBatch().getExamples().getLabelCount());
+    List<Phase> phases = new ArrayList<>();
+    for (int n : instances) {
+      if (backlogRuns > 0) {
+        phases.add(backlog(out, recording, n));
+      }
+      for (int k = 0; k < runs.size(); k++) {
+        phases.add(paced(out, recording, n, runs.get(k), rates.get(Math.min(k, rates.size() - 1))));
+      }
+    }
+    out.printf("%nAnalyzer: %s; %d stream threads per instance; broker and every instance in processes of their "
+        + "own; figures from committed output (read_committed):%n%n", label, threads);
+    out.println("| phase | instances | offered (summaries/s) | committed (summaries/s) | batch indicator p50 | p99 "
+        + "| lag at 1/3 (steps) | lag at end (steps) | analyzer CPU-s per 1,000 summaries |");
+    out.println("|---|---|---|---|---|---|---|---|---|");
+    for (Phase p : phases) {
+      out.printf("| %s | %d | %s | %.0f | %s | %s | %s | %s | %.3f |%n", p.what(), p.instances(),
+          p.offered() > 0 ? String.format("%.0f", p.offered()) : "backlog", p.summariesPerSecond(),
+          p.p50() < 0 ? "-" : p.p50() + " ms", p.p99() < 0 ? "-" : p.p99() + " ms",
+          p.maxLagStart() < 0 ? "-" : Long.toString(p.maxLagStart()),
+          p.maxLagEnd() < 0 ? "-" : Long.toString(p.maxLagEnd()), p.cpuPer1000());
+    }
+    return 0;
+  }
+
+  /** Runs published in full first, then a fresh analyzer drains them: the sustained processing rate. */
+  private Phase backlog(PrintStream out, List<Telemetry> recording, int n) throws Exception {
+    out.printf("backlog: %d runs x %d summaries, %d instance(s)...%n", backlogRuns, recording.size(), n);
+    try (Setup s = new Setup(n)) {
+      List<String> ids = new ArrayList<>();
+      for (int r = 0; r < backlogRuns; r++) {
+        ids.add("fleet-backlog-" + r);
+      }
+      publishAll(s.kafka, ids, recording);
+      long total = (long) ids.size() * lastStep(recording);
+      try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
+        s.startAnalyzers(n);
+        // Timed from the first committed indicator to the last: start-up and rebalancing excluded.
+        committed.await(i -> true, Duration.ofMinutes(3));
+        long t0 = System.nanoTime();
+        double cpu0 = s.cpuSeconds();
+        long done0 = committedSteps(committed, ids);
+        long deadline = t0 + Duration.ofMinutes(10).toNanos();
+        long done = done0;
+        while (done < total - ids.size() * 10L && System.nanoTime() < deadline) {
+          Thread.sleep(250);
+          done = committedSteps(committed, ids);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double cpu = s.cpuSeconds() - cpu0;
+        double rate = (done - done0) / secs;
+        out.printf("  %d summaries committed in %.1f s: %.0f/s%n", done - done0, secs, rate);
+        return new Phase(backlogRuns + " runs, backlog", n, 0, rate, -1, -1, -1, -1,
+            cpu / Math.max(1, done - done0) * 1000);
+      }
+    }
+  }
+
+  /** N trainers at a fixed rate for a fixed time; latency and lag of the committed output. */
+  private Phase paced(PrintStream out, List<Telemetry> recording, int n, int trainers, double rate) throws Exception {
+    int steps = (int) Math.min(lastStep(recording), Math.round(rate * seconds));
+    List<Telemetry> part = recording.stream().filter(t -> t.getStep() <= steps).toList();
+    out.printf("paced: %d trainers x %.0f steps/s for %d steps, %d instance(s)...%n", trainers, rate, steps, n);
+    try (Setup s = new Setup(n)) {
+      s.startAnalyzers(n);
+      List<String> ids = new ArrayList<>();
+      List<SimulatedTrainer> sims = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(trainers);
+      try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
+        for (int r = 0; r < trainers; r++) {
+          String id = "fleet-" + trainers + "x" + (int) rate + "-" + r;
+          ids.add(id);
+          sims.add(new SimulatedTrainer(s.kafka, id, part, rate));
+        }
+        double cpu0 = s.cpuSeconds();
+        long t0 = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (SimulatedTrainer sim : sims) {
+          running.add(pool.submit(() -> sim.run(step -> { })));
+        }
+        long third = t0 + (long) (seconds / 3.0 * 1e9);
+        long lagStart = -1;
+        while (running.stream().anyMatch(f -> !f.isDone())) {
+          Thread.sleep(100);
+          if (lagStart < 0 && System.nanoTime() > third) {
+            lagStart = maxLag(committed, sims);
+          }
+        }
+        long lagEnd = maxLag(committed, sims);
+        for (Future<?> f : running) {
+          f.get();
+        }
+        long publishedEnd = System.nanoTime();
+        long last = steps - steps % 10;
+        for (String id : ids) {
+          committed.await(i -> i.getRunId().equals(id) && i.getStep() >= last, Duration.ofMinutes(2));
+        }
+        double cpu = s.cpuSeconds() - cpu0;
+        long done = committedSteps(committed, ids);
+        double secs = (publishedEnd - t0) / 1e9;
+        long[] lat = committed.matching(i -> ids.contains(i.getRunId()) && i.getName().equals("train_accuracy"))
+            .stream().mapToLong(x -> x.wallMs() - x.indicator().getSourceTimeMs()).sorted().toArray();
+        double committedRate = committedStepsBy(committed, ids, publishedEnd) / secs;
+        out.printf("  offered %.0f/s, committed %.0f/s, p50 %d ms, p99 %d ms, lag %d -> %d steps%n",
+            trainers * rate, committedRate, Stats.percentile(lat, 0.5), Stats.percentile(lat, 0.99), lagStart,
+            lagEnd);
+        return new Phase(trainers + " x " + (int) rate + " steps/s", n, trainers * rate, committedRate,
+            Stats.percentile(lat, 0.5), Stats.percentile(lat, 0.99), lagStart, lagEnd, cpu / Math.max(1, done) * 1000);
+      } finally {
+        sims.forEach(SimulatedTrainer::close);
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** The largest gap, over runs, between the step published and the step of the last committed indicator. */
+  private static long maxLag(CommittedIndicators committed, List<SimulatedTrainer> sims) {
+    Map<String, Long> at = lastCommitted(committed, Long.MAX_VALUE);
+    long max = 0;
+    for (SimulatedTrainer s : sims) {
+      max = Math.max(max, s.lastStep() - at.getOrDefault(s.runId(), 0L));
+    }
+    return max;
+  }
+
+  private static Map<String, Long> lastCommitted(CommittedIndicators committed, long beforeNanos) {
+    Map<String, Long> at = new HashMap<>();
+    for (CommittedIndicators.Seen s : committed.all()) {
+      if (s.nanos() <= beforeNanos) {
+        at.merge(s.indicator().getRunId(), s.indicator().getStep(), Math::max);
+      }
+    }
+    return at;
+  }
+
+  /** Summaries analyzed so far: per run, the step of its last committed indicator. */
+  private static long committedSteps(CommittedIndicators committed, List<String> ids) {
+    return committedStepsBy(committed, ids, Long.MAX_VALUE);
+  }
+
+  private static long committedStepsBy(CommittedIndicators committed, List<String> ids, long nanos) {
+    Map<String, Long> at = lastCommitted(committed, nanos);
+    return ids.stream().mapToLong(id -> at.getOrDefault(id, 0L)).sum();
+  }
+
+  private static long lastStep(List<Telemetry> recording) {
+    return recording.get(recording.size() - 1).getStep();
+  }
+
+  private static void publishAll(KafkaSettings kafka, List<String> ids, List<Telemetry> recording)
+      throws InterruptedException {
+    List<SimulatedTrainer> sims = new ArrayList<>();
+    try {
+      for (String id : ids) {
+        SimulatedTrainer sim = new SimulatedTrainer(kafka, id, recording, 0, 512L * 1024 * 1024);
+        sims.add(sim);
+        sim.run(step -> { });
+      }
+      for (SimulatedTrainer sim : sims) {
+        sim.drain(Duration.ofMinutes(2));
+      }
+    } finally {
+      sims.forEach(SimulatedTrainer::close);
+    }
+  }
+
+  /** A fresh single-node broker process with Rote's topics, and the analyzer instances of a phase. */
+  private final class Setup implements AutoCloseable {
+    final Path dir;
+    final KafkaCluster broker;
+    final KafkaSettings kafka;
+    final List<ServiceProcess> analyzers = new ArrayList<>();
+
+    Setup(int n) throws IOException {
+      dir = Files.createTempDirectory("rote-fleet-");
+      broker = KafkaCluster.start(1, 0, dir.resolve("kafka"), Map.of(), Duration.ofMinutes(2));
+      kafka = KafkaOptions.connect(broker.bootstrapServers(), null, Math.max(partitions, n), "1h");
+    }
+
+    void startAnalyzers(int n) throws Exception {
+      List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
+      if (analyzerJvmOptions != null) {
+        jvm.addAll(analyzerJvmOptions);
+      }
+      String classpath = analyzerClasspath == null ? null : Files.readString(analyzerClasspath).trim();
+      for (int i = 0; i < n; i++) {
+        List<String> args = new ArrayList<>(List.of("analyzer", "--bootstrap-servers", broker.bootstrapServers(),
+            "--metrics-port", "0", "--threads", Integer.toString(threads), "--state-dir",
+            dir.resolve("state-" + i).toString()));
+        if (kafkaConfig != null) {
+          args.add("--kafka-config");
+          args.add(kafkaConfig.toString());
+        }
+        analyzers.add(new ServiceProcess(ServiceProcess.ANALYZER, classpath, jvm, args,
+            dir.resolve("analyzer-" + i + ".log")));
+      }
+      for (ServiceProcess a : analyzers) {
+        a.start(Duration.ofMinutes(2));
+      }
+    }
+
+    double cpuSeconds() {
+      return analyzers.stream().mapToDouble(ServiceProcess::cpuSeconds).sum();
+    }
+
+    @Override
+    public void close() {
+      analyzers.forEach(ServiceProcess::close);
+      broker.close();
+      delete(dir);
+    }
+  }
+
+  static void delete(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // temporary files only
+    }
+  }
+}

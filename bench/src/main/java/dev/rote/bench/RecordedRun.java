@@ -1,0 +1,76 @@
+package dev.rote.bench;
+
+import dev.rote.contract.v1.Telemetry;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The telemetry of a real reference-trainer run, recorded once ({@code ./rote bench record}) and
+ * replayed under other run ids by the fleet benchmark and the fault tests: Fashion-MNIST, 10,000
+ * training examples with 40 % symmetric label noise, MLP 784-512-512-10, batch 128, default
+ * sampling, trained to the end without stopping. Probe records are left out (the file stays small;
+ * NMF is measured by {@code ./rote bench analyzer}). Format: gzip of length-delimited
+ * {@code rote.v1.Telemetry} messages, in the order the trainer published them.
+ */
+public final class RecordedRun {
+
+  /** The classpath resource holding the recording. */
+  public static final String RESOURCE = "/dev/rote/bench/recorded-run.bin.gz";
+
+  private RecordedRun() {}
+
+  /** The committed recording. */
+  public static List<Telemetry> load() {
+    InputStream in = RecordedRun.class.getResourceAsStream(RESOURCE);
+    if (in == null) {
+      throw new IllegalStateException("no recorded run on the classpath (" + RESOURCE + "): record one with "
+          + "./rote bench record --out bench/src/main/resources" + RESOURCE);
+    }
+    try (InputStream s = in) {
+      return read(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
+    }
+  }
+
+  static List<Telemetry> read(InputStream raw) throws IOException {
+    List<Telemetry> out = new ArrayList<>();
+    try (InputStream in = new GZIPInputStream(new BufferedInputStream(raw))) {
+      Telemetry t;
+      while ((t = Telemetry.parseDelimitedFrom(in)) != null) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Writes {@code records} in the recording's format. */
+  public static void write(Path file, List<Telemetry> records) throws IOException {
+    if (file.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    }
+    try (OutputStream out = new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+      for (Telemetry t : records) {
+        t.writeDelimitedTo(out);
+      }
+    }
+  }
+
+  /**
+   * The record as run {@code runId} publishes it at wall-clock time {@code timeMs}: the run id of
+   * the key and the record replaced, the publish time set.
+   */
+  public static Telemetry as(Telemetry t, String runId, long timeMs) {
+    return t.toBuilder().setRunId(runId).setTimeMs(timeMs).build();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.rote.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.alerting.AlertingService;
+import dev.rote.alerting.RuleSet;
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.AnalyzerService;
+import dev.rote.bench.RecordedRun;
+import dev.rote.bench.SimulatedTrainer;
+import dev.rote.broker.KafkaCluster;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.v1.StopSignal;
+import dev.rote.contract.v1.Telemetry;
+import dev.rote.service.KafkaOptions;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The only broker, a process of its own, killed with SIGKILL for 30 s while the onset of
+ * memorization happens, then restarted on its data: the trainer never waits on Kafka, every
+ * telemetry record arrives once the broker is back, and the run gets the stop it would have got
+ * without the outage (the same rule, step and restore step), later.
+ */
+@Tag("integration")
+class BrokerOutageIntegrationTest {
+
+  private static final double STEPS_PER_SECOND = 20;
+
+  @Test
+  void shouldDeliverTelemetryAndStopTheRunAfterA30SecondBrokerOutage(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+    List<Telemetry> recording = RecordedRun.load();
+    StopSignal expected = FaultRuns.expectedStop(recording);
+    String run = "broker-outage";
+    try (KafkaCluster broker = KafkaCluster.start(1, 0, dir.resolve("kafka"), Map.of(), Duration.ofMinutes(2))) {
+      KafkaSettings kafka = KafkaOptions.connect(broker.bootstrapServers(), null, 2, "1h");
+      var registry = new SimpleMeterRegistry();
+      try (AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults(), registry,
+              dir.resolve("analyzer"), 1);
+          AlertingService alerting = new AlertingService(kafka, RuleSet.defaults(),
+              AlertingService.DEFAULT_APPLICATION_ID, registry, dir.resolve("alerting"));
+          SimulatedTrainer trainer = new SimulatedTrainer(kafka, run, recording, STEPS_PER_SECOND)) {
+        analyzer.start(Duration.ofSeconds(90));
+        alerting.start(Duration.ofSeconds(90));
+        long killAt = expected.getStep() - 400;
+        CompletableFuture<Void> restarted = new CompletableFuture<>();
+        SimulatedTrainer.Result r = trainer.run(step -> {
+          if (step == killAt) {
+            broker.kill(1);
+            CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS)
+                .execute(() -> {
+                  broker.restart(1, Duration.ofMinutes(2));
+                  restarted.complete(null);
+                });
+          }
+        });
+        restarted.get();
+        trainer.drain(Duration.ofSeconds(30));
+        assertThat(r.maxOfferNanos()).as("longest the trainer waited on its sink, ns (a step is 50 ms)")
+            .isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(r.lastStep()).as("the run stopped late, but stopped")
+            .isGreaterThan(killAt + (long) (30 * STEPS_PER_SECOND)).isLessThan(recording.get(recording.size() - 1).getStep());
+        FaultRuns.assertOneStop(kafka, r, expected);
+        FaultRuns.assertNoTelemetryLost(kafka, recording, r);
+      }
+    }
+  }
+}

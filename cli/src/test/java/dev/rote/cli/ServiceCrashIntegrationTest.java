@@ -1,0 +1,120 @@
+package dev.rote.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rote.bench.CommittedIndicators;
+import dev.rote.bench.RecordedRun;
+import dev.rote.bench.ServiceProcess;
+import dev.rote.bench.SimulatedTrainer;
+import dev.rote.broker.EmbeddedKafkaBroker;
+import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.v1.StopSignal;
+import dev.rote.contract.v1.Telemetry;
+import dev.rote.service.KafkaOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The analyzer and the alerting service in processes of their own, each killed with SIGKILL mid-run
+ * and restarted at once, as a supervisor would: committed indicators resume within 10 s, none is
+ * missing or doubled, and the run gets exactly one stop signal, the one computed in process.
+ */
+@Tag("integration")
+class ServiceCrashIntegrationTest {
+
+  static final Duration RESUME = Duration.ofSeconds(10);
+
+  @Test
+  void shouldResumeWithin10SecondsAndStopOnceWhenAnalyzerAndAlertingAreKilled(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+    List<Telemetry> recording = RecordedRun.load();
+    StopSignal expected = FaultRuns.expectedStop(recording);
+    String run = "service-crash";
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = KafkaOptions.connect(broker.bootstrapServers(), null, 2, "1h");
+      ServiceProcess analyzer = service(ServiceProcess.ANALYZER, "analyzer", broker, dir);
+      ServiceProcess alerting = service(ServiceProcess.ALERTING, "alerting", broker, dir);
+      try (analyzer; alerting; CommittedIndicators committed = new CommittedIndicators(kafka);
+          SimulatedTrainer trainer = new SimulatedTrainer(kafka, run, recording, 40)) {
+        CompletableFuture.allOf(CompletableFuture.runAsync(() -> start(analyzer)),
+            CompletableFuture.runAsync(() -> start(alerting))).get();
+        long analyzerKill = expected.getStep() - 400;
+        // Just before the firing indicator's step is published: the stop waits on the restarted alerting.
+        long alertingKill = expected.getStep() - 10;
+        long[] alertingKilled = {0};
+        List<Double> resumed = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> restarts = new ArrayList<>();
+        SimulatedTrainer.Result r = trainer.run(step -> {
+          if (step == analyzerKill) {
+            long killed = System.nanoTime();
+            restarts.add(killAndRestart(analyzer, () -> resumed.add(resume(committed, run, killed))));
+          } else if (step == alertingKill) {
+            alertingKilled[0] = System.nanoTime();
+            restarts.add(killAndRestart(alerting, () -> { }));
+          }
+        });
+        CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).get();
+        trainer.drain(Duration.ofSeconds(30));
+        FaultRuns.assertOneStop(kafka, r, expected);
+        FaultRuns.assertExactlyOnce(committed, recording, trainer);
+        assertThat(resumed).hasSize(1);
+        assertThat(resumed.get(0)).as("seconds from the analyzer's kill to its next committed indicator")
+            .isLessThan(RESUME.toSeconds());
+        assertThat((r.stopNanos() - alertingKilled[0]) / 1e9)
+            .as("seconds from the alerting service's kill to the stop signal at the trainer")
+            .isLessThan(RESUME.toSeconds());
+      }
+    }
+  }
+
+  private static ServiceProcess service(String main, String name, EmbeddedKafkaBroker broker, Path dir) {
+    return new ServiceProcess(main, List.of("-Xmx512m"), List.of(name, "--bootstrap-servers",
+        broker.bootstrapServers(), "--metrics-port", "0", "--state-dir", dir.resolve(name).toString()),
+        dir.resolve(name + ".log"));
+  }
+
+  private static void start(ServiceProcess p) {
+    try {
+      p.start(Duration.ofSeconds(90));
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Kills {@code p} now and restarts it on another thread, running {@code measure} beside it. */
+  private static CompletableFuture<Void> killAndRestart(ServiceProcess p, Runnable measure) {
+    try {
+      p.kill();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return CompletableFuture.allOf(CompletableFuture.runAsync(() -> start(p)), CompletableFuture.runAsync(measure));
+  }
+
+  /**
+   * Seconds from {@code killed} to the first committed indicator of the run at a step beyond all
+   * those committed before the kill (read within a second after it).
+   */
+  static double resume(CommittedIndicators committed, String run, long killed) {
+    try {
+      Thread.sleep(1000);
+      long before = committed.matching(i -> i.getRunId().equals(run)).stream()
+          .filter(s -> s.nanos() < killed + 1_000_000_000L).mapToLong(s -> s.indicator().getStep()).max().orElse(0);
+      CommittedIndicators.Seen next = committed.await(i -> i.getRunId().equals(run) && i.getStep() > before,
+          Duration.ofSeconds(120));
+      return next == null ? Double.POSITIVE_INFINITY : (next.nanos() - killed) / 1e9;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
+    }
+  }
+}
