@@ -232,6 +232,40 @@ public final class Checkpoints {
     return Optional.of(copy);
   }
 
+  /**
+   * Restores into {@code net} the mean of the parameters of the held epoch-end checkpoints with steps
+   * in {@code [fromStep, toStep]} (of every held checkpoint there when none is at an epoch end), and
+   * the updater state of the checkpoint closest to {@code step}: what a stop signal's restore window
+   * ({@code restore_from_step}..{@code restore_to_step} around {@code restore_step}) recommends.
+   * Nothing changes when no checkpoint is held in the range.
+   *
+   * @return the steps of the checkpoints averaged, oldest first; empty when none
+   * @throws IllegalArgumentException when {@code net} has a different number of parameters
+   */
+  public synchronized List<Long> restoreAverage(Model net, long fromStep, long toStep, long step) {
+    var range = held.subMap(fromStep, true, toStep, true);
+    List<Long> used = range.entrySet().stream().filter(e -> e.getValue().epochEnd()).map(java.util.Map.Entry::getKey)
+        .toList();
+    if (used.isEmpty()) {
+      used = List.copyOf(range.keySet());
+    }
+    if (used.isEmpty()) {
+      return List.of();
+    }
+    restore(net, step); // the updater state (and, until overwritten below, the parameters) closest to the step
+    INDArray sum = null;
+    for (long at : used) {
+      INDArray p = held.get(at).params();
+      if (p.length() != net.numParams()) {
+        throw new IllegalArgumentException("net has " + net.numParams() + " parameters, the checkpoint at step "
+            + at + " has " + p.length());
+      }
+      sum = sum == null ? p.dup() : sum.addi(p);
+    }
+    net.setParams(sum.divi(used.size()));
+    return used;
+  }
+
   /** Bytes of parameter and updater-state data held. */
   public synchronized long heldBytes() {
     return held.values().stream().mapToLong(Snapshot::bytes).sum();

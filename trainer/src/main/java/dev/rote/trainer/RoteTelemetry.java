@@ -340,6 +340,15 @@ public final class RoteTelemetry implements AutoCloseable {
     if (c == null || model == null || !s.hasRestoreStep() || c.closest(s.getRestoreStep()).isEmpty()) {
       return null;
     }
+    if (s.hasRestoreFromStep() && s.hasRestoreToStep()) {
+      List<Long> used = c.restoreAverage(model, s.getRestoreFromStep(), s.getRestoreToStep(), s.getRestoreStep());
+      if (!used.isEmpty()) {
+        log.info("run {}: restored the mean of the checkpoints of steps {} (signal's restore window {}..{}, "
+            + "restore step {})", config.runId(), used, s.getRestoreFromStep(), s.getRestoreToStep(),
+            s.getRestoreStep());
+        return c.closest(s.getRestoreStep()).orElse(used.get(0));
+      }
+    }
     long at = c.restore(model, s.getRestoreStep());
     log.info("run {}: restored the checkpoint of step {} (signal's restore step {})", config.runId(), at,
         s.getRestoreStep());

@@ -47,6 +47,35 @@ class CheckpointsTest {
   }
 
   @Test
+  void shouldRestoreTheMeanOfTheEpochEndCheckpointsInARestoreWindow() {
+    MultiLayerNetwork n = net();
+    Checkpoints checkpoints = new Checkpoints(1, 20, true);
+    float[][] params = new float[8][];
+    for (int step = 1; step <= 7; step++) {
+      n.fit(X, Y);
+      params[step] = floats(n.params());
+      if (step % 2 == 0) {
+        checkpoints.onEpochEnd(step, n); // epoch ends at 2, 4, 6
+      } else {
+        checkpoints.onStep(step, n);
+      }
+    }
+    // Window 2..5 around step 4: the epoch ends 2 and 4 are averaged, the step checkpoints 3 and 5 are not.
+    List<Long> used = checkpoints.restoreAverage(n, 2, 5, 4);
+    assertThat(used).containsExactly(2L, 4L);
+    float[] got = floats(n.params());
+    for (int i = 0; i < got.length; i++) {
+      assertThat(got[i]).isCloseTo((params[2][i] + params[4][i]) / 2, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    // A window without epoch ends averages the step checkpoints in it.
+    assertThat(checkpoints.restoreAverage(n, 3, 3, 3)).containsExactly(3L);
+    assertThat(floats(n.params())).containsExactly(params[3]);
+    // Nothing held in the window: nothing changes.
+    assertThat(checkpoints.restoreAverage(n, 100, 200, 150)).isEmpty();
+    assertThat(floats(n.params())).containsExactly(params[3]);
+  }
+
+  @Test
   void shouldRestoreExactlyTheParametersUpdaterStateAndOutputsOfAnEarlierStep() {
     MultiLayerNetwork net = net();
     Checkpoints checkpoints = new Checkpoints(3, 10);
