@@ -98,7 +98,8 @@ class ReferenceTrainerIntegrationTest {
         assertThat(b.getLayersCount()).isEqualTo(t.getStep() % 5 == 0 ? 3 : 0);
         assertThat(b.getLoss()).isFinite();
       });
-      assertThat(probes).extracting(Telemetry::getStep).containsExactly(5L, 10L, 15L, 20L);
+      // Step 0: the untrained network's probe, the NMF indicator's control; then every 5 steps.
+      assertThat(probes).extracting(Telemetry::getStep).containsExactly(0L, 5L, 10L, 15L, 20L);
       assertThat(probes).allSatisfy(t -> {
         var layers = t.getProbes().getLayersList();
         assertThat(layers).extracting(l -> l.getActivations().getCols()).containsExactly(32, 16);
