@@ -166,6 +166,23 @@ class EpochIndicatorsTopologyTest {
   }
 
   @Test
+  void shouldLeaveOutAPassWhoseTelemetryIsMostlyMissing() {
+    try (AnalyzerTopologyTest.Harness h = new AnalyzerTopologyTest.Harness(AnalyzerConfig.defaults())) {
+      // Pass 2 loses its first two batches (8 of 10 presentations): a gap after an outage.
+      List<Telemetry> batches = new ArrayList<>(epochBatches(5, true));
+      batches.removeIf(t -> t.getStep() == 7 || t.getStep() == 8);
+      batches.forEach(h::send);
+      List<Indicator> xs = epochIndicators(h.indicators());
+      assertThat(xs).extracting(Indicator::getEpoch).containsOnly(0, 1, 3, 4);
+      assertPass(xs, 0, 3);
+      assertPass(xs, 1, 6);
+      assertPass(xs, 4, 15);
+      // Pass 3's examples last came in pass 1 (or, for two of them, in the gapped pass 2).
+      assertThat(find(xs, IndicatorNames.EPOCH_TRAIN_ACCURACY, 3).getSampleSize()).isEqualTo(N);
+    }
+  }
+
+  @Test
   void shouldCloseAPassWithoutEpochNumbersEveryDistinctCountOfPresentationsEvenMidBatch() {
     // The epoch field never advances and batches of 4 run on across passes: the first repeated id
     // (presentation 11, in step 3) closes pass 0, then every 10 presentations close the next.

@@ -1,5 +1,8 @@
 package dev.rote.bench;
 
+import dev.rote.contract.v1.DatasetInfo;
+import dev.rote.contract.v1.RunMetadata;
+import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.Telemetry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -64,6 +67,26 @@ public final class RecordedRun {
         t.writeDelimitedTo(out);
       }
     }
+  }
+
+  /**
+   * The metadata a trainer of {@code recording} publishes as run {@code runId} (status RUNNING): the
+   * training-set size (the distinct example ids the recording presents) and the batch size (its
+   * largest batch), which rules counting in epochs need to know a pass's length.
+   */
+  public static RunMetadata metadata(String runId, List<Telemetry> recording) {
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    int batch = 0;
+    for (Telemetry t : recording) {
+      if (t.hasBatch()) {
+        batch = Math.max(batch, t.getBatch().getBatchSize());
+        ids.addAll(t.getBatch().getExamples().getExampleIdList());
+      }
+    }
+    return RunMetadata.newBuilder().setRunId(runId).setStatus(RunStatus.RUN_STATUS_RUNNING)
+        .setDataset(DatasetInfo.newBuilder().setName("recorded run").setTrainSize(ids.size()))
+        .putHyperparameters("batch_size", Integer.toString(batch))
+        .setStartTimeMs(System.currentTimeMillis()).setUpdatedTimeMs(System.currentTimeMillis()).build();
   }
 
   /**

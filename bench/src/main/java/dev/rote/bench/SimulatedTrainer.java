@@ -3,6 +3,7 @@ package dev.rote.bench;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.Telemetry;
 import dev.rote.trainer.StopControl;
 import dev.rote.trainer.TelemetryConfig;
@@ -74,6 +75,8 @@ public final class SimulatedTrainer implements AutoCloseable {
    * {@code afterStep} after each step is handed to the sink.
    */
   public Result run(LongConsumer afterStep) throws InterruptedException {
+    RunMetadata metadata = RecordedRun.metadata(runId, recording);
+    sink.offer(Topics.RUNS, runId, metadata.getSerializedSize(), () -> metadata);
     long start = System.nanoTime();
     long first = recording.isEmpty() ? 0 : recording.get(0).getStep();
     long maxOffer = 0;

@@ -128,8 +128,10 @@ class DegradedRunsIntegrationTest {
       rote.finish();
     });
 
+    // The rolling indicators' epoch window never forms; the epoch-level ones, and the built-in rule on
+    // them, still work: the analyzer closes a pass every n distinct ids once ids repeat.
     assertThat(stderr).contains("telemetry degraded (epoch_count)").contains("net.incrementEpochCount()")
-        .contains("prediction_flip_rate").contains("rule:memorization_onset");
+        .contains("prediction_flip_rate").doesNotContain("rule:memorization_onset");
     assertThat(runs()).contains("DEGRADED degraded-epochs: epoch_count:").contains("net.incrementEpochCount()");
   }
 

@@ -7,6 +7,7 @@ import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.RunAnalysis;
 import dev.rote.bench.CommittedIndicators;
+import dev.rote.bench.RecordedRun;
 import dev.rote.bench.SimulatedTrainer;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topic;
@@ -47,7 +48,8 @@ final class FaultRuns {
    */
   static StopSignal firstStop(List<Telemetry> recording, long from, long to) {
     RunAnalysis analysis = new RunAnalysis(AnalyzerConfig.defaults(), false);
-    RuleEvaluator rules = new RuleEvaluator(RuleSet.defaults());
+    String run = recording.get(0).getRunId();
+    RuleEvaluator rules = new RuleEvaluator(RuleSet.defaults(), Map.of(run, RecordedRun.metadata(run, recording)));
     for (Telemetry t : recording) {
       if (t.getStep() >= from && t.getStep() < to) {
         continue;

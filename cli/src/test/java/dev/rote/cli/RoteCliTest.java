@@ -83,7 +83,7 @@ class RoteCliTest {
     Files.writeString(rules, "rules:\n  - name: a\n    monitor: prediction_flip_rate\n    patience: -2\n");
     Run r = run("alerting", "--rules", rules.toString(), "--bootstrap-servers", "127.0.0.1:1");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains(rules + " line 4: patience: must be an integer >= 0, was -2")
+    assertThat(r.err()).contains(rules + " line 4: patience: must be N (evaluations), N evaluations, N steps or N epochs with N >= 0, was '-2'")
         .doesNotContain("cannot reach Kafka");
   }
 

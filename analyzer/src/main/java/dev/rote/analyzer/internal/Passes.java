@@ -23,7 +23,8 @@ import java.util.List;
  * </ul>
  * Boundaries are per example, so a batch that straddles two passes splits between them. The
  * count rule assumes passes over a fixed set of ids, every batch summarized ({@code summary_every
- * 1}); with sampled summaries only the epoch field closes passes.
+ * 1}); with sampled summaries only the epoch field closes passes. A pass that presented fewer than
+ * half of the distinct ids (its telemetry has a gap) closes without indicators.
  */
 final class Passes {
 
@@ -95,6 +96,14 @@ final class Passes {
   }
 
   private void close(String runId, List<Indicator> out) {
+    if (presentations * 2 < distinct) {
+      // An incomplete pass: most of its telemetry is missing (a gap after an outage, a replay that
+      // starts mid-epoch). Its rates would rest on a fraction of the examples, with standard errors
+      // that a stop rule judging in standard errors would keep as its reference; leave it out.
+      index++;
+      reset();
+      return;
+    }
     double accuracy = (double) correct / presentations;
     double accuracySe = StandardErrors.binomial(accuracy, presentations);
     out.add(value(runId, IndicatorNames.EPOCH_TRAIN_ACCURACY, accuracy, presentations, accuracySe));
@@ -123,6 +132,10 @@ final class Passes {
     recentPresentations[FIT_SPAN - 1] = presentations;
     closed++;
     index++;
+    reset();
+  }
+
+  private void reset() {
     presentations = 0;
     correct = 0;
     lossSum = 0;
