@@ -24,6 +24,8 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
   public static final String PROCESSED = "rote.alerting.records.processed";
   public static final String DEAD_LETTERED = "rote.alerting.records.deadlettered";
+  /** Tag value of {@link #DEAD_LETTERED} for the indicators the rule processor rejects. */
+  public static final String INDICATORS_TOPIC = "rote.indicators";
   public static final String EVALUATIONS = "rote.alerting.rule.evaluations";
   public static final String ALERTS = "rote.alerting.alerts";
   public static final String STOP_SIGNALS = "rote.alerting.stop.signals";
@@ -52,8 +54,8 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(r);
-    DEAD_LETTER_REASONS.forEach(reason -> counter(DEAD_LETTERED, "Indicator records sent to the dead-letter topic",
-        null, Tags.of("reason", reason)));
+    DEAD_LETTER_REASONS.forEach(reason -> counter(DEAD_LETTERED, "Records sent to the dead-letter topic",
+        null, Tags.of("reason", reason, "topic", INDICATORS_TOPIC)));
   }
 
   /** Reasons the processor dead-letters for; their counters start at 0 so rates exist from the start. */
@@ -79,8 +81,14 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
     processed.increment();
   }
 
+  /** Counts a {@code rote.indicators} record the service dead-lettered. */
   public void deadLettered(String reason) {
-    count(DEAD_LETTERED, "Indicator records sent to the dead-letter topic", null, Tags.of("reason", reason));
+    deadLettered(reason, INDICATORS_TOPIC);
+  }
+
+  /** Counts a dead-lettered record by its reason and the topic it came from ({@code rote.runs} too). */
+  public void deadLettered(String reason, String topic) {
+    count(DEAD_LETTERED, "Records sent to the dead-letter topic", null, Tags.of("reason", reason, "topic", topic));
   }
 
   @Override

@@ -59,7 +59,8 @@ public final class AlertingTopology {
         new ByteArraySerializer(), PROCESSOR);
     topology.addSink(AlertingProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
-    RunMetadataTopology.addTo(topology, applicationId, "alerting", metrics::deadLettered);
+    RunMetadataTopology.addTo(topology, applicationId, "alerting",
+        reason -> metrics.deadLettered(reason, Topics.RUNS.name()));
     return topology;
   }
 }

@@ -32,8 +32,8 @@ class AlertingMetricsExportTest {
         .doesNotContain("rote_alerting_stop_signals_total{rule=\"forgetting_rising\"")
         .contains("rote_alerting_signal_latency_seconds_count 2")
         .contains("rote_alerting_signal_latency_seconds_sum 0.2")
-        .contains("rote_alerting_records_deadlettered_total{reason=\"deserialization\"} 1.0")
-        .contains("rote_alerting_records_deadlettered_total{reason=\"run_id_mismatch\"} 0.0");
+        .contains("rote_alerting_records_deadlettered_total{reason=\"deserialization\",topic=\"rote.indicators\"} 1.0")
+        .contains("rote_alerting_records_deadlettered_total{reason=\"run_id_mismatch\",topic=\"rote.indicators\"} 0.0");
   }
 
   @Test

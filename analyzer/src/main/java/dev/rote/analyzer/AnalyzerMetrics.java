@@ -36,6 +36,9 @@ public final class AnalyzerMetrics implements MeterBinder {
 
   public static final String PROCESSED = "rote.analyzer.records.processed";
   public static final String DEAD_LETTERED = "rote.analyzer.records.deadlettered";
+  /** Tag values of {@link #DEAD_LETTERED} for the telemetry the analyzing processor rejects. */
+  public static final String TELEMETRY_TOPIC = "rote.telemetry";
+  public static final String ANALYZE_PROCESSOR = "analyze";
   public static final String LATENCY = "rote.analyzer.processing.latency";
   public static final String INDICATOR = "rote.analyzer.indicator";
   public static final String LAYER_GRADIENT_NORM = "rote.analyzer.layer.gradient.norm";
@@ -75,8 +78,7 @@ public final class AnalyzerMetrics implements MeterBinder {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(r);
-    DEAD_LETTER_REASONS.forEach(reason -> deadLettered.computeIfAbsent(reason, t -> Counter.builder(DEAD_LETTERED)
-        .description("Telemetry records sent to the dead-letter topic").tag("reason", t).register(r)));
+    DEAD_LETTER_REASONS.forEach(this::deadLetterCounter);
   }
 
   /** Reasons the analyzer dead-letters for; their counters start at 0 so rates exist from the start. */
@@ -90,10 +92,26 @@ public final class AnalyzerMetrics implements MeterBinder {
         .increment();
   }
 
+  /** Counts a {@code rote.telemetry} record the analyzing processor dead-lettered. */
   public void deadLettered(String reason) {
-    deadLettered.computeIfAbsent(reason, t -> Counter.builder(DEAD_LETTERED)
-        .description("Telemetry records sent to the dead-letter topic").tag("reason", t)
-        .register(registry)).increment();
+    deadLettered(reason, TELEMETRY_TOPIC, ANALYZE_PROCESSOR);
+  }
+
+  /**
+   * Counts a dead-lettered record by its reason, the topic it came from and the processor that
+   * rejected it ({@code analyze}, {@code suspects}, {@code validate-runs}, {@code nmf}): one record is
+   * used or dead-lettered once per processor that reads it.
+   */
+  public void deadLettered(String reason, String topic, String processor) {
+    deadLettered.computeIfAbsent(reason + "|" + topic + "|" + processor, k -> Counter.builder(DEAD_LETTERED)
+        .description("Records sent to the dead-letter topic").tag("reason", reason).tag("topic", topic)
+        .tag("processor", processor).register(registry)).increment();
+  }
+
+  private void deadLetterCounter(String reason) {
+    deadLettered.computeIfAbsent(reason + "|" + TELEMETRY_TOPIC + "|" + ANALYZE_PROCESSOR, k -> Counter.builder(
+        DEAD_LETTERED).description("Records sent to the dead-letter topic").tag("reason", reason)
+        .tag("topic", TELEMETRY_TOPIC).tag("processor", ANALYZE_PROCESSOR).register(registry));
   }
 
   public void latency(long millis) {

@@ -75,7 +75,8 @@ public final class AnalyzerTopology {
     topology.addSink(TelemetryProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
     boolean suspects = config.suspectsTop() > 0;
-    RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer", metrics::deadLettered,
+    RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer",
+        reason -> metrics.deadLettered(reason, Topics.RUNS.name(), RunMetadataTopology.VALIDATE),
         suspects ? List.of(SuspectRunsProcessor.NAME) : List.of());
     if (suspects) {
       Suspects.addTo(topology, config, metrics, PROCESSOR, RunMetadataTopology.VALIDATE);

@@ -117,7 +117,7 @@ class AlertingIntegrationTest {
         assertThat(DeadLetters.header(r.headers(), DeadLetters.SOURCE)).isEqualTo("alerting");
         assertThat(DeadLetters.header(r.headers(), DeadLetters.REASON)).isEqualTo("deserialization");
       });
-      assertThat(registry.get(AlertingMetrics.DEAD_LETTERED).tag("reason", "deserialization").counter().count())
+      assertThat(registry.get(AlertingMetrics.DEAD_LETTERED).tag("reason", "deserialization").tag("topic", "rote.indicators").counter().count())
           .isEqualTo(1.0);
     }
   }

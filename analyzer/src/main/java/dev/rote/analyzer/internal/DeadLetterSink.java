@@ -17,12 +17,18 @@ final class DeadLetterSink {
 
   static <K> void forward(ProcessorContext<K, ? super byte[]> context, Record<K, byte[]> record, String reason,
       String message, AnalyzerMetrics metrics, Logger log) {
+    forward(context, record, reason, message, metrics, log, AnalyzerMetrics.ANALYZE_PROCESSOR);
+  }
+
+  /** As above, counted under {@code processor}. */
+  static <K> void forward(ProcessorContext<K, ? super byte[]> context, Record<K, byte[]> record, String reason,
+      String message, AnalyzerMetrics metrics, Logger log, String processor) {
     var m = context.recordMetadata();
     String where = m.map(x -> x.topic() + "/" + x.partition() + "@" + x.offset()).orElse("unknown");
     log.warn("dead-lettering record {} (key {}): {}", where, record.key(), message);
     var headers = DeadLetters.headers("analyzer", reason, message, m.map(RecordMetadata::topic).orElse(null),
         m.map(RecordMetadata::partition).orElse(-1), m.map(RecordMetadata::offset).orElse(-1L));
     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), NAME);
-    metrics.deadLettered(reason);
+    metrics.deadLettered(reason, m.map(RecordMetadata::topic).orElse("unknown"), processor);
   }
 }

@@ -44,7 +44,7 @@ public final class NmfProcessor implements Processor<String, byte[], String, byt
     } catch (InvalidProtocolBufferException e) {
       // Only validated records reach this topic; anything else was written by someone else.
       log.warn("skipping a probe record that does not parse: {}", e.getMessage());
-      metrics.deadLettered("deserialization");
+      metrics.deadLettered("deserialization", context.recordMetadata().map(m -> m.topic()).orElse("unknown"), "nmf");
       return;
     }
     List<Indicator> out = indicators.probes(t, ProbeGroups.from(record.headers(), t.getProbes()).groups());

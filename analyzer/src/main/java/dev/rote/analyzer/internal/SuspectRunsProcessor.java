@@ -43,7 +43,7 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
   @Override
   public void process(Record<String, byte[]> record) {
     if (record.key() == null) {
-      DeadLetterSink.forward(context, record, "null_record", "run metadata record has a null key", metrics, log);
+      DeadLetterSink.forward(context, record, "null_record", "run metadata record has a null key", metrics, log, NAME);
       return;
     }
     if (record.value() == null) {
@@ -55,12 +55,12 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
       m = RunMetadata.parseFrom(record.value());
     } catch (InvalidProtocolBufferException e) {
       DeadLetterSink.forward(context, record, "deserialization", "not a valid rote.v1.RunMetadata: "
-          + e.getMessage(), metrics, log);
+          + e.getMessage(), metrics, log, NAME);
       return;
     }
     if (!m.getRunId().isEmpty() && !m.getRunId().equals(record.key())) {
       DeadLetterSink.forward(context, record, "key_mismatch", "record key '" + record.key()
-          + "' differs from run_id '" + m.getRunId() + "'", metrics, log);
+          + "' differs from run_id '" + m.getRunId() + "'", metrics, log, NAME);
       return;
     }
     SuspectRun run = store.run(record.key());

@@ -47,7 +47,7 @@ public final class SuspectsProcessor implements Processor<String, Telemetry, Str
     try {
       tracker.check(run, t);
     } catch (TelemetryValidator.Rejected r) {
-      DeadLetterSink.forward(context, record.withValue(t.toByteArray()), r.reason, r.getMessage(), metrics, log);
+      DeadLetterSink.forward(context, record.withValue(t.toByteArray()), r.reason, r.getMessage(), metrics, log, NAME);
       return;
     }
     var storage = store.storageOf(record.key());
