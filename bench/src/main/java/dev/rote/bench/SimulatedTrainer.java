@@ -109,6 +109,28 @@ public final class SimulatedTrainer implements AutoCloseable {
         sink.dropped());
   }
 
+  /**
+   * The result with the stop signal if one arrives within {@code timeout} after the recording ran
+   * out: on a loaded machine the pipeline can lag the replay by more than the rest of the run. Says
+   * on standard output how late it came, so a test log shows it.
+   */
+  public Result awaitStop(Result r, Duration timeout) throws InterruptedException {
+    if (r.stop().isPresent()) {
+      return r;
+    }
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    while (control.stopSignal().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (control.stopSignal().isPresent()) {
+      System.out.printf("run %s: the stop signal came %.1f s after the recording ran out (the pipeline lagged)%n",
+          runId, (System.nanoTime() - start) / 1e9);
+    }
+    return new Result(r.runId(), r.lastStep(), r.records(), control.stopSignal(), stopNanos, r.maxOfferNanos(),
+        sink.sent(), sink.dropped());
+  }
+
   /** Waits until the sink has delivered or dropped everything it took, at most {@code timeout}. */
   public void drain(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

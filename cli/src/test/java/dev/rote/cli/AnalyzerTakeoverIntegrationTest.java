@@ -83,7 +83,7 @@ class AnalyzerTakeoverIntegrationTest {
         assertThat(processedBatches(ports.get(1 - victim[0]))).as("summaries the survivor analyzed").isPositive();
         assertThat(resumed.get(0).get()).as("seconds from the kill to the survivor's next committed indicator")
             .isLessThan(ServiceCrashIntegrationTest.RESUME.toSeconds());
-        FaultRuns.assertOneStop(kafka, r, expected);
+        FaultRuns.assertOneStop(kafka, trainer.awaitStop(r, Duration.ofSeconds(60)), expected);
         FaultRuns.assertExactlyOnce(committed, recording, trainer);
       }
     }

@@ -62,7 +62,7 @@ class BrokerNodeCrashIntegrationTest {
         restarted.get();
         trainer.drain(Duration.ofSeconds(30));
         assertThat(cluster.isRunning(leader)).isTrue();
-        FaultRuns.assertOneStop(kafka, r, expected);
+        FaultRuns.assertOneStop(kafka, trainer.awaitStop(r, Duration.ofSeconds(60)), expected);
         FaultRuns.assertNoTelemetryLost(kafka, recording, r);
       }
     }

@@ -70,7 +70,7 @@ class BrokerOutageIntegrationTest {
             .isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
         assertThat(r.lastStep()).as("the run stopped late, but stopped")
             .isGreaterThan(killAt + (long) (30 * STEPS_PER_SECOND)).isLessThan(recording.get(recording.size() - 1).getStep());
-        FaultRuns.assertOneStop(kafka, r, expected);
+        FaultRuns.assertOneStop(kafka, trainer.awaitStop(r, Duration.ofSeconds(60)), expected);
         FaultRuns.assertNoTelemetryLost(kafka, recording, r);
       }
     }

@@ -64,7 +64,7 @@ class ServiceCrashIntegrationTest {
         });
         CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).get();
         trainer.drain(Duration.ofSeconds(30));
-        FaultRuns.assertOneStop(kafka, r, expected);
+        FaultRuns.assertOneStop(kafka, trainer.awaitStop(r, Duration.ofSeconds(60)), expected);
         FaultRuns.assertExactlyOnce(committed, recording, trainer);
         assertThat(resumed).hasSize(1);
         assertThat(resumed.get(0)).as("seconds from the analyzer's kill to its next committed indicator")
