@@ -3,6 +3,8 @@ package dev.rote.cli;
 import dev.rote.alerting.RuleSet;
 import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.contract.v1.LabelNoise;
+import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
@@ -10,6 +12,9 @@ import dev.rote.reference.StopOptions;
 import dev.rote.reference.TrainOptions;
 import dev.rote.reference.cli.ModelOptions;
 import dev.rote.reference.data.IdxDataset;
+import dev.rote.replay.Outcome;
+import dev.rote.replay.Recording;
+import dev.rote.replay.ReplayJob;
 import dev.rote.report.SuspectsReport;
 import dev.rote.report.SuspectsResults;
 import dev.rote.report.SuspectsResults.Measure;
@@ -64,6 +69,11 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
       description = "Run nothing: render --results from a JSON file an earlier run wrote.")
   Path render;
 
+  @Option(names = "--recording", paramLabel = "FILE",
+      description = "Train nothing: measure recorded evaluation runs (./rote record; repeatable), with the stop step "
+          + "a backtest of the rules gives. Needs the recordings' ground truth (ExampleColumns.noisy).")
+  List<Path> recordings = new ArrayList<>();
+
   @Option(names = "--quick",
       description = "A small variant for tests: 2,000 examples, 8 epochs, 256-256 hidden units, 40%% noise, one seed.")
   boolean quick;
@@ -78,6 +88,9 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
       }
       writePage(SuspectsReport.readJson(render));
       return 0;
+    }
+    if (!recordings.isEmpty()) {
+      return measureRecordings();
     }
     if (quick) {
       var parsed = spec.commandLine().getParseResult();
@@ -102,7 +115,7 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
     }
     String settings = String.format(Locale.ROOT, "%s, %d training examples, MLP %s, Adam %s, batch %d, %d epochs; "
             + "Rote: %s, analyzer defaults; statistics from the run's telemetry read back from Kafka",
-        model.data, dataset.trainSize(), Arrays.toString(model.hidden), model.learningRate, model.batchSize,
+        model.data, dataset.trainSize(), Arrays.toString(model.hidden), model.learningRate(), model.batchSize,
         model.epochs, rules.describe());
     PrintStream o = System.out;
     o.println("suspects experiment: " + settings);
@@ -131,6 +144,79 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Measures recorded runs: the stop step from a backtest of the rules, the statistics at every epoch, stop and end. */
+  private int measureRecordings() throws IOException, InterruptedException {
+    RuleSet ruleSet = rules.load(System.err);
+    ReplayJob.Request backtest = new ReplayJob.Request(List.of(ruleSet), List.of(rules.describe()), true, 0, 0, true,
+        false);
+    String settings = "recorded runs (./rote record), measured with the analyzer's own computation; stop step: "
+        + "backtest of " + rules.describe();
+    PrintStream o = System.out;
+    o.println("suspects experiment: " + settings);
+    List<SuspectsResults.Run> runs = new ArrayList<>();
+    for (Path file : recordings) {
+      Recording recording = Recording.read(file);
+      o.printf("%n%s: run %s, %d telemetry records%n", file, recording.runId(), recording.telemetry().size());
+      Outcome outcome = ReplayJob.backtest(recording, backtest, new ReplayJob.Listener() { }).get(0);
+      long stop = outcome.stopStep() == null ? -1 : outcome.stopStep();
+      o.println(stop < 0 ? "  the rules do not stop it" : "  the rules stop it at step " + stop);
+      SuspectMeasurements m;
+      try {
+        m = SuspectMeasurements.of(recording, stop);
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
+      runs.add(recordedRun(recording, stop, m, o));
+    }
+    SuspectsResults all = results(runs, settings);
+    SuspectsReport.writeJson(all, out);
+    o.printf("%nresults: %s%n", out.toAbsolutePath());
+    if (results != null) {
+      writePage(all);
+    }
+    return 0;
+  }
+
+  private static SuspectsResults.Run recordedRun(Recording recording, long stop, SuspectMeasurements m, PrintStream o) {
+    print(m, o);
+    RunMetadata meta = recording.metadata();
+    LabelNoise noise = meta.getLabelNoise();
+    String mode = switch (noise.getMode()) {
+      case LABEL_NOISE_MODE_SYMMETRIC -> "symmetric";
+      case LABEL_NOISE_MODE_ASYMMETRIC -> "asymmetric";
+      case LABEL_NOISE_MODE_RANDOM -> "random";
+      default -> "none";
+    };
+    // recordings older than the "model" hyperparameter: the reference trainer names hidden widths for its MLP only
+    String model = meta.getHyperparametersOrDefault("model", meta.containsHyperparameters("hidden") ? "mlp" : "model");
+    int trainSize = (int) meta.getDataset().getTrainSize();
+    int batch = positiveInt(meta.getHyperparametersOrDefault("batch_size", ""));
+    long steps = recording.telemetry().get(recording.telemetry().size() - 1).getStep();
+    long stepsPerEpoch = batch > 0 ? (trainSize + batch - 1) / batch : 1;
+    String setting = String.format(Locale.ROOT, "%s, %s, %d examples, %s %.0f%%, recorded run %s",
+        meta.getDataset().getName(), model, trainSize, mode, noise.getFraction() * 100, recording.runId());
+    return new SuspectsResults.Run(setting, model, mode, noise.getFraction(), trainSize, (int) noise.getSeed(),
+        (int) noise.getFlippedCount(), stop >= 0 ? stop : null, steps, stepsPerEpoch, m.measures, null);
+  }
+
+  /** The value as a positive int, or 0 when it is none. */
+  private static int positiveInt(String s) {
+    try {
+      return Math.max(0, Integer.parseInt(s.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void print(SuspectMeasurements m, PrintStream o) {
+    for (Measure x : m.measures) {
+      if (!x.moment().equals("epoch")) {
+        o.printf(Locale.ROOT, "  %-5s step %5d  %-34s AUROC %.4f  precision at the noise rate %.4f%n", x.moment(),
+            x.step(), x.statistic(), x.auroc(), x.precision());
+      }
+    }
+  }
+
   private void writePage(SuspectsResults all) throws IOException {
     Path page = results.toAbsolutePath();
     SuspectsReport.write(all, page, page.getParent().resolve("suspects-plots"));
@@ -142,16 +228,11 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
     String runId = String.format(Locale.ROOT, "suspects-n%02d-s%d-%s", Math.round(noise * 100), seed,
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")));
     TrainOptions opts = new TrainOptions(model.data, noise, seed, false, model.trainSize, model.epochs,
-        model.batchSize, model.hidden, model.learningRate, seed, 32, TelemetryConfig.defaults(runId));
+        model.batchSize, model.hidden, model.learningRate(), seed, 32, TelemetryConfig.defaults(runId));
     ReferenceTrainer trainer = new ReferenceTrainer(opts, dataset);
     ReferenceTrainer.Result r = train(pipeline, registry, trainer, opts, o);
     SuspectMeasurements m = SuspectMeasurements.of(pipeline.kafka(), runId, r.stopStep(), dataset.trainSize());
-    for (Measure x : m.measures) {
-      if (!x.moment().equals("epoch")) {
-        o.printf(Locale.ROOT, "  %-5s step %5d  %-34s AUROC %.4f  precision at the noise rate %.4f%n", x.moment(),
-            x.step(), x.statistic(), x.auroc(), x.precision());
-      }
-    }
+    print(m, o);
     long stepsPerEpoch = (dataset.trainSize() + model.batchSize - 1) / model.batchSize;
     String setting = String.format(Locale.ROOT, "mlp, %d examples, symmetric %.0f%%", dataset.trainSize(), noise * 100);
     return new SuspectsResults.Run(setting, "mlp", "symmetric", noise, dataset.trainSize(), seed,
