@@ -12,6 +12,7 @@ import dev.rote.reference.StopOptions;
 import dev.rote.reference.TrainOptions;
 import dev.rote.reference.cli.ModelOptions;
 import dev.rote.reference.data.IdxDataset;
+import dev.rote.reference.data.NoisyLabels;
 import dev.rote.replay.Outcome;
 import dev.rote.replay.Recording;
 import dev.rote.replay.ReplayJob;
@@ -29,7 +30,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
     description = {"The suspect-label experiment: train noisy runs to the end while the full loop watches (the "
         + "stop is recorded, not obeyed), read each run's telemetry back, and measure how well the suspicion score "
         + "and each single statistic find the flipped labels (AUROC, precision at the true noise rate) at every "
-        + "epoch, at Rote's stop step and at the end; then retrain on the cleaned data.",
+        + "epoch, at Rote's stop step and at the end. With --recording, the same on recorded runs, training nothing. "
+        + "Retraining on the cleaned data is not measured yet.",
         "Writes JSON (--out) and, with --results, a Markdown page with plots."})
 final class SuspectsExperimentCommand implements Callable<Integer> {
 
@@ -50,8 +51,12 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
   @Option(names = "--label-noise", paramLabel = "F,F,...", split = ",", defaultValue = "0.2,0.4,0.6",
-      description = "Symmetric label-noise levels (default: ${DEFAULT-VALUE}).")
+      description = "Label-noise levels (default: ${DEFAULT-VALUE}).")
   double[] labelNoise;
+
+  @Option(names = "--noise-mode", paramLabel = "MODE", defaultValue = "symmetric",
+      description = "symmetric, or asymmetric (the data set's class pairs, as ./rote train) (default: ${DEFAULT-VALUE}).")
+  String noiseMode;
 
   @Option(names = "--seeds", paramLabel = "N", defaultValue = "2",
       description = "Seeds 1..N of each level (default: ${DEFAULT-VALUE}).")
@@ -108,15 +113,15 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--label-noise levels must be in (0, 1), was " + n);
       }
     }
+    NoisyLabels.Mode mode = NoisyLabels.Mode.parseNoiseMode(noiseMode);
     RuleSet ruleSet = rules.load(System.err);
     IdxDataset dataset = ModelOptions.loadDataset(model.data);
     if (model.trainSize > 0) {
       dataset = dataset.subsetTrain(model.trainSize);
     }
-    String settings = String.format(Locale.ROOT, "%s, %d training examples, MLP %s, Adam %s, batch %d, %d epochs; "
+    String settings = String.format(Locale.ROOT, "%s, %d training examples, %s, batch %d, %d epochs; "
             + "Rote: %s, analyzer defaults; statistics from the run's telemetry read back from Kafka",
-        model.data, dataset.trainSize(), Arrays.toString(model.hidden), model.learningRate(), model.batchSize,
-        model.epochs, rules.describe());
+        model.data, dataset.trainSize(), model.describeModel(), model.batchSize, model.epochs, rules.describe());
     PrintStream o = System.out;
     o.println("suspects experiment: " + settings);
     List<SuspectsResults.Run> runs = new ArrayList<>();
@@ -129,8 +134,9 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
           int done = runs.size();
           String eta = done == 0 ? "" : String.format(Locale.ROOT, " (about %.0f min left)",
               (System.nanoTime() - t0) / 6e10 / done * (total - done));
-          o.printf("%n[%d/%d] symmetric label noise %.0f%%, seed %d%s%n", done + 1, total, noise * 100, seed, eta);
-          runs.add(runOne(pipeline, registry, dataset, noise, seed, o));
+          o.printf("%n[%d/%d] %s label noise %.0f%%, seed %d%s%n", done + 1, total, mode.cliName(), noise * 100, seed,
+              eta);
+          runs.add(runOne(pipeline, registry, dataset, mode, noise, seed, o));
           SuspectsReport.writeJson(results(runs, settings), out);
         }
       }
@@ -156,7 +162,8 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
     List<SuspectsResults.Run> runs = new ArrayList<>();
     for (Path file : recordings) {
       Recording recording = Recording.read(file);
-      o.printf("%n%s: run %s, %d telemetry records%n", file, recording.runId(), recording.telemetry().size());
+      o.printf("%n%s: run %s (%s), %d telemetry records%n", file, recording.runId(),
+          recording.metadata().getDataset().getName(), recording.telemetry().size());
       Outcome outcome = ReplayJob.backtest(recording, backtest, new ReplayJob.Listener() { }).get(0);
       long stop = outcome.stopStep() == null ? -1 : outcome.stopStep();
       o.println(stop < 0 ? "  the rules do not stop it" : "  the rules stop it at step " + stop);
@@ -193,8 +200,8 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
     int batch = positiveInt(meta.getHyperparametersOrDefault("batch_size", ""));
     long steps = recording.telemetry().get(recording.telemetry().size() - 1).getStep();
     long stepsPerEpoch = batch > 0 ? (trainSize + batch - 1) / batch : 1;
-    String setting = String.format(Locale.ROOT, "%s, %s, %d examples, %s %.0f%%, recorded run %s",
-        meta.getDataset().getName(), model, trainSize, mode, noise.getFraction() * 100, recording.runId());
+    String setting = String.format(Locale.ROOT, "%s, %d examples, %s %.0f%%, recorded", model, trainSize, mode,
+        noise.getFraction() * 100);
     return new SuspectsResults.Run(setting, model, mode, noise.getFraction(), trainSize, (int) noise.getSeed(),
         (int) noise.getFlippedCount(), stop >= 0 ? stop : null, steps, stepsPerEpoch, m.measures, null);
   }
@@ -224,18 +231,20 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
   }
 
   private SuspectsResults.Run runOne(LocalPipeline pipeline, MeterRegistry registry, IdxDataset dataset,
-      double noise, int seed, PrintStream o) {
+      NoisyLabels.Mode mode, double noise, int seed, PrintStream o) {
     String runId = String.format(Locale.ROOT, "suspects-n%02d-s%d-%s", Math.round(noise * 100), seed,
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")));
     TrainOptions opts = new TrainOptions(model.data, noise, seed, false, model.trainSize, model.epochs,
-        model.batchSize, model.hidden, model.learningRate(), seed, 32, TelemetryConfig.defaults(runId));
+        model.batchSize, model.hidden, model.learningRate(), seed, 32, TelemetryConfig.defaults(runId),
+        model.architecture(), model.optimization(), mode, new int[0]);
     ReferenceTrainer trainer = new ReferenceTrainer(opts, dataset);
     ReferenceTrainer.Result r = train(pipeline, registry, trainer, opts, o);
     SuspectMeasurements m = SuspectMeasurements.of(pipeline.kafka(), runId, r.stopStep(), dataset.trainSize());
     print(m, o);
     long stepsPerEpoch = (dataset.trainSize() + model.batchSize - 1) / model.batchSize;
-    String setting = String.format(Locale.ROOT, "mlp, %d examples, symmetric %.0f%%", dataset.trainSize(), noise * 100);
-    return new SuspectsResults.Run(setting, "mlp", "symmetric", noise, dataset.trainSize(), seed,
+    String setting = String.format(Locale.ROOT, "%s, %d examples, %s %.0f%%", model.model, dataset.trainSize(),
+        mode.cliName(), noise * 100);
+    return new SuspectsResults.Run(setting, model.model, mode.cliName(), noise, dataset.trainSize(), seed,
         trainer.labels().flippedCount(), r.stopStep() >= 0 ? r.stopStep() : null, r.steps(), stepsPerEpoch,
         m.measures, null);
   }

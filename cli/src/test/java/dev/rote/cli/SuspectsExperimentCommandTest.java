@@ -42,8 +42,8 @@ class SuspectsExperimentCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("the rules stop it at step");
     SuspectsResults.Run run = SuspectsReport.readJson(json).runs().get(0);
-    assertThat(run.setting()).isEqualTo("fashion-mnist, mlp, 3000 examples, symmetric 40%, recorded run "
-        + "fixture-mlp-3k-noise40");
+    assertThat(r.out()).contains("run fixture-mlp-3k-noise40 (fashion-mnist)");
+    assertThat(run.setting()).isEqualTo("mlp, 3000 examples, symmetric 40%, recorded");
     assertThat(run.flipped()).isEqualTo(1200);
     assertThat(run.stopStep()).isNotNull().isBetween(24L * 5, 24L * 29); // the built-in rules stop it on the way
     assertThat(run.steps()).isEqualTo(720);
@@ -57,7 +57,7 @@ class SuspectsExperimentCommandTest {
     assertThat(auroc(run, "end", "last_loss")).isLessThan(auroc(run, "end", "score") - 0.1);
     assertThat(run.measures()).filteredOn(m -> m.moment().equals("epoch") && m.statistic().equals("score"))
         .hasSize(30);
-    assertThat(Files.readString(page)).contains("| **score** |").contains("auroc-fashion-mnist-mlp-3000-examples");
+    assertThat(Files.readString(page)).contains("| **score** |").contains("auroc-mlp-3000-examples-symmetric-40-recorded.png");
     assertThat(Files.list(dir.resolve("suspects-plots"))).hasSize(1);
   }
 
