@@ -68,12 +68,12 @@ final class SuspectsCommand implements Callable<Integer> {
 
   @Option(names = "--export-clean", paramLabel = "FILE",
       description = "Write the ids of the examples to keep (every training example but the suspects), one per "
-          + "line, for ./rote train --keep-ids FILE.")
+          + "line, for retraining on the cleaned data (the reference trainer has no option that reads it yet).")
   Path exportClean;
 
   @Option(names = "--export-relabel", paramLabel = "FILE",
       description = "Write CSV example_id,label,suggested_label,score for the suspects whose most predicted label "
-          + "differs from their label, for ./rote train --relabel FILE.")
+          + "differs from their label (the reference trainer has no option that reads it yet).")
   Path exportRelabel;
 
   @Override
@@ -99,6 +99,9 @@ final class SuspectsCommand implements Callable<Integer> {
       info.println(Unreadable.summary(unreadable));
     }
     SuspectRanking ranking = r.ranking();
+    if (r.rejected() > 0) {
+      info.println(RunSuspects.rejected(r.rejected()));
+    }
     r.gap().ifPresent(g -> info.printf("steps %d..%d are gone from %s (retention): the statistics start at step %d%n",
         g.fromStep(), g.toStep(), Topics.TELEMETRY.name(), g.toStep() + 1));
     if (r.source() == RunSuspects.Source.TOPIC) {

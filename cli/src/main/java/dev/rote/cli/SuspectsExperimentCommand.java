@@ -3,6 +3,8 @@ package dev.rote.cli;
 import dev.rote.alerting.RuleSet;
 import dev.rote.alerting.cli.RulesOption;
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.contract.v1.LabelNoise;
+import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
@@ -10,6 +12,10 @@ import dev.rote.reference.StopOptions;
 import dev.rote.reference.TrainOptions;
 import dev.rote.reference.cli.ModelOptions;
 import dev.rote.reference.data.IdxDataset;
+import dev.rote.reference.data.NoisyLabels;
+import dev.rote.replay.Outcome;
+import dev.rote.replay.Recording;
+import dev.rote.replay.ReplayJob;
 import dev.rote.report.SuspectsReport;
 import dev.rote.report.SuspectsResults;
 import dev.rote.report.SuspectsResults.Measure;
@@ -24,7 +30,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -36,7 +41,8 @@ import picocli.CommandLine.Option;
     description = {"The suspect-label experiment: train noisy runs to the end while the full loop watches (the "
         + "stop is recorded, not obeyed), read each run's telemetry back, and measure how well the suspicion score "
         + "and each single statistic find the flipped labels (AUROC, precision at the true noise rate) at every "
-        + "epoch, at Rote's stop step and at the end; then retrain on the cleaned data.",
+        + "epoch, at Rote's stop step and at the end. With --recording, the same on recorded runs, training nothing. "
+        + "Retraining on the cleaned data is not measured yet.",
         "Writes JSON (--out) and, with --results, a Markdown page with plots."})
 final class SuspectsExperimentCommand implements Callable<Integer> {
 
@@ -45,8 +51,12 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
   @Mixin ModelOptions model;
 
   @Option(names = "--label-noise", paramLabel = "F,F,...", split = ",", defaultValue = "0.2,0.4,0.6",
-      description = "Symmetric label-noise levels (default: ${DEFAULT-VALUE}).")
+      description = "Label-noise levels (default: ${DEFAULT-VALUE}).")
   double[] labelNoise;
+
+  @Option(names = "--noise-mode", paramLabel = "MODE", defaultValue = "symmetric",
+      description = "symmetric, or asymmetric (the data set's class pairs, as ./rote train) (default: ${DEFAULT-VALUE}).")
+  String noiseMode;
 
   @Option(names = "--seeds", paramLabel = "N", defaultValue = "2",
       description = "Seeds 1..N of each level (default: ${DEFAULT-VALUE}).")
@@ -64,6 +74,11 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
       description = "Run nothing: render --results from a JSON file an earlier run wrote.")
   Path render;
 
+  @Option(names = "--recording", paramLabel = "FILE",
+      description = "Train nothing: measure recorded evaluation runs (./rote record; repeatable), with the stop step "
+          + "a backtest of the rules gives. Needs the recordings' ground truth (ExampleColumns.noisy).")
+  List<Path> recordings = new ArrayList<>();
+
   @Option(names = "--quick",
       description = "A small variant for tests: 2,000 examples, 8 epochs, 256-256 hidden units, 40%% noise, one seed.")
   boolean quick;
@@ -78,6 +93,9 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
       }
       writePage(SuspectsReport.readJson(render));
       return 0;
+    }
+    if (!recordings.isEmpty()) {
+      return measureRecordings();
     }
     if (quick) {
       var parsed = spec.commandLine().getParseResult();
@@ -95,15 +113,15 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--label-noise levels must be in (0, 1), was " + n);
       }
     }
+    NoisyLabels.Mode mode = NoisyLabels.Mode.parseNoiseMode(noiseMode);
     RuleSet ruleSet = rules.load(System.err);
     IdxDataset dataset = ModelOptions.loadDataset(model.data);
     if (model.trainSize > 0) {
       dataset = dataset.subsetTrain(model.trainSize);
     }
-    String settings = String.format(Locale.ROOT, "%s, %d training examples, MLP %s, Adam %s, batch %d, %d epochs; "
+    String settings = String.format(Locale.ROOT, "%s, %d training examples, %s, batch %d, %d epochs; "
             + "Rote: %s, analyzer defaults; statistics from the run's telemetry read back from Kafka",
-        model.data, dataset.trainSize(), Arrays.toString(model.hidden), model.learningRate, model.batchSize,
-        model.epochs, rules.describe());
+        model.data, dataset.trainSize(), model.describeModel(), model.batchSize, model.epochs, rules.describe());
     PrintStream o = System.out;
     o.println("suspects experiment: " + settings);
     List<SuspectsResults.Run> runs = new ArrayList<>();
@@ -116,8 +134,9 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
           int done = runs.size();
           String eta = done == 0 ? "" : String.format(Locale.ROOT, " (about %.0f min left)",
               (System.nanoTime() - t0) / 6e10 / done * (total - done));
-          o.printf("%n[%d/%d] symmetric label noise %.0f%%, seed %d%s%n", done + 1, total, noise * 100, seed, eta);
-          runs.add(runOne(pipeline, registry, dataset, noise, seed, o));
+          o.printf("%n[%d/%d] %s label noise %.0f%%, seed %d%s%n", done + 1, total, mode.cliName(), noise * 100, seed,
+              eta);
+          runs.add(runOne(pipeline, registry, dataset, mode, noise, seed, o));
           SuspectsReport.writeJson(results(runs, settings), out);
         }
       }
@@ -131,6 +150,80 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Measures recorded runs: the stop step from a backtest of the rules, the statistics at every epoch, stop and end. */
+  private int measureRecordings() throws IOException, InterruptedException {
+    RuleSet ruleSet = rules.load(System.err);
+    ReplayJob.Request backtest = new ReplayJob.Request(List.of(ruleSet), List.of(rules.describe()), true, 0, 0, true,
+        false);
+    String settings = "recorded runs (./rote record), measured with the analyzer's own computation; stop step: "
+        + "backtest of " + rules.describe();
+    PrintStream o = System.out;
+    o.println("suspects experiment: " + settings);
+    List<SuspectsResults.Run> runs = new ArrayList<>();
+    for (Path file : recordings) {
+      Recording recording = Recording.read(file);
+      o.printf("%n%s: run %s (%s), %d telemetry records%n", file, recording.runId(),
+          recording.metadata().getDataset().getName(), recording.telemetry().size());
+      Outcome outcome = ReplayJob.backtest(recording, backtest, new ReplayJob.Listener() { }).get(0);
+      long stop = outcome.stopStep() == null ? -1 : outcome.stopStep();
+      o.println(stop < 0 ? "  the rules do not stop it" : "  the rules stop it at step " + stop);
+      SuspectMeasurements m;
+      try {
+        m = SuspectMeasurements.of(recording, stop);
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
+      runs.add(recordedRun(recording, stop, m, o));
+    }
+    SuspectsResults all = results(runs, settings);
+    SuspectsReport.writeJson(all, out);
+    o.printf("%nresults: %s%n", out.toAbsolutePath());
+    if (results != null) {
+      writePage(all);
+    }
+    return 0;
+  }
+
+  private static SuspectsResults.Run recordedRun(Recording recording, long stop, SuspectMeasurements m, PrintStream o) {
+    print(m, o);
+    RunMetadata meta = recording.metadata();
+    LabelNoise noise = meta.getLabelNoise();
+    String mode = switch (noise.getMode()) {
+      case LABEL_NOISE_MODE_SYMMETRIC -> "symmetric";
+      case LABEL_NOISE_MODE_ASYMMETRIC -> "asymmetric";
+      case LABEL_NOISE_MODE_RANDOM -> "random";
+      default -> "none";
+    };
+    // recordings older than the "model" hyperparameter: the reference trainer names hidden widths for its MLP only
+    String model = meta.getHyperparametersOrDefault("model", meta.containsHyperparameters("hidden") ? "mlp" : "model");
+    int trainSize = (int) meta.getDataset().getTrainSize();
+    int batch = positiveInt(meta.getHyperparametersOrDefault("batch_size", ""));
+    long steps = recording.telemetry().get(recording.telemetry().size() - 1).getStep();
+    long stepsPerEpoch = batch > 0 ? (trainSize + batch - 1) / batch : 1;
+    String setting = String.format(Locale.ROOT, "%s, %d examples, %s %.0f%%, recorded", model, trainSize, mode,
+        noise.getFraction() * 100);
+    return new SuspectsResults.Run(setting, model, mode, noise.getFraction(), trainSize, (int) noise.getSeed(),
+        (int) noise.getFlippedCount(), stop >= 0 ? stop : null, steps, stepsPerEpoch, m.measures, null);
+  }
+
+  /** The value as a positive int, or 0 when it is none. */
+  private static int positiveInt(String s) {
+    try {
+      return Math.max(0, Integer.parseInt(s.trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void print(SuspectMeasurements m, PrintStream o) {
+    for (Measure x : m.measures) {
+      if (!x.moment().equals("epoch")) {
+        o.printf(Locale.ROOT, "  %-5s step %5d  %-34s AUROC %.4f  precision at the noise rate %.4f%n", x.moment(),
+            x.step(), x.statistic(), x.auroc(), x.precision());
+      }
+    }
+  }
+
   private void writePage(SuspectsResults all) throws IOException {
     Path page = results.toAbsolutePath();
     SuspectsReport.write(all, page, page.getParent().resolve("suspects-plots"));
@@ -138,23 +231,20 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
   }
 
   private SuspectsResults.Run runOne(LocalPipeline pipeline, MeterRegistry registry, IdxDataset dataset,
-      double noise, int seed, PrintStream o) {
+      NoisyLabels.Mode mode, double noise, int seed, PrintStream o) {
     String runId = String.format(Locale.ROOT, "suspects-n%02d-s%d-%s", Math.round(noise * 100), seed,
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")));
     TrainOptions opts = new TrainOptions(model.data, noise, seed, false, model.trainSize, model.epochs,
-        model.batchSize, model.hidden, model.learningRate, seed, 32, TelemetryConfig.defaults(runId));
+        model.batchSize, model.hidden, model.learningRate(), seed, 32, TelemetryConfig.defaults(runId),
+        model.architecture(), model.optimization(), mode, new int[0]);
     ReferenceTrainer trainer = new ReferenceTrainer(opts, dataset);
     ReferenceTrainer.Result r = train(pipeline, registry, trainer, opts, o);
     SuspectMeasurements m = SuspectMeasurements.of(pipeline.kafka(), runId, r.stopStep(), dataset.trainSize());
-    for (Measure x : m.measures) {
-      if (!x.moment().equals("epoch")) {
-        o.printf(Locale.ROOT, "  %-5s step %5d  %-34s AUROC %.4f  precision at the noise rate %.4f%n", x.moment(),
-            x.step(), x.statistic(), x.auroc(), x.precision());
-      }
-    }
+    print(m, o);
     long stepsPerEpoch = (dataset.trainSize() + model.batchSize - 1) / model.batchSize;
-    String setting = String.format(Locale.ROOT, "mlp, %d examples, symmetric %.0f%%", dataset.trainSize(), noise * 100);
-    return new SuspectsResults.Run(setting, "mlp", "symmetric", noise, dataset.trainSize(), seed,
+    String setting = String.format(Locale.ROOT, "%s, %d examples, %s %.0f%%", model.model, dataset.trainSize(),
+        mode.cliName(), noise * 100);
+    return new SuspectsResults.Run(setting, model.model, mode.cliName(), noise, dataset.trainSize(), seed,
         trainer.labels().flippedCount(), r.stopStep() >= 0 ? r.stopStep() : null, r.steps(), stepsPerEpoch,
         m.measures, null);
   }

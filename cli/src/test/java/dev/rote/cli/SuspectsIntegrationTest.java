@@ -146,6 +146,12 @@ class SuspectsIntegrationTest {
       assertThat(noIds.err()).contains("run no-ids: cannot rank its training examples")
           .contains("ExampleColumns.example_id is empty");
 
+      RoteCliTest.Run small = RoteCliTest.run("suspects", "small", "--bootstrap-servers",
+          pipeline.broker().bootstrapServers());
+      assertThat(small.code()).isEqualTo(2);
+      assertThat(small.err()).contains("run small: cannot rank its training examples: no batch summaries")
+          .contains("1 telemetry record was left out as invalid");
+
       ConsumerRecord<String, byte[]> letter = awaitDeadLetter(kafka, "small");
       assertThat(DeadLetters.header(letter.headers(), DeadLetters.REASON)).isEqualTo("example_id_outside_training_set");
       assertThat(DeadLetters.header(letter.headers(), DeadLetters.MESSAGE)).contains("example id 12")

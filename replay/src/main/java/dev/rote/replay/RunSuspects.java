@@ -35,9 +35,10 @@ public final class RunSuspects {
    * @param groundTruth whether the trainer published which labels it flipped
    * @param margins whether the trainer published margins (without them the score uses wrong events only)
    * @param unreadable records that could not be read and were skipped
+   * @param rejected telemetry records read but left out as invalid (the analyzer dead-letters them)
    */
   public record Result(SuspectRanking ranking, Source source, long declaredTrainSize, Optional<RetentionGap> gap,
-      boolean groundTruth, boolean margins, List<Unreadable> unreadable) {}
+      boolean groundTruth, boolean margins, List<Unreadable> unreadable, long rejected) {}
 
   private RunSuspects() {}
 
@@ -77,15 +78,22 @@ public final class RunSuspects {
       SuspectRanking last = rankings.get(rankings.size() - 1);
       boolean truth = last.getSuspectsList().stream().anyMatch(s -> s.hasLabelFlipped());
       boolean margins = last.getSuspectsList().stream().anyMatch(s -> s.hasMeanMargin());
-      return new Result(last, Source.TOPIC, declared, Optional.empty(), truth, margins, unreadable);
+      return new Result(last, Source.TOPIC, declared, Optional.empty(), truth, margins, unreadable, 0);
     }
     List<SuspectAnalysis.Missing> missing = analysis.missing();
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException("run " + runId + ": cannot rank its training examples: "
-          + missing.stream().map(SuspectAnalysis.Missing::message).collect(Collectors.joining("; ")));
+          + missing.stream().map(SuspectAnalysis.Missing::message).collect(Collectors.joining("; "))
+          + (analysis.rejected() > 0 ? " (" + rejected(analysis.rejected()) + ")" : ""));
     }
     Optional<RetentionGap> gap = RetentionGap.find(0, firstStep[0], slice.logStartOffset());
     return new Result(analysis.ranking(Integer.MAX_VALUE), Source.TELEMETRY, declared, gap, analysis.hasGroundTruth(),
-        analysis.hasMargins(), unreadable);
+        analysis.hasMargins(), unreadable, analysis.rejected());
+  }
+
+  /** Says that {@code n} telemetry records were left out as invalid. */
+  public static String rejected(long n) {
+    return n + " telemetry record" + (n == 1 ? " was" : "s were") + " left out as invalid, as the analyzer "
+        + "dead-letters them (see rote.deadletter)";
   }
 }

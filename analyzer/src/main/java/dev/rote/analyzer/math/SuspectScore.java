@@ -12,7 +12,7 @@ package dev.rote.analyzer.math;
  * the lower mean margin ranks first, and a fresh example starts near 0.5. The score lies in [0, 1];
  * above 0.5 the network disagreed with the label in more than half of the presentations.
  *
- * <p>Why this one: on real runs through Rote (see {@code docs/RESULTS.md}, "Suspect labels") the
+ * <p>Why this one: on real runs through Rote (see {@code docs/SUSPECTS.md}) the
  * mean margin ranks best early, but memorized noisy labels grow large margins that pull their mean
  * up as training goes on, while the share of wrong events keeps a memorized label's early
  * disagreements; the combination kept the ranking of both.

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The files that carry a cleaned training set from {@code ./rote suspects --export-clean} to
- * {@code ./rote train --keep-ids} (and {@code --export-relabel} to {@code --relabel}). Plain text,
- * UTF-8; lines starting with {@code #} are comments, blank lines are ignored.
+ * The files that carry a cleaned training set out of {@code ./rote suspects --export-clean} (and
+ * {@code --export-relabel}), and their readers for a trainer (no {@code ./rote train} option calls
+ * them yet). Plain text, UTF-8; lines starting with {@code #} are comments, blank lines are ignored.
  *
  * <ul>
  *   <li>Keep-ids file: one training-example id (its index in the training set) per line.
