@@ -29,12 +29,7 @@ class EvictionTopologyTest {
         - name: flips
           monitor: prediction_flip_rate
           patience: 2
-        - name: gap
-          monitor: generalization_gap
-          mode: min
-          divergence_threshold: 0.3
-          action: warn
-      """, "test");
+      """, "eviction");
   AlertingDriver driver;
   KeyValueStore<String, Object> state;
 

@@ -10,14 +10,11 @@ import dev.rote.service.RunEviction;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -29,38 +26,30 @@ import org.junit.jupiter.api.Test;
 /** Bounded state in the analyzer topology: finished runs leave every per-run store and their metric series go. */
 class EvictionTopologyTest {
 
-  static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
   static final Duration GRACE = Duration.ofMinutes(10);
   /** Every store that holds per-run state in the analyzer topology. */
   static final List<String> STORES = List.of("run-state", "example-stats", "suspect-pending", "suspect-runs");
 
-  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final AnalyzerMetrics metrics = new AnalyzerMetrics();
+  /** The analyzer topology on a test driver, as the suspect ranking's tests drive it. */
+  final SuspectsTopologyTest pipeline = new SuspectsTopologyTest();
+  final SimpleMeterRegistry registry = pipeline.registry;
   TopologyTestDriver driver;
-  TestInputTopic<String, byte[]> telemetry;
   TestInputTopic<String, byte[]> runs;
   TestOutputTopic<String, byte[]> dead;
   TestOutputTopic<String, byte[]> indicators;
-  long time;
 
   void start(AnalyzerConfig config) {
-    metrics.bindTo(registry);
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    driver = new TopologyTestDriver(AnalyzerTopology.build(config, metrics), p, T0);
-    telemetry = driver.createInputTopic(Topics.TELEMETRY.name(), new StringSerializer(), new ByteArraySerializer());
+    pipeline.start(config);
+    driver = pipeline.driver;
     runs = driver.createInputTopic(Topics.RUNS.name(), new StringSerializer(), new ByteArraySerializer());
-    dead = driver.createOutputTopic(Topics.DEAD_LETTER.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    dead = pipeline.dead;
     indicators = driver.createOutputTopic(Topics.INDICATORS.name(), new StringDeserializer(),
         new ByteArrayDeserializer());
   }
 
   @AfterEach
   void close() {
-    if (driver != null) {
-      driver.close();
-    }
+    pipeline.close();
   }
 
   /** A run's telemetry, its first batch with layer statistics, through the topology; its status on rote.runs. */
@@ -78,7 +67,7 @@ class EvictionTopologyTest {
   }
 
   void send(Telemetry t) {
-    telemetry.pipeInput(new TestRecord<>(t.getRunId(), t.toByteArray(), T0.plusMillis(++time)));
+    pipeline.send(t);
   }
 
   void end(SyntheticRun run, RunStatus status) {
