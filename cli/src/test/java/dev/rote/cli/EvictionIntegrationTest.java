@@ -24,13 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -111,25 +112,32 @@ class EvictionIntegrationTest {
         assertThat(alertingMeters.get(AlertingMetrics.RUNS_EVICTED).counter().count()).isEqualTo(1);
       }
       // the state went with tombstones: the compacted changelogs forget the run too
-      assertThat(values(kafka, "evict-it-run-state-changelog", "evict-done")).isNotEmpty().last().isNull();
-      assertThat(values(kafka, "evict-it-run-state-changelog", "evict-busy")).isNotEmpty().last().isNotNull();
-      assertThat(values(kafka, "evict-it-alerting-alert-state-changelog", "evict-done")).last().isNull();
-      assertThat(values(kafka, "evict-it-suspect-runs-changelog", "evict-done")).last().isNull();
+      Map<String, List<byte[]>> done = values(kafka, "evict-done", "evict-it-run-state-changelog",
+          "evict-it-suspect-runs-changelog", "evict-it-alerting-alert-state-changelog");
+      assertThat(done).hasSize(3).allSatisfy((topic, values) -> assertThat(values).as(topic).hasSizeGreaterThan(1)
+          .last().isNull());
+      assertThat(values(kafka, "evict-busy", "evict-it-run-state-changelog").get("evict-it-run-state-changelog"))
+          .last().isNotNull();
     }
   }
 
-  /** Every committed value of {@code key} on {@code topic}, in order. */
-  static List<byte[]> values(KafkaSettings kafka, String topic, String key) {
-    List<byte[]> out = new ArrayList<>();
-    try (var c = new KafkaConsumer<>(kafka.with(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+  /** Every committed value of {@code key} on each of {@code topics}, in order, by topic. */
+  static Map<String, List<byte[]>> values(KafkaSettings kafka, String key, String... topics) {
+    Map<String, List<byte[]>> out = new TreeMap<>();
+    try (var c = new KafkaConsumer<>(kafka.with(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
         new StringDeserializer(), new ByteArrayDeserializer())) {
-      c.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (System.nanoTime() < deadline) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String t : topics) {
+        c.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
+      }
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
           if (key.equals(r.key())) {
-            out.add(r.value());
+            out.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(r.value());
           }
         }
       }

@@ -1,6 +1,7 @@
 package dev.rote.service;
 
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.TopicProvisioner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public final class InternalTopics {
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(like).partitions().size();
       NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
       admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      // A global store's consumer that asks for the partitions of a topic not yet known to its
+      // broker gets none, and its thread dies (seen under load: "no partitions available").
+      TopicProvisioner.awaitLeaders(admin, List.of(name), timeout);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
