@@ -2,12 +2,14 @@ package dev.rote.alerting;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code rote_alerting_rule_errors_total{rule,reason}} (a rule that cannot evaluate a run: no
  * training-set size for its epochs, no standard errors, ...) and
  * {@code rote_alerting_signal_latency_seconds} (trainer publish of the telemetry → signal issued).
+ * A run's series go when its state is evicted ({@link #runEvicted}), counted by
+ * {@code rote_alerting_runs_evicted_total}.
  */
 public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
@@ -31,11 +35,15 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
   public static final String STOP_SIGNALS = "rote.alerting.stop.signals";
   public static final String LATENCY = "rote.alerting.signal.latency";
   public static final String RULE_ERRORS = "rote.alerting.rule.errors";
+  public static final String RUNS_EVICTED = "rote.alerting.runs.evicted";
 
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
   private Counter processed;
+  private Counter evicted;
   private final Map<Tags, Counter> counters = new ConcurrentHashMap<>();
+  /** Runs whose counters are registered. */
+  private final Set<String> runs = ConcurrentHashMap.newKeySet();
 
   public AlertingMetrics() {
     bindTo(registry);
@@ -45,6 +53,9 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
   public synchronized void bindTo(MeterRegistry r) {
     registry = r;
     counters.clear();
+    runs.clear();
+    evicted = Counter.builder(RUNS_EVICTED).description("Finished runs whose state and series were evicted")
+        .register(r);
     processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service")
         .register(r);
     latency = Timer.builder(LATENCY)
@@ -68,6 +79,9 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
    * that {@code increase()} and {@code changes()} see its first alert.
    */
   public void runSeen(String runId, RuleSet rules) {
+    if (!runs.add(runId)) {
+      return;
+    }
     for (Rule r : rules.rules()) {
       counter(ALERTS, "Rules that fired, warn or stop", "alerts",
           Tags.of("rule", r.name(), "run", runId, "action", r.action().name().toLowerCase()));
@@ -75,6 +89,20 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
         counter(STOP_SIGNALS, "Stop signals sent to trainers", "signals", Tags.of("rule", r.name(), "run", runId));
       }
     }
+  }
+
+  /** A finished run's state was evicted: its series go, and the eviction is counted. */
+  public void runEvicted(String runId) {
+    runs.remove(runId);
+    Tag tag = Tag.of("run", runId);
+    counters.entrySet().removeIf(e -> {
+      boolean ofRun = e.getValue().getId().getTags().contains(tag);
+      if (ofRun) {
+        registry.remove(e.getValue());
+      }
+      return ofRun;
+    });
+    evicted.increment();
   }
 
   public void processed() {

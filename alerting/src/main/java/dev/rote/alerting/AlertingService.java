@@ -3,6 +3,7 @@ package dev.rote.alerting;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.service.InternalTopics;
+import dev.rote.service.RunEviction;
 import dev.rote.service.RunMetadataTopology;
 import dev.rote.service.InstanceId;
 import dev.rote.service.Service;
@@ -41,6 +42,15 @@ public final class AlertingService implements Service {
    */
   public AlertingService(KafkaSettings kafka, RuleSet rules, String applicationId, MeterRegistry registry,
       Path stateDir) {
+    this(kafka, rules, applicationId, registry, stateDir, RunEviction.DEFAULT_GRACE);
+  }
+
+  /**
+   * As {@link #AlertingService(KafkaSettings, RuleSet, String, MeterRegistry, Path)}, evicting a
+   * finished run's state and series {@code evictAfter} after its end ({@link RunEviction}).
+   */
+  public AlertingService(KafkaSettings kafka, RuleSet rules, String applicationId, MeterRegistry registry,
+      Path stateDir, Duration evictAfter) {
     this.kafka = kafka;
     this.applicationId = applicationId;
     metrics = new AlertingMetrics();
@@ -48,7 +58,7 @@ public final class AlertingService implements Service {
     instance = InstanceId.acquire("alerting", stateDir);
     try {
       streams = new StreamsService("alerting", registry, List.of(new KafkaStreams(
-          AlertingTopology.build(rules, metrics, applicationId), streamsConfig(kafka, applicationId, stateDir, instance.id()))));
+          AlertingTopology.build(rules, metrics, applicationId, evictAfter), streamsConfig(kafka, applicationId, stateDir, instance.id()))));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

@@ -4,7 +4,10 @@ import dev.rote.alerting.internal.AlertingProcessor;
 import dev.rote.alerting.internal.RuleEngine;
 import dev.rote.alerting.internal.RunAlerts;
 import dev.rote.contract.Topics;
+import dev.rote.service.RunEviction;
 import dev.rote.service.RunMetadataTopology;
+import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -27,6 +30,15 @@ import org.apache.kafka.streams.state.Stores;
  *       ({@link RunMetadataTopology}): rules that count in epochs read each run's steps per epoch
  *       there. A rule that cannot evaluate a run (no training-set size, no standard errors) says so
  *       once on {@code rote.alerts} (signal id {@code <run>/<rule>/error}, action WARN).
+ *   <li>Bounded state ({@link RunEviction}): a grace period ({@code --evict-after}, 10 minutes by
+ *       default) after a run's metadata says that it finished (or at once on a tombstone), its
+ *       {@code alert-state} entry is deleted (a tombstone in the changelog) and its alert and
+ *       stop-signal series removed; pending evictions sit in the store {@code finished-runs}. The
+ *       eviction reads {@code rote.runs} in the task that holds the run's state, so
+ *       {@code rote.runs} and {@code rote.indicators} must have the same number of partitions. An
+ *       indicator that arrives after its run was evicted starts a fresh state: the rules begin again
+ *       for that run (a rule that already fired may fire again), and the state goes again after
+ *       the grace period.
  * </ul>
  */
 public final class AlertingTopology {
@@ -46,6 +58,15 @@ public final class AlertingTopology {
    *     metadata, {@code <application.id>-runs}
    */
   public static Topology build(RuleSet rules, AlertingMetrics metrics, String applicationId) {
+    return build(rules, metrics, applicationId, RunEviction.DEFAULT_GRACE);
+  }
+
+  /**
+   * @param applicationId the Kafka Streams application id: it names the internal topic of valid run
+   *     metadata, {@code <application.id>-runs}
+   * @param evictAfter how long a finished run's state and series stay; zero evicts at once
+   */
+  public static Topology build(RuleSet rules, AlertingMetrics metrics, String applicationId, Duration evictAfter) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
         Topics.INDICATORS.name());
@@ -60,7 +81,9 @@ public final class AlertingTopology {
     topology.addSink(AlertingProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
     RunMetadataTopology.addTo(topology, applicationId, "alerting",
-        reason -> metrics.deadLettered(reason, Topics.RUNS.name()));
+        reason -> metrics.deadLettered(reason, Topics.RUNS.name()), List.of(RunEviction.NAME));
+    RunEviction.after(evictAfter).keyedStore(AlertingProcessor.STORE).action(metrics::runEvicted)
+        .lateRecordsFrom(PROCESSOR).addTo(topology);
     return topology;
   }
 }

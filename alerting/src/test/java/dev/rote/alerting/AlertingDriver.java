@@ -2,6 +2,8 @@ package dev.rote.alerting;
 
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.StopSignal;
+import dev.rote.service.RunEviction;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,10 +28,15 @@ final class AlertingDriver implements AutoCloseable {
   final TestOutputTopic<String, byte[]> dead;
 
   AlertingDriver(RuleSet rules, AlertingMetrics metrics) {
+    this(rules, metrics, RunEviction.DEFAULT_GRACE);
+  }
+
+  /** The topology evicting finished runs {@code evictAfter} after their end. */
+  AlertingDriver(RuleSet rules, AlertingMetrics metrics, Duration evictAfter) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    driver = new TopologyTestDriver(AlertingTopology.build(rules, metrics, "test"), p, T0);
+    driver = new TopologyTestDriver(AlertingTopology.build(rules, metrics, "test", evictAfter), p, T0);
     indicators = driver.createInputTopic(Topics.INDICATORS.name(), new StringSerializer(), new ByteArraySerializer());
     runs = driver.createInputTopic(Topics.RUNS.name(), new StringSerializer(), new ByteArraySerializer());
     alerts = driver.createOutputTopic(Topics.ALERTS.name(), new StringDeserializer(), new ByteArrayDeserializer());

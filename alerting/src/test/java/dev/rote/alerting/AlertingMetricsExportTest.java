@@ -47,4 +47,26 @@ class AlertingMetricsExportTest {
         .contains("rote_alerting_alerts_total{action=\"warn\",rule=\"forgetting_rising\",run=\"run-2\"} 0.0")
         .doesNotContain("rote_alerting_stop_signals_total{rule=\"forgetting_rising\"");
   }
+
+  @Test
+  void shouldRemoveAnEvictedRunsSeriesFromTheScrapeAndCountTheEviction() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AlertingMetrics metrics = new AlertingMetrics();
+    metrics.bindTo(registry);
+    Rule stop = Rule.of("memorization_onset", "prediction_flip_rate");
+    metrics.runSeen("run-3", RuleSet.defaults());
+    metrics.runSeen("run-4", RuleSet.defaults());
+    metrics.fired(stop, "run-3", 10);
+    assertThat(registry.scrape()).contains("rote_alerting_runs_evicted_total 0.0");
+
+    metrics.runEvicted("run-3");
+
+    assertThat(registry.scrape())
+        .doesNotContain("run=\"run-3\"")
+        .contains("rote_alerting_stop_signals_total{rule=\"memorization_onset\",run=\"run-4\"} 0.0")
+        .contains("rote_alerting_runs_evicted_total 1.0");
+    metrics.runSeen("run-3", RuleSet.defaults());
+    assertThat(registry.scrape()).as("a run seen again starts at 0")
+        .contains("rote_alerting_stop_signals_total{rule=\"memorization_onset\",run=\"run-3\"} 0.0");
+  }
 }

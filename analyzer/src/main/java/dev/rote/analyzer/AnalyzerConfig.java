@@ -1,5 +1,7 @@
 package dev.rote.analyzer;
 
+import dev.rote.service.RunEviction;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -17,6 +19,8 @@ import java.util.Arrays;
  * @param maxMatrixElements largest probe matrix accepted, in floats
  * @param suspectsTop examples in each suspect-label ranking published to {@code rote.suspects}; 0
  *     turns the per-example statistics and the ranking off
+ * @param evictAfter how long a finished run's state and metric series stay before they are evicted
+ *     ({@link RunEviction}); zero evicts at once
  */
 public record AnalyzerConfig(
     String applicationId,
@@ -27,7 +31,8 @@ public record AnalyzerConfig(
     double nmfTolerance,
     long maxExampleId,
     long maxMatrixElements,
-    int suspectsTop) {
+    int suspectsTop,
+    Duration evictAfter) {
 
   public static final String DEFAULT_APPLICATION_ID = "rote-analyzer";
 
@@ -66,6 +71,16 @@ public record AnalyzerConfig(
     if (suspectsTop < 0 || suspectsTop > MAX_SUSPECTS_TOP) {
       throw new IllegalArgumentException("suspectsTop must be in [0, " + MAX_SUSPECTS_TOP + "], was " + suspectsTop);
     }
+    if (evictAfter == null || evictAfter.isNegative()) {
+      throw new IllegalArgumentException("evictAfter must be >= 0, was " + evictAfter);
+    }
+  }
+
+  /** These settings, evicting finished runs after {@link RunEviction#DEFAULT_GRACE}. */
+  public AnalyzerConfig(String applicationId, int windowSteps, int emitEvery, int[] nmfRanks, int nmfMaxIterations,
+      double nmfTolerance, long maxExampleId, long maxMatrixElements, int suspectsTop) {
+    this(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance, maxExampleId,
+        maxMatrixElements, suspectsTop, RunEviction.DEFAULT_GRACE);
   }
 
   public static AnalyzerConfig defaults() {
@@ -75,18 +90,24 @@ public record AnalyzerConfig(
 
   public AnalyzerConfig withApplicationId(String id) {
     return new AnalyzerConfig(id, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements, suspectsTop);
+        maxExampleId, maxMatrixElements, suspectsTop, evictAfter);
   }
 
   public AnalyzerConfig withWindow(int steps, int every) {
     return new AnalyzerConfig(applicationId, steps, every, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements, suspectsTop);
+        maxExampleId, maxMatrixElements, suspectsTop, evictAfter);
   }
 
   /** These settings with {@code top} examples per suspect ranking (0: no per-example statistics). */
   public AnalyzerConfig withSuspectsTop(int top) {
     return new AnalyzerConfig(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements, top);
+        maxExampleId, maxMatrixElements, top, evictAfter);
+  }
+
+  /** These settings, evicting a finished run's state {@code grace} after its end. */
+  public AnalyzerConfig withEvictAfter(Duration grace) {
+    return new AnalyzerConfig(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
+        maxExampleId, maxMatrixElements, suspectsTop, grace);
   }
 
   @Override

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code rote_analyzer_suspect_example_id{run,rank}}, {@code rote_analyzer_suspect_score{run,rank}},
  * {@code rote_analyzer_suspect_label{run,rank}}, {@code rote_analyzer_suspect_predicted_label{run,rank}},
  * with {@code rote_analyzer_suspected_examples{run}} (score above 0.5) and
- * {@code rote_analyzer_suspect_ranking_step{run}}.
+ * {@code rote_analyzer_suspect_ranking_step{run}}. A run's series go when its state is evicted
+ * ({@link #runEvicted}), counted by {@code rote_analyzer_runs_evicted_total}.
  */
 public final class AnalyzerMetrics implements MeterBinder {
 
@@ -50,12 +51,14 @@ public final class AnalyzerMetrics implements MeterBinder {
   public static final String SUSPECT_PREDICTED_LABEL = "rote.analyzer.suspect.predicted.label";
   public static final String SUSPECTED_EXAMPLES = "rote.analyzer.suspected.examples";
   public static final String SUSPECT_RANKING_STEP = "rote.analyzer.suspect.ranking.step";
+  public static final String RUNS_EVICTED = "rote.analyzer.runs.evicted";
 
   /** Ranks of each run's suspect ranking kept as metrics. */
   public static final int SUSPECT_RANKS = 10;
 
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
+  private Counter evicted;
   private final Map<String, Counter> processed = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
   /** Each run's gauges, so that a finished run's series can be removed together ({@link #removeRun}). */
@@ -77,6 +80,8 @@ public final class AnalyzerMetrics implements MeterBinder {
         .publishPercentiles(0.5, 0.99)
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(r);
+    evicted = Counter.builder(RUNS_EVICTED).description("Finished runs whose state and series were evicted")
         .register(r);
     DEAD_LETTER_REASONS.forEach(this::deadLetterCounter);
   }
@@ -161,6 +166,12 @@ public final class AnalyzerMetrics implements MeterBinder {
     if (m != null) {
       m.meters.forEach(registry::remove);
     }
+  }
+
+  /** A finished run's state was evicted: its series go, and the eviction is counted. */
+  public void runEvicted(String run) {
+    removeRun(run);
+    evicted.increment();
   }
 
   private RunMeters meters(String run) {

@@ -7,6 +7,7 @@ import dev.rote.analyzer.internal.Suspects;
 import dev.rote.analyzer.internal.SuspectsProcessor;
 import dev.rote.analyzer.internal.TelemetryProcessor;
 import dev.rote.contract.Topics;
+import dev.rote.service.RunEviction;
 import dev.rote.service.RunMetadataTopology;
 import dev.rote.service.WriteBehindStore;
 import java.util.List;
@@ -45,6 +46,14 @@ import org.apache.kafka.streams.state.Stores;
  *       {@code rote.suspects} (key run id, value {@code rote.v1.SuspectRanking}). It also receives
  *       the valid {@code rote.runs} records from the run-metadata validator (co-partitioned with
  *       {@code rote.telemetry}) for each run's declared training-set size and its end.
+ *   <li>Bounded state ({@link RunEviction}): {@link AnalyzerConfig#evictAfter()} after a run's
+ *       metadata says that it finished (or at once on a tombstone), the run's entries in every store
+ *       above are deleted (tombstones in their changelogs) and its metric series removed; pending
+ *       evictions sit in the store {@code finished-runs}. The eviction reads {@code rote.runs} in the
+ *       task that holds the run's state, so {@code rote.runs} and {@code rote.telemetry} must have the
+ *       same number of partitions. A telemetry record that arrives after its run was evicted starts
+ *       a fresh state (its indicators restart from nothing), which is evicted again after the grace
+ *       period.
  * </ul>
  */
 public final class AnalyzerTopology {
@@ -75,12 +84,17 @@ public final class AnalyzerTopology {
     topology.addSink(TelemetryProcessor.INDICATORS, Topics.INDICATORS.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
     boolean suspects = config.suspectsTop() > 0;
+    // The eviction comes last: the suspect ranking publishes a run's final ranking before its state goes.
     RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer",
         reason -> metrics.deadLettered(reason, Topics.RUNS.name(), RunMetadataTopology.VALIDATE),
-        suspects ? List.of(SuspectRunsProcessor.NAME) : List.of());
+        suspects ? List.of(SuspectRunsProcessor.NAME, RunEviction.NAME) : List.of(RunEviction.NAME));
+    RunEviction eviction = RunEviction.after(config.evictAfter()).keyedStore(TelemetryProcessor.STORE)
+        .action(metrics::runEvicted).lateRecordsFrom(PROCESSOR);
     if (suspects) {
       Suspects.addTo(topology, config, metrics, PROCESSOR, RunMetadataTopology.VALIDATE);
+      eviction.stores(Suspects.eviction(), Suspects.STORES.toArray(String[]::new));
     }
+    eviction.addTo(topology);
     topology.addSink(TelemetryProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
         new ByteArraySerializer(), suspects ? new String[] {PROCESSOR, SuspectsProcessor.NAME, SuspectRunsProcessor.NAME}
             : new String[] {PROCESSOR});

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,16 @@ class RoteCliTest {
     Run r = run("runs", "--bootstrap-servers", "127.0.0.1:1");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("cannot reach Kafka at 127.0.0.1:1 (--bootstrap-servers)");
+  }
+
+  @Test
+  void shouldRefuseAGracePeriodThatIsNoDurationBeforeReachingKafka() {
+    for (String service : List.of("analyzer", "alerting")) {
+      Run r = run(service, "--evict-after", "soon", "--bootstrap-servers", "127.0.0.1:1");
+      assertThat(r.code()).as(service).isEqualTo(2);
+      assertThat(r.err()).as(service).contains("--evict-after must look like 10m, 1h, 30s, 500ms or 0, was 'soon'")
+          .doesNotContain("cannot reach Kafka");
+    }
   }
 
   @Test

@@ -75,9 +75,10 @@ public final class TopicProvisioner {
 
   /**
    * Waits until every partition of the new topics has a leader: a producer that writes before then
-   * gets NOT_LEADER_OR_FOLLOWER and, when idempotent, can end up with out-of-order sequences.
+   * gets NOT_LEADER_OR_FOLLOWER and, when idempotent, can end up with out-of-order sequences, and
+   * a consumer that asks for its partitions may get none.
    */
-  private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
+  public static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
       throws InterruptedException, TimeoutException, ExecutionException {
     if (topics.isEmpty()) {
       return;

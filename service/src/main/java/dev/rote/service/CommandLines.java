@@ -1,5 +1,6 @@
 package dev.rote.service;
 
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,6 +42,38 @@ public final class CommandLines {
    */
   public static int executeService(Object service, String... args) {
     return execute(new CommandLine(new ServiceRoot()).addSubcommand(service), args);
+  }
+
+  /**
+   * A duration written as a number and a unit: {@code 30d}, {@code 12h}, {@code 90m}, {@code 3600s},
+   * {@code 500ms}.
+   *
+   * @throws IllegalArgumentException naming {@code option} and listing {@code examples} when the text
+   *     is none of these, or negative
+   */
+  public static Duration parseDuration(String option, String text, String examples) {
+    String t = text.trim().toLowerCase();
+    try {
+      Duration d;
+      if (t.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      } else {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        d = switch (t.charAt(t.length() - 1)) {
+          case 'd' -> Duration.ofDays(n);
+          case 'h' -> Duration.ofHours(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 's' -> Duration.ofSeconds(n);
+          default -> throw new NumberFormatException();
+        };
+      }
+      if (d.isNegative()) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException(option + " must look like " + examples + ", was '" + text + "'");
+    }
   }
 
   /** The message of {@code t} and of each distinct cause. */

@@ -70,22 +70,7 @@ public final class KafkaOptions {
     if (t.equals("forever") || t.equals("-1")) {
       return null;
     }
-    try {
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
-        case 'd' -> Duration.ofDays(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 's' -> Duration.ofSeconds(n);
-        default -> throw new NumberFormatException();
-      };
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(
-          "--retention must look like 30d, 12h, 90m, 3600s, 500ms or forever, was '" + text + "'");
-    }
+    return CommandLines.parseDuration("--retention", text, "30d, 12h, 90m, 3600s, 500ms or forever");
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.rote.alerting.AlertingService;
 import dev.rote.alerting.RuleSet;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.service.EvictionOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.service.MetricsOptions;
 import dev.rote.service.ServiceShell;
@@ -23,6 +24,7 @@ public final class AlertingCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
   @Mixin MetricsOptions metrics;
   @Mixin RulesOption rules;
+  @Mixin EvictionOptions eviction;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9402",
       description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -40,9 +42,10 @@ public final class AlertingCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     MetricsEndpoint.Address address = metrics.address(metricsPort);
     RuleSet set = rules.load(System.err);
+    Duration evictAfter = eviction.grace();
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     ServiceShell.run("alerting", address, registry -> new AlertingService(settings, set, applicationId, registry,
-        stateDir), () -> {
+        stateDir, evictAfter), () -> {
           System.out.printf("alerting %s running against %s with %s%s:%n", applicationId,
               settings.bootstrapServers(), rules.describe(), ServiceShell.metricsNote(address));
           set.rules().forEach(r -> System.out.println("  " + r.describe()));

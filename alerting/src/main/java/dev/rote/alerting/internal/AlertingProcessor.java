@@ -9,6 +9,7 @@ import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.service.RunDirectory;
+import dev.rote.service.RunEviction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +38,10 @@ public final class AlertingProcessor implements Processor<String, byte[], String
   private final RuleEngine engine;
   private final AlertingMetrics metrics;
   private final Map<String, Rule> byName = new HashMap<>();
-  private final java.util.Set<String> seen = new java.util.HashSet<>();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, RunAlerts> store;
   private RunDirectory runs;
+  private RunEviction.Late eviction;
 
   public AlertingProcessor(RuleEngine engine, AlertingMetrics metrics) {
     this.engine = engine;
@@ -53,6 +54,7 @@ public final class AlertingProcessor implements Processor<String, byte[], String
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.runs = RunDirectory.of(context);
+    this.eviction = RunEviction.late(context);
   }
 
   @Override
@@ -71,10 +73,9 @@ public final class AlertingProcessor implements Processor<String, byte[], String
     RunAlerts state = store.get(record.key());
     if (state == null) {
       state = new RunAlerts();
+      eviction.stateCreated(record.key()); // a record after its run was evicted starts afresh, and goes again
     }
-    if (seen.add(record.key())) {
-      metrics.runSeen(record.key(), engine.rules()); // at 0 from this process's first record of the run
-    }
+    metrics.runSeen(record.key(), engine.rules()); // at 0 from this process's first record of the run
     List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis(), runs);
     store.put(record.key(), state);
     for (StopSignal s : signals) {

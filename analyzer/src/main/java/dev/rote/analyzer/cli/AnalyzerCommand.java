@@ -4,6 +4,7 @@ import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.service.EvictionOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.service.MetricsOptions;
 import dev.rote.service.ServiceShell;
@@ -22,6 +23,7 @@ public final class AnalyzerCommand implements Callable<Integer> {
 
   @Mixin KafkaOptions kafka;
   @Mixin MetricsOptions metrics;
+  @Mixin EvictionOptions eviction;
 
   @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9401",
       description = "Serve Prometheus metrics on this port at /metrics; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -50,7 +52,8 @@ public final class AnalyzerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     MetricsEndpoint.Address address = metrics.address(metricsPort);
-    AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId(applicationId).withWindow(windowSteps, emitEvery);
+    AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId(applicationId).withWindow(windowSteps, emitEvery)
+        .withEvictAfter(eviction.grace());
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     ServiceShell.run("analyzer", address, registry -> new AnalyzerService(settings, config, registry, stateDir,
         threads), () -> System.out.printf("analyzer %s running against %s%s. Ctrl-C stops it.%n", applicationId,

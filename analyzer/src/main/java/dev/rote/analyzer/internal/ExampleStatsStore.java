@@ -10,7 +10,7 @@ import java.util.function.ObjIntConsumer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -68,7 +68,7 @@ final class ExampleStatsStore {
   private KeyValueStore<ChunkKey, PendingBatch> pending;
   private KeyValueStore<String, SuspectRun> runs;
 
-  void init(ProcessorContext<?, ?> context) {
+  void init(ProcessingContext context) {
     chunks = context.getStateStore(CHUNKS);
     pending = context.getStateStore(PENDING);
     runs = context.getStateStore(RUNS);

@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.contract.v1.RunMetadata;
-import dev.rote.contract.v1.RunStatus;
+import dev.rote.service.RunEviction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -67,8 +67,7 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
     if (m.hasDataset() && m.getDataset().getTrainSize() > 0) {
       run.declaredTrainSize = m.getDataset().getTrainSize();
     }
-    boolean finished = m.getStatus() == RunStatus.RUN_STATUS_COMPLETED || m.getStatus() == RunStatus.RUN_STATUS_STOPPED
-        || m.getStatus() == RunStatus.RUN_STATUS_FAILED;
+    boolean finished = RunEviction.finished(m.getStatus());
     if (finished && !run.finished && (run.examples > 0 || run.pendingBatches > 0)) {
       SuspectsProcessor.publish(context, record, tracker.ranking(record.key(), run, store.storageOf(record.key()), top),
           metrics);

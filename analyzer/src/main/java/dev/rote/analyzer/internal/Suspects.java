@@ -3,6 +3,8 @@ package dev.rote.analyzer.internal;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.contract.Topics;
+import dev.rote.service.RunEviction;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -12,7 +14,20 @@ import org.apache.kafka.streams.state.Stores;
 /** Wires the suspect-label processors, their stores, the {@code rote.runs} source and the {@code rote.suspects} sink. */
 public final class Suspects {
 
+  /** The stores of the suspect ranking, every one of them per run. */
+  public static final List<String> STORES = List.of(ExampleStatsStore.CHUNKS, ExampleStatsStore.PENDING,
+      ExampleStatsStore.RUNS);
+
   private Suspects() {}
+
+  /** Evicts a run from {@link #STORES}: its chunks, pending batches and state. */
+  public static RunEviction.Target eviction() {
+    return context -> {
+      ExampleStatsStore store = new ExampleStatsStore();
+      store.init(context);
+      return store::drop;
+    };
+  }
 
   /**
    * Adds the suspect ranking to {@code topology}: {@link SuspectsProcessor} as a child of

@@ -4,6 +4,7 @@ import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Telemetry;
+import dev.rote.service.RunEviction;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,6 +47,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   private ProcessorContext<String, Object> context;
   /** A write-behind store: {@code get} returns the live state, {@code put} marks it for the next commit. */
   private KeyValueStore<String, RunState> store;
+  private RunEviction.Late eviction;
 
   public TelemetryProcessor(AnalyzerConfig config, AnalyzerMetrics metrics) {
     this.validator = new TelemetryValidator(config);
@@ -58,6 +60,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.eviction = RunEviction.late(context);
   }
 
   @Override
@@ -75,6 +78,7 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
       RunState state = store.get(record.key());
       if (state == null) {
         state = new RunState();
+        eviction.stateCreated(record.key()); // a record after its run was evicted starts afresh, and goes again
       }
       validator.validate(record.key(), t, state.lastStep);
       List<Indicator> out = indicators.apply(state, t);
