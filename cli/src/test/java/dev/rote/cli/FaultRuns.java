@@ -7,6 +7,7 @@ import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.RunAnalysis;
 import dev.rote.bench.CommittedIndicators;
+import dev.rote.bench.RecordedRun;
 import dev.rote.bench.SimulatedTrainer;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topic;
@@ -42,12 +43,14 @@ final class FaultRuns {
   }
 
   /**
-   * The first stop signal the built-in rules fire on the recording analyzed in process without the
-   * steps in [{@code from}, {@code to}), or null when none fires.
+   * The first stop signal the built-in rules fire on the recording analyzed in process, given the
+   * run's metadata as its trainer publishes it, without the steps in [{@code from}, {@code to}), or
+   * null when none fires.
    */
   static StopSignal firstStop(List<Telemetry> recording, long from, long to) {
     RunAnalysis analysis = new RunAnalysis(AnalyzerConfig.defaults(), false);
-    RuleEvaluator rules = new RuleEvaluator(RuleSet.defaults());
+    String id = recording.get(0).getRunId();
+    RuleEvaluator rules = new RuleEvaluator(RuleSet.defaults(), Map.of(id, RecordedRun.metadata(id, 0)));
     for (Telemetry t : recording) {
       if (t.getStep() >= from && t.getStep() < to) {
         continue;
