@@ -70,11 +70,11 @@ class BrokerNodeCrashIntegrationTest {
         System.out.printf("RELIABILITY node-crash: node %d (leader of the run's partition) killed at step 300, "
                 + "restart begun at step 500 (%.1f s later), ready %.1f s after that; longest offer %.2f ms "
                 + "(a step is 20 ms); %d records published, %d sent, %d dropped, %d bytes still buffered; stop %s "
-                + "at step %d (in process: %s at step %d); trained to step %d%n", leader,
+                + "at step %d (in process: %s at step %d); trained to step %d; %s%n", leader,
             (nanos[1] - nanos[0]) / 1e9, (nanos[2] - nanos[1]) / 1e9, r.maxOfferNanos() / 1e6, r.records(),
             trainer.sink().sent(), trainer.sink().dropped(), trainer.sink().bufferedBytes(),
             r.stop().map(StopSignal::getRule).orElse("none"), r.stop().map(StopSignal::getStep).orElse(-1L),
-            expected.getRule(), expected.getStep(), r.lastStep());
+            expected.getRule(), expected.getStep(), r.lastStep(), FaultRuns.controlSignals(kafka, run));
         assertThat(cluster.isRunning(leader)).isTrue();
         FaultRuns.assertOneStop(kafka, r, expected);
         FaultRuns.assertNoTelemetryLost(kafka, recording, r);

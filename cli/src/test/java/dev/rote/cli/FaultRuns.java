@@ -146,6 +146,16 @@ final class FaultRuns {
         .containsExactlyElementsOf(published.stream().map(t -> t.getStep() + ":" + t.getPayloadCase()).toList());
   }
 
+  /**
+   * The run's signals on {@code rote.control}, read_committed, for the tests' summary lines: whether a
+   * stop the trainer did not get in time was sent later or never.
+   */
+  static String controlSignals(KafkaSettings kafka, String run) {
+    List<StopSignal> signals = read(kafka, Topics.CONTROL, run, 1, Duration.ofSeconds(20));
+    return signals.size() + " signal(s) on rote.control " + signals.stream()
+        .map(s -> s.getRule() + "@" + s.getStep()).toList();
+  }
+
   /** Asserts the run got exactly one stop signal on the control topic, the one computed in process. */
   static void assertOneStop(KafkaSettings kafka, SimulatedTrainer.Result r, StopSignal expected) {
     assertThat(r.stop()).as("stop signal received by the trainer").isPresent();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Telemetry lost in a stretch of steps never hides the onset of memorization: on the recorded real
- * run (Fashion-MNIST, 40 % noisy labels; the built-in rules stop it at step 740 with nothing
+ * run (Fashion-MNIST, 40 % noisy labels; the built-in rules stop it at step 869 with nothing
  * missing), every gap of 14 steps (what a broker crash once cost), 30, one epoch (79) and two
  * epochs (158), wherever it falls between steps 100 and 1150, still ends in a stop, sometimes later.
  */
