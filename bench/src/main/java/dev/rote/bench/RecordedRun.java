@@ -1,6 +1,8 @@
 package dev.rote.bench;
 
 import dev.rote.contract.v1.DatasetInfo;
+import dev.rote.contract.v1.LabelNoise;
+import dev.rote.contract.v1.LabelNoiseMode;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.RunStatus;
 import dev.rote.contract.v1.Telemetry;
@@ -57,6 +59,28 @@ public final class RecordedRun {
     return out;
   }
 
+  /** Training examples of the recorded run. */
+  public static final int TRAIN_SIZE = 10_000;
+
+  /** Batch size of the recorded run. */
+  public static final int BATCH_SIZE = 128;
+
+  /**
+   * The metadata the recorded run's trainer published on {@code rote.runs}, for run {@code runId}:
+   * what the built-in rules need to count epochs ({@code dataset.train_size},
+   * {@code hyperparameters["batch_size"]}) and the label noise.
+   */
+  public static RunMetadata metadata(String runId, long startTimeMs) {
+    return RunMetadata.newBuilder().setRunId(runId).setStatus(RunStatus.RUN_STATUS_RUNNING)
+        .setStartTimeMs(startTimeMs).setUpdatedTimeMs(startTimeMs)
+        .setDataset(DatasetInfo.newBuilder().setName("fashion-mnist").setTrainSize(TRAIN_SIZE).setTestSize(10_000)
+            .setNumClasses(10).setInputSize(784))
+        .putHyperparameters("batch_size", Integer.toString(BATCH_SIZE))
+        .setLabelNoise(LabelNoise.newBuilder().setMode(LabelNoiseMode.LABEL_NOISE_MODE_SYMMETRIC).setFraction(0.4)
+            .setFlippedCount(Math.round(0.4 * TRAIN_SIZE)))
+        .build();
+  }
+
   /** Writes {@code records} in the recording's format. */
   public static void write(Path file, List<Telemetry> records) throws IOException {
     if (file.toAbsolutePath().getParent() != null) {
@@ -67,26 +91,6 @@ public final class RecordedRun {
         t.writeDelimitedTo(out);
       }
     }
-  }
-
-  /**
-   * The metadata a trainer of {@code recording} publishes as run {@code runId} (status RUNNING): the
-   * training-set size (the distinct example ids the recording presents) and the batch size (its
-   * largest batch), which rules counting in epochs need to know a pass's length.
-   */
-  public static RunMetadata metadata(String runId, List<Telemetry> recording) {
-    java.util.Set<Long> ids = new java.util.HashSet<>();
-    int batch = 0;
-    for (Telemetry t : recording) {
-      if (t.hasBatch()) {
-        batch = Math.max(batch, t.getBatch().getBatchSize());
-        ids.addAll(t.getBatch().getExamples().getExampleIdList());
-      }
-    }
-    return RunMetadata.newBuilder().setRunId(runId).setStatus(RunStatus.RUN_STATUS_RUNNING)
-        .setDataset(DatasetInfo.newBuilder().setName("recorded run").setTrainSize(ids.size()))
-        .putHyperparameters("batch_size", Integer.toString(batch))
-        .setStartTimeMs(System.currentTimeMillis()).setUpdatedTimeMs(System.currentTimeMillis()).build();
   }
 
   /**

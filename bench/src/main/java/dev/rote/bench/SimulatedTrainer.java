@@ -2,8 +2,8 @@ package dev.rote.bench;
 
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
-import dev.rote.contract.v1.StopSignal;
 import dev.rote.contract.v1.RunMetadata;
+import dev.rote.contract.v1.StopSignal;
 import dev.rote.contract.v1.Telemetry;
 import dev.rote.trainer.StopControl;
 import dev.rote.trainer.TelemetryConfig;
@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * A trainer that replays recorded telemetry ({@link RecordedRun}) as a live run: the records of each
+ * A trainer that replays recorded telemetry ({@link RecordedRun}) as a live run: the run's metadata
+ * first ({@link RecordedRun#metadata}, on {@code rote.runs}), then the records of each
  * step go out at the pace of {@code stepsPerSecond}, stamped with the publish time, through the
  * trainer library's own Kafka sink, and the run stops at the next step once a stop signal for it
  * arrives, as a real trainer does. For the fleet benchmark and the fault tests: the training itself
@@ -75,7 +76,7 @@ public final class SimulatedTrainer implements AutoCloseable {
    * {@code afterStep} after each step is handed to the sink.
    */
   public Result run(LongConsumer afterStep) throws InterruptedException {
-    RunMetadata metadata = RecordedRun.metadata(runId, recording);
+    RunMetadata metadata = RecordedRun.metadata(runId, System.currentTimeMillis());
     sink.offer(Topics.RUNS, runId, metadata.getSerializedSize(), () -> metadata);
     long start = System.nanoTime();
     long first = recording.isEmpty() ? 0 : recording.get(0).getStep();

@@ -80,6 +80,11 @@ class AnalyzerTakeoverIntegrationTest {
           }
         });
         trainer.drain(Duration.ofSeconds(30));
+        System.out.printf("RELIABILITY takeover: analyzer %d of 2 killed (SIGKILL, not restarted) at step %d; "
+                + "survivor's next committed indicator %.1f s after the kill; survivor analyzed %.0f summaries; "
+                + "stop %s at step %d (in process: %s at step %d)%n", victim[0], killAt, resumed.get(0).get(),
+            processedBatches(ports.get(1 - victim[0])), r.stop().map(StopSignal::getRule).orElse("none"),
+            r.stop().map(StopSignal::getStep).orElse(-1L), expected.getRule(), expected.getStep());
         assertThat(processedBatches(ports.get(1 - victim[0]))).as("summaries the survivor analyzed").isPositive();
         assertThat(resumed.get(0).get()).as("seconds from the kill to the survivor's next committed indicator")
             .isLessThan(ServiceCrashIntegrationTest.RESUME.toSeconds());

@@ -54,18 +54,30 @@ class BrokerOutageIntegrationTest {
         alerting.start(Duration.ofSeconds(90));
         long killAt = expected.getStep() - 400;
         CompletableFuture<Void> restarted = new CompletableFuture<>();
+        long[] nanos = new long[2];
         SimulatedTrainer.Result r = trainer.run(step -> {
           if (step == killAt) {
+            nanos[0] = System.nanoTime();
             broker.kill(1);
             CompletableFuture.delayedExecutor(30, TimeUnit.SECONDS)
                 .execute(() -> {
                   broker.restart(1, Duration.ofMinutes(2));
+                  nanos[1] = System.nanoTime();
                   restarted.complete(null);
                 });
           }
         });
         restarted.get();
         trainer.drain(Duration.ofSeconds(30));
+        System.out.printf("RELIABILITY broker-outage: broker killed at step %d, back (restarted and ready) %.1f s "
+                + "later; longest offer %.2f ms (a step is 50 ms); %d records published, %d sent, %d dropped, "
+                + "%d bytes still buffered; stop %s at step %d (in process: %s at step %d), %.1f s after the "
+                + "broker was back; trained to step %d; %s%n", killAt, (nanos[1] - nanos[0]) / 1e9,
+            r.maxOfferNanos() / 1e6, r.records(), trainer.sink().sent(), trainer.sink().dropped(),
+            trainer.sink().bufferedBytes(), r.stop().map(StopSignal::getRule).orElse("none"),
+            r.stop().map(StopSignal::getStep).orElse(-1L), expected.getRule(), expected.getStep(),
+            r.stopNanos() == 0 ? Double.NaN : (r.stopNanos() - nanos[1]) / 1e9, r.lastStep(),
+            FaultRuns.controlSignals(kafka, run));
         assertThat(r.maxOfferNanos()).as("longest the trainer waited on its sink, ns (a step is 50 ms)")
             .isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
         assertThat(r.lastStep()).as("the run stopped late, but stopped")

@@ -43,13 +43,14 @@ final class FaultRuns {
   }
 
   /**
-   * The first stop signal the built-in rules fire on the recording analyzed in process without the
-   * steps in [{@code from}, {@code to}), or null when none fires.
+   * The first stop signal the built-in rules fire on the recording analyzed in process, given the
+   * run's metadata as its trainer publishes it, without the steps in [{@code from}, {@code to}), or
+   * null when none fires.
    */
   static StopSignal firstStop(List<Telemetry> recording, long from, long to) {
     RunAnalysis analysis = new RunAnalysis(AnalyzerConfig.defaults(), false);
-    String run = recording.get(0).getRunId();
-    RuleEvaluator rules = new RuleEvaluator(RuleSet.defaults(), Map.of(run, RecordedRun.metadata(run, recording)));
+    String id = recording.get(0).getRunId();
+    RuleEvaluator rules = new RuleEvaluator(RuleSet.defaults(), Map.of(id, RecordedRun.metadata(id, 0)));
     for (Telemetry t : recording) {
       if (t.getStep() >= from && t.getStep() < to) {
         continue;
@@ -143,6 +144,16 @@ final class FaultRuns {
     assertThat(stored.stream().map(t -> t.getStep() + ":" + t.getPayloadCase()).toList())
         .as("telemetry in Kafka, read_committed, against what the trainer published")
         .containsExactlyElementsOf(published.stream().map(t -> t.getStep() + ":" + t.getPayloadCase()).toList());
+  }
+
+  /**
+   * The run's signals on {@code rote.control}, read_committed, for the tests' summary lines: whether a
+   * stop the trainer did not get in time was sent later or never.
+   */
+  static String controlSignals(KafkaSettings kafka, String run) {
+    List<StopSignal> signals = read(kafka, Topics.CONTROL, run, 1, Duration.ofSeconds(20));
+    return signals.size() + " signal(s) on rote.control " + signals.stream()
+        .map(s -> s.getRule() + "@" + s.getStep()).toList();
   }
 
   /** Asserts the run got exactly one stop signal on the control topic, the one computed in process. */

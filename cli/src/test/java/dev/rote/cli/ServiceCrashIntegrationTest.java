@@ -64,7 +64,15 @@ class ServiceCrashIntegrationTest {
         });
         CompletableFuture.allOf(restarts.toArray(CompletableFuture[]::new)).get();
         trainer.drain(Duration.ofSeconds(30));
-        FaultRuns.assertOneStop(kafka, trainer.awaitStop(r, Duration.ofSeconds(60)), expected);
+        r = trainer.awaitStop(r, Duration.ofSeconds(60));
+        System.out.printf("RELIABILITY service-crash: analyzer killed (SIGKILL) at step %d and restarted, next "
+                + "committed indicator %.1f s after the kill; alerting killed at step %d and restarted, stop at the "
+                + "trainer %.1f s after that kill; stop %s at step %d (in process: %s at step %d); %s%n", analyzerKill,
+            resumed.isEmpty() ? Double.NaN : resumed.get(0), alertingKill,
+            r.stopNanos() == 0 ? Double.NaN : (r.stopNanos() - alertingKilled[0]) / 1e9,
+            r.stop().map(StopSignal::getRule).orElse("none"), r.stop().map(StopSignal::getStep).orElse(-1L),
+            expected.getRule(), expected.getStep(), FaultRuns.controlSignals(kafka, run));
+        FaultRuns.assertOneStop(kafka, r, expected);
         FaultRuns.assertExactlyOnce(committed, recording, trainer);
         assertThat(resumed).hasSize(1);
         assertThat(resumed.get(0)).as("seconds from the analyzer's kill to its next committed indicator")

@@ -69,6 +69,7 @@ class TelemetryOutageIntegrationTest {
           steps += 10;
           Thread.sleep(50);
         }
+        long heldAtOutageEnd = rote.sink().bufferedBytes();
         assertThat(rote.sink().bufferedBytes()).as("telemetry held during the outage").isPositive();
         assertThat(rote.sink().dropped()).isZero();
         broker.restart(1, Duration.ofSeconds(120));
@@ -87,6 +88,12 @@ class TelemetryOutageIntegrationTest {
                 .toArray());
 
         long maxDuring = during.stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf("RELIABILITY telemetry-outage: %d steps trained during the %d s outage (longest %d ms, "
+                + "longest before or after %d ms), %d bytes held at its end; %d steps in all, %d batch records in "
+                + "Kafka, %d dropped; 16 KiB sink: %d offered, %d sent, %d dropped%n", during.size(),
+            OUTAGE.toSeconds(), maxDuring, before.stream().mapToLong(Long::longValue).max().orElseThrow(),
+            heldAtOutageEnd, trained, received.size(), rote.sink().dropped(), offeredSmall, smallSink.sent(),
+            smallSink.dropped());
         assertThat(maxDuring).as("longest step during the outage, ms").isLessThan(1000);
         assertThat(during).as("steps trained while the broker was down").hasSizeGreaterThan(100);
 
