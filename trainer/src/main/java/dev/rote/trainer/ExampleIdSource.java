@@ -41,9 +41,15 @@ final class ExampleIdSource {
   private volatile Kind kind;
 
   ExampleIdSource(TelemetryConfig config, Degradations degradations, Consumer<String> onFirstKind) {
+    this(config, degradations, onFirstKind, (n, b) -> { });
+  }
+
+  /** @param onFirstPass hears the training-set size and batch size found by the first pass (see {@link IdTracker}) */
+  ExampleIdSource(TelemetryConfig config, Degradations degradations, Consumer<String> onFirstKind,
+      IdTracker.FirstPass onFirstPass) {
     this.degradations = degradations;
     this.onFirstKind = onFirstKind;
-    this.tracker = new IdTracker(config.summaryEvery(), this::found);
+    this.tracker = new IdTracker(config.summaryEvery(), this::found, onFirstPass);
   }
 
   void declare(long[] ids, boolean[] noisy) {

@@ -119,6 +119,11 @@ public final class RoteTelemetry implements AutoCloseable {
       public void exampleIds(String source) {
         record.republish();
       }
+
+      @Override
+      public void firstPass(long trainSize, int batchSize) {
+        record.learnedShape(trainSize, batchSize);
+      }
     });
     degradations.onReport(d -> record.republish());
     if (control != null) {

@@ -57,6 +57,9 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     default void firstStep(NetworkView view) {}
 
     default void exampleIds(String source) {}
+
+    /** The first pass over the data is over: its distinct example ids and largest batch. */
+    default void firstPass(long trainSize, int batchSize) {}
   }
 
   private final TelemetryConfig config;
@@ -92,7 +95,7 @@ public final class RoteTelemetryListener extends BaseTrainingListener {
     this.config = Objects.requireNonNull(config, "config");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.degradations = degradations;
-    this.ids = new ExampleIdSource(config, degradations, s -> hooks.exampleIds(s));
+    this.ids = new ExampleIdSource(config, degradations, s -> hooks.exampleIds(s), (n, b) -> hooks.firstPass(n, b));
   }
 
   void hooks(RunHooks h) {

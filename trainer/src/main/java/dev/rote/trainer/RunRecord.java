@@ -22,6 +22,8 @@ final class RunRecord {
   private RunMetadata run;
   private boolean finished;
   private boolean sealed;
+  private long learnedTrainSize;
+  private int learnedBatchSize;
 
   RunRecord(TelemetryConfig config, TelemetrySink sink, RoteTelemetryListener listener, Degradations degradations) {
     this.config = config;
@@ -91,6 +93,16 @@ final class RunRecord {
     }
   }
 
+  /**
+   * The training-set size and batch size the first pass over the data showed: published (again) for
+   * rules that count in epochs, unless the run's metadata already gives them.
+   */
+  synchronized void learnedShape(long trainSize, int batchSize) {
+    learnedTrainSize = trainSize;
+    learnedBatchSize = batchSize;
+    republish();
+  }
+
   synchronized boolean finished() {
     return finished;
   }
@@ -107,6 +119,12 @@ final class RunRecord {
 
   private RunMetadata.Builder withFindings(RunMetadata.Builder b) {
     b.clearDegraded().addAllDegraded(degradations.all());
+    if (learnedTrainSize > 0 && b.getDataset().getTrainSize() <= 0) {
+      b.setDataset(b.getDataset().toBuilder().setTrainSize(learnedTrainSize));
+    }
+    if (learnedBatchSize > 0 && !b.containsHyperparameters("batch_size")) {
+      b.putHyperparameters("batch_size", Integer.toString(learnedBatchSize));
+    }
     String ids = listener.exampleIds().kind();
     if (ids != null) {
       b.setExampleIds(ids);

@@ -72,6 +72,10 @@ class ExampleIdsTest {
     assertThat(run.lastRun().getExampleIds()).isEqualTo("content");
     assertThat(run.rote.degradations()).extracting(Degradation::getWhat)
         .doesNotContain("ids_never_repeat", "epoch_count", "example_ids");
+    // What rules counting in epochs need, learned from the first pass: 11 distinct examples (one row is
+    // a twin of another), batches of 4.
+    assertThat(run.lastRun().getDataset().getTrainSize()).isEqualTo(11);
+    assertThat(run.lastRun().getHyperparametersMap()).containsEntry("batch_size", "4");
   }
 
   @Test
@@ -180,6 +184,9 @@ class ExampleIdsTest {
 
     assertThat(stderr).contains("epoch_count").contains("net.incrementEpochCount()");
     assertThat(run.lastRun().getDegradedList()).extracting(Degradation::getWhat).contains("epoch_count");
+    // The data came round again without the epoch count: the first pass's size is still learned.
+    assertThat(run.lastRun().getDataset().getTrainSize()).isEqualTo(11);
+    assertThat(run.lastRun().getHyperparametersMap()).containsEntry("batch_size", "4");
     assertThat(run.batches()).allSatisfy(t -> assertThat(t.getEpoch()).isZero());
   }
 }

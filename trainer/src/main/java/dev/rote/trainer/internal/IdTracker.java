@@ -40,14 +40,41 @@ public final class IdTracker {
   private long secondRepeats;
   private boolean secondChecked;
   private boolean epochReported;
+  private final FirstPass firstPass;
+  private boolean passReported;
+  private int maxBatch;
 
   /**
    * @param sampledEvery one step in this many is observed (the summary period), which lowers the
    *     share of repeats to expect
    */
   public IdTracker(int sampledEvery, Listener listener) {
+    this(sampledEvery, listener, (n, b) -> { });
+  }
+
+  /**
+   * @param firstPass told once, when the first pass over the data is over (the epoch count moved, or,
+   *     while it did not, half as many presentations as distinct ids were repeats), how many distinct ids it presented and the largest batch:
+   *     the training-set size and batch size a rule counting in epochs needs. Only when every step is
+   *     observed ({@code sampledEvery} 1); sampled steps would undercount the ids.
+   */
+  public IdTracker(int sampledEvery, Listener listener, FirstPass firstPass) {
     this.sampledEvery = Math.max(1, sampledEvery);
     this.listener = listener;
+    this.firstPass = firstPass;
+  }
+
+  /** Hears the size of the first pass over the data. */
+  @FunctionalInterface
+  public interface FirstPass {
+    void over(long distinctIds, int largestBatch);
+  }
+
+  private void passOver() {
+    if (!passReported && sampledEvery == 1 && distinct > 0) {
+      passReported = true;
+      firstPass.over(distinct, maxBatch);
+    }
   }
 
   public void observe(int epoch, long[] ids) {
@@ -60,17 +87,22 @@ public final class IdTracker {
     if (epoch > firstEpoch + 1) {
       checkSecondPass(true);
     }
+    if (epoch > firstEpoch) {
+      passOver();
+    }
     int repeats = 0;
     for (long id : ids) {
       if (!add(id)) {
         repeats++;
       }
     }
+    maxBatch = Math.max(maxBatch, ids.length);
     if (epoch == firstEpoch) {
       firstPresentations += ids.length;
       firstRepeats += repeats;
       if (!epochReported && firstRepeats >= 16 && firstRepeats * 2 >= distinct) {
         epochReported = true;
+        passOver(); // the epoch count did not move, but the data came round again
         listener.found(Finding.EPOCH_NEVER_MOVED, firstRepeats + " of " + firstPresentations
             + " example presentations repeated an example already seen while the epoch count stayed at "
             + epoch);
