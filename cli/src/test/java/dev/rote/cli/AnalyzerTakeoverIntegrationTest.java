@@ -87,7 +87,7 @@ class AnalyzerTakeoverIntegrationTest {
             r.stop().map(StopSignal::getStep).orElse(-1L), expected.getRule(), expected.getStep());
         assertThat(processedBatches(ports.get(1 - victim[0]))).as("summaries the survivor analyzed").isPositive();
         assertThat(resumed.get(0).get()).as("seconds from the kill to the survivor's next committed indicator")
-            .isLessThan(ServiceCrashIntegrationTest.RESUME.toSeconds());
+            .isLessThan(ServiceCrashIntegrationTest.RESUME_BOUND.toSeconds());
         FaultRuns.assertOneStop(kafka, trainer.awaitStop(r, Duration.ofSeconds(60)), expected);
         FaultRuns.assertExactlyOnce(committed, recording, trainer);
       }
