@@ -1,6 +1,7 @@
 package dev.rote.service;
 
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.TopicProvisioner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,36 +40,12 @@ public final class InternalTopics {
           throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
         }
       }
-      awaitLeaders(admin, name, timeout);
+      // A global store started on a topic its broker does not know yet finds no partitions and fails.
+      TopicProvisioner.awaitLeaders(admin, List.of(name), timeout);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name + " within " + timeout.toSeconds() + " s", e);
-    }
-  }
-
-  /**
-   * Waits until every partition of a topic just created has a leader: a global store started on
-   * it earlier finds no partitions and fails its application.
-   */
-  private static void awaitLeaders(Admin admin, String name, Duration timeout)
-      throws InterruptedException, TimeoutException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        var description = admin.describeTopics(List.of(name)).allTopicNames()
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(name);
-        if (!description.partitions().isEmpty()
-            && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        // not known to the broker answering yet
-      }
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("topic " + name + " has no leaders within " + timeout.toSeconds() + " s");
-      }
-      Thread.sleep(50);
     }
   }
 }
