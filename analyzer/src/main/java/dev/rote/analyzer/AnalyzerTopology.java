@@ -96,7 +96,7 @@ public final class AnalyzerTopology {
     }
     eviction.addTo(topology);
     topology.addSink(TelemetryProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
-        new ByteArraySerializer(), suspects ? new String[] {PROCESSOR, SuspectsProcessor.NAME, SuspectRunsProcessor.NAME}
+        new ByteArraySerializer(), suspects ? new String[] {PROCESSOR, SuspectsProcessor.NAME}
             : new String[] {PROCESSOR});
     topology.addSink(TelemetryProcessor.PROBES, probesTopic(config), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);

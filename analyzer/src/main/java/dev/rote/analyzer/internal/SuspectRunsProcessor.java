@@ -8,20 +8,17 @@ import dev.rote.service.RunEviction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code rote.runs} for the suspect ranking: the training-set size a run declares (example ids
  * beyond it are dead-lettered), and the end of a run, when it publishes the run's final ranking. A
- * tombstone forgets the run's statistics; a record that does not parse, has no key or a key that
- * differs from its run id goes to the dead-letter sink.
+ * tombstone forgets the run's statistics. Its records come from the run-metadata validator
+ * ({@code RunMetadataTopology}), which has already dead-lettered the ones without a key, that do not
+ * parse or whose run id differs from their key.
  */
 public final class SuspectRunsProcessor implements Processor<String, byte[], String, byte[]> {
 
   public static final String NAME = "suspect-runs";
-
-  private static final Logger log = LoggerFactory.getLogger(SuspectRunsProcessor.class);
 
   private final SuspectTracker tracker = new SuspectTracker();
   private final ExampleStatsStore store = new ExampleStatsStore();
@@ -42,10 +39,6 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
 
   @Override
   public void process(Record<String, byte[]> record) {
-    if (record.key() == null) {
-      DeadLetterSink.forward(context, record, "null_record", "run metadata record has a null key", metrics, log, NAME);
-      return;
-    }
     if (record.value() == null) {
       store.drop(record.key()); // a tombstone on the compacted topic: the run is gone
       return;
@@ -54,14 +47,7 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
     try {
       m = RunMetadata.parseFrom(record.value());
     } catch (InvalidProtocolBufferException e) {
-      DeadLetterSink.forward(context, record, "deserialization", "not a valid rote.v1.RunMetadata: "
-          + e.getMessage(), metrics, log, NAME);
-      return;
-    }
-    if (!m.getRunId().isEmpty() && !m.getRunId().equals(record.key())) {
-      DeadLetterSink.forward(context, record, "key_mismatch", "record key '" + record.key()
-          + "' differs from run_id '" + m.getRunId() + "'", metrics, log, NAME);
-      return;
+      throw new IllegalStateException("the run-metadata validator passed a record that does not parse", e);
     }
     SuspectRun run = store.run(record.key());
     if (m.hasDataset() && m.getDataset().getTrainSize() > 0) {
