@@ -34,7 +34,7 @@ public final class Suspects {
    * {@code telemetryProcessor} (which forwards it the valid batch records), {@link SuspectRunsProcessor}
    * as a child of {@code runsProcessor} (which forwards it the valid {@code rote.runs} records and
    * tombstones; a topology has one source per topic), the stores, and the {@code rote.suspects} sink. The caller connects the
-   * dead-letter sink to both processors.
+   * dead-letter sink to {@link SuspectsProcessor} (the only one that rejects records).
    */
   public static void addTo(Topology topology, AnalyzerConfig config, AnalyzerMetrics metrics, String telemetryProcessor,
       String runsProcessor) {
