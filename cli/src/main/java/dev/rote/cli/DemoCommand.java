@@ -186,8 +186,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  restored checkpoint of step %-6d        %.4f  <- the model you keep%n",
             r.restoredStep(), r.testAccuracyAtRestore());
       } else if (!Double.isNaN(r.testAccuracyAtRestoreAverage())) {
-        System.out.printf("  checkpoint of step %-6d                %.4f%n", r.restoredStep(), r.testAccuracyAtRestore());
-        System.out.printf("  average of the checkpoints around it:    %.4f  <- the model you keep%n",
+        System.out.printf("  closest checkpoint (step %d):%s%.4f%n", r.restoredStep(),
+            " ".repeat(Math.max(1, 16 - Long.toString(r.restoredStep()).length())), r.testAccuracyAtRestore());
+        String steps = r.restores().stream()
+            .filter(m -> m.policy().equals("signal_window") || m.policy().startsWith("average_steps_"))
+            .map(m -> m.steps().toString()).findFirst().orElse("around it");
+        System.out.printf("  mean of the checkpoints of steps %s: %.4f  <- the model you keep%n", steps,
             r.testAccuracyAtRestoreAverage());
       }
     } else {

@@ -136,6 +136,11 @@ final class MatrixExperiment {
     return cell.testSize() > 0 ? d.subsetTest(cell.testSize()) : d;
   }
 
+  /** The clean test accuracy of the model a stopped run keeps: the restore policy's average, else the closest checkpoint. */
+  private static double kept(ReferenceTrainer.Result r) {
+    return Double.isNaN(r.testAccuracyAtRestoreAverage()) ? r.testAccuracyAtRestore() : r.testAccuracyAtRestoreAverage();
+  }
+
   static ExperimentRun toExperimentRun(ExperimentRunner.Outcome outcome) {
     ReferenceTrainer.Result r = outcome.rote();
     var b = outcome.baseline();
@@ -151,7 +156,7 @@ final class MatrixExperiment {
         .map(ExperimentRun.RestoreResult::testAcc).findFirst().orElse(null);
     return new ExperimentRun(run.noise().level(), run.seed(),
         stopped ? (Long) r.stopStep() : null,
-        restored ? (Double) r.testAccuracyAtRestore() : stopped ? (Double) r.testAccuracyAtStop() : null,
+        restored ? (Double) kept(r) : stopped ? (Double) r.testAccuracyAtStop() : null,
         restored ? (Double) r.testAccuracyAtRestore() : null,
         restored ? (Long) r.restoredStep() : null,
         r.bestTestAccuracy(), r.bestStep(), r.finalTestAccuracy(), r.steps(),

@@ -111,7 +111,8 @@ final class TrainCommand implements Callable<Integer> {
           options.telemetry().runId(), Console.status(r.status()), r.steps(), r.epochsCompleted(),
           (System.nanoTime() - t0) / 1e9, r.finalTestAccuracy(),
           r.restoredStep() >= 0 && r.status() == dev.rote.contract.v1.RunStatus.RUN_STATUS_STOPPED
-              ? " (restored checkpoint of step " + r.restoredStep() + ")" : "",
+              ? Double.isNaN(r.testAccuracyAtRestoreAverage()) ? " (restored checkpoint of step " + r.restoredStep() + ")"
+                  : " (restored the mean of the checkpoints around step " + r.restoredStep() + ")" : "",
           r.bestTestAccuracy());
       return r;
     } finally {

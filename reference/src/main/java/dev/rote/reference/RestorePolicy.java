@@ -1,5 +1,6 @@
 package dev.rote.reference;
 
+import dev.rote.contract.v1.StopSignal;
 import dev.rote.trainer.Checkpoints;
 import java.util.List;
 import java.util.Optional;
@@ -11,8 +12,11 @@ import org.deeplearning4j.nn.api.Model;
  * side on every run; the trainer restores one.
  *
  * <ul>
- *   <li>{@link Closest} ({@code closest}): the step checkpoint closest to the restore step (the trainer's
- *       default).
+ *   <li>{@link SignalWindow} ({@code signal_window}): what the signal recommends, as the trainer library
+ *       restores it: the mean of the epoch-end checkpoints in the signal's restore window
+ *       ({@code restore_from_step}..{@code restore_to_step}), else the step checkpoint closest to the
+ *       restore step (the trainer's default).
+ *   <li>{@link Closest} ({@code closest}): the step checkpoint closest to the restore step.
  *   <li>{@link StepAverage} ({@code average_steps_R}): the parameter mean of the step checkpoints within R
  *       steps of it (stochastic weight averaging along the trajectory).
  *   <li>{@link EpochAverage} ({@code average_epochs_K}): the parameter mean of the K epoch-end checkpoints
@@ -27,7 +31,7 @@ import org.deeplearning4j.nn.api.Model;
  * over the data.
  */
 public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePolicy.StepAverage,
-    RestorePolicy.EpochAverage {
+    RestorePolicy.EpochAverage, RestorePolicy.SignalWindow {
 
   /** The name in results and on the command line, e.g. {@code average_epochs_3}. */
   String name();
@@ -40,6 +44,14 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
    * @param epochEnds the epoch-end checkpoints held
    */
   Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like);
+
+  /**
+   * The model this policy restores for {@code signal}; the policies other than {@link SignalWindow}
+   * read only its restore step.
+   */
+  default Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
+    return restore(steps, epochEnds, signal.getRestoreStep(), like);
+  }
 
   /** A restored model and the steps of the checkpoints it came from. */
   record Restored(Model model, List<Long> steps) {}
@@ -56,6 +68,41 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
       var at = steps.closest(restoreStep);
       return at.isEmpty() ? Optional.empty()
           : Optional.of(new Restored(steps.copyAt(at.getAsLong(), like), List.of(at.getAsLong())));
+    }
+  }
+
+  /**
+   * The signal's restore window, as the trainer library restores it ({@code Checkpoints.restoreAverage}):
+   * the mean of the epoch-end checkpoints with steps in {@code restore_from_step}..{@code restore_to_step};
+   * the step checkpoint closest to the restore step when the signal has no window or no epoch-end
+   * checkpoint is held in it.
+   */
+  record SignalWindow() implements RestorePolicy {
+    @Override
+    public String name() {
+      return "signal_window";
+    }
+
+    /** Whether {@code signal} has a window holding at least one of the epoch-end checkpoints. */
+    public boolean averages(Checkpoints epochEnds, StopSignal signal) {
+      return signal.hasRestoreFromStep() && signal.hasRestoreToStep() && epochEnds.steps().stream()
+          .anyMatch(s -> s >= signal.getRestoreFromStep() && s <= signal.getRestoreToStep());
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
+      return new Closest().restore(steps, epochEnds, restoreStep, like);
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
+      if (!averages(epochEnds, signal)) {
+        return restore(steps, epochEnds, signal.getRestoreStep(), like);
+      }
+      long from = signal.getRestoreFromStep();
+      long to = signal.getRestoreToStep();
+      List<Long> used = epochEnds.steps().stream().filter(s -> s >= from && s <= to).toList();
+      return epochEnds.average(from, to, like).map(m -> new Restored(m, used));
     }
   }
 
@@ -120,6 +167,9 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
       if (t.equals("closest")) {
         return new Closest();
       }
+      if (t.equals("signal_window")) {
+        return new SignalWindow();
+      }
       if (t.startsWith("average_steps_")) {
         return new StepAverage(Integer.parseInt(t.substring("average_steps_".length())));
       }
@@ -129,13 +179,16 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("restore policy must be closest, average_steps_R (R >= 1 steps) or "
-        + "average_epochs_K (K odd), was " + text);
+    throw new IllegalArgumentException("restore policy must be signal_window, closest, average_steps_R (R >= 1 "
+        + "steps) or average_epochs_K (K odd), was " + text);
   }
 
-  /** The policies the experiment measures by default: closest, steps within 80, 1, 3 and 5 epoch ends. */
+  /**
+   * The policies the experiment measures by default: closest, the signal's window, steps within 80, 1, 3
+   * and 5 epoch ends.
+   */
   static List<RestorePolicy> experimentDefaults() {
-    return List.of(new Closest(), new StepAverage(80), new EpochAverage(1), new EpochAverage(3),
-        new EpochAverage(5));
+    return List.of(new Closest(), new SignalWindow(), new StepAverage(80), new EpochAverage(1),
+        new EpochAverage(3), new EpochAverage(5));
   }
 }

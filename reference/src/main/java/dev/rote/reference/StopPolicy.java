@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Model;
 
 /**
  * What the reference trainer does with a stop signal, as {@link StopOptions} say: measure the model
- * at the stop; when restoring, go back to the model of the restore policy (the checkpoint closest to the
- * signal's restore step, or the average of the checkpoints around it), and measure the other policies
+ * at the stop; when restoring, go back to the model of the restore policy (by default what the signal
+ * recommends, as the trainer library restores it: the mean of the epoch-end checkpoints in its restore
+ * window, else the checkpoint closest to its restore step), and measure the other policies
  * asked for on the side; save the model kept. Obeyed, the network itself is restored and saved; only
  * recorded (or when training goes on detached), copies are measured and the network is left as it is.
  */
@@ -54,8 +56,9 @@ final class StopPolicy {
     this.data = data;
     this.checkpoints = options.restore() ? new Checkpoints(options.checkpointEvery(), options.checkpointCapacity())
         : null;
-    boolean epochs = options.restore()
-        && options.measured().stream().anyMatch(p -> p instanceof RestorePolicy.EpochAverage);
+    boolean epochs = options.restore() && Stream.concat(options.measured().stream(),
+        Stream.of(options.restorePolicy())).anyMatch(p -> p instanceof RestorePolicy.EpochAverage
+            || p instanceof RestorePolicy.SignalWindow);
     this.epochEnds = new Checkpoints(0, epochs ? EPOCH_END_CAPACITY : 1, true);
     this.keepEpochEnds = epochs;
   }
@@ -96,7 +99,7 @@ final class StopPolicy {
       if (candidates.containsKey(p.name())) {
         continue;
       }
-      Optional<RestorePolicy.Restored> c = p.restore(checkpoints, epochEnds, r, net);
+      Optional<RestorePolicy.Restored> c = p.restore(checkpoints, epochEnds, signal, net);
       candidates.put(p.name(), c);
       c.ifPresent(x -> {
         double acc = TestScore.of(x.model(), data).accuracy();
@@ -109,13 +112,15 @@ final class StopPolicy {
     var closest = candidates.get("closest");
     long restored = closest.map(c -> c.steps().get(0)).orElse(-1L);
     double atRestore = accuracy.getOrDefault("closest", Double.NaN);
-    double atAverage = kept instanceof RestorePolicy.StepAverage ? accuracy.getOrDefault(kept.name(), Double.NaN)
-        : Double.NaN;
+    boolean averaged = kept instanceof RestorePolicy.StepAverage
+        || kept instanceof RestorePolicy.SignalWindow w && w.averages(epochEnds, signal);
+    double atAverage = averaged ? accuracy.getOrDefault(kept.name(), Double.NaN) : Double.NaN;
     Model keptModel = candidates.get(kept.name()).map(RestorePolicy.Restored::model).orElse(net);
     if (options.obey() && !options.continueAfterStop() && keptModel != net) {
-      if (kept instanceof RestorePolicy.Closest) {
-        checkpoints.restore(net, r); // parameters and updater state, as the trainer library restores
-      } else {
+      // Parameters and updater state of the closest checkpoint, as the trainer library restores; an
+      // average then replaces the parameters (the library keeps the closest one's updater state too).
+      checkpoints.restore(net, r);
+      if (averaged) {
         net.setParams(keptModel.params());
       }
       keptModel = net;

@@ -170,6 +170,12 @@ class ReferenceTrainerIntegrationTest {
   /** Trains with a stop signal (restore step 10) sent over Kafka after epoch 2. */
   private ReferenceTrainer.Result trainWithSignalAfterEpoch2(KafkaSettings kafka, String run, int epochs,
       StopOptions stop) throws Exception {
+    return trainWithSignalAfterEpoch2(kafka, run, epochs, stop, b -> b);
+  }
+
+  /** Trains with a stop signal (restore step 10, then {@code signal}'s changes) sent after epoch 2. */
+  private ReferenceTrainer.Result trainWithSignalAfterEpoch2(KafkaSettings kafka, String run, int epochs,
+      StopOptions stop, java.util.function.UnaryOperator<StopSignal.Builder> signal) throws Exception {
     TrainOptions opts = options(run, epochs);
     try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), kafka, new SimpleMeterRegistry());
         var producer = new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
@@ -178,9 +184,9 @@ class ReferenceTrainerIntegrationTest {
         @Override
         public void onEpoch(ReferenceTrainer.EpochReport report) {
           if (report.epoch() == 2) {
-            StopSignal s = StopSignal.newBuilder().setSignalId("sig-1").setRunId(run)
+            StopSignal s = signal.apply(StopSignal.newBuilder().setSignalId("sig-1").setRunId(run)
                 .setRule("manual").setReason("test").setAction(SignalAction.SIGNAL_ACTION_STOP)
-                .setRestoreStep(10).setIssuedTimeMs(System.currentTimeMillis()).build();
+                .setRestoreStep(10).setIssuedTimeMs(System.currentTimeMillis())).build();
             try {
               producer.send(new ProducerRecord<>(Topics.CONTROL.name(), run, s)).get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -233,6 +239,27 @@ class ReferenceTrainerIntegrationTest {
       MultiLayerNetwork restored = MultiLayerNetwork.load(saved.toFile(), false);
       assertThat(TestScore.of(restored, data).accuracy())
           .isEqualTo(result.testAccuracyAtRestoreAverage());
+    }
+  }
+
+  @Test
+  void shouldRestoreTheMeanOfTheEpochEndsInTheSignalsRestoreWindowByDefault(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      KafkaSettings kafka = provision(broker);
+      Path saved = dir.resolve("model.zip");
+      ReferenceTrainer.Result result = trainWithSignalAfterEpoch2(kafka, "it-window", 50,
+          StopOptions.defaults().savingTo(saved), b -> b.setRestoreFromStep(0).setRestoreToStep(20));
+      assertThat(result.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
+      // 10 steps per epoch: the epoch ends 10 and 20 lie in the window 0..20
+      assertThat(result.restores()).anySatisfy(m -> {
+        assertThat(m.policy()).isEqualTo("signal_window");
+        assertThat(m.steps()).containsExactly(10L, 20L);
+        assertThat(m.testAccuracy()).isEqualTo(result.finalTestAccuracy());
+      });
+      assertThat(result.restoredStep()).as("the closest checkpoint, measured beside it").isEqualTo(10);
+      assertThat(result.testAccuracyAtRestoreAverage()).isEqualTo(result.finalTestAccuracy());
+      MultiLayerNetwork restored = MultiLayerNetwork.load(saved.toFile(), false);
+      assertThat(TestScore.of(restored, data).accuracy()).isEqualTo(result.finalTestAccuracy());
     }
   }
 

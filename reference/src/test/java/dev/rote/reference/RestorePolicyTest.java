@@ -3,6 +3,7 @@ package dev.rote.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rote.contract.v1.StopSignal;
 import dev.rote.trainer.Checkpoints;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -68,6 +69,29 @@ class RestorePolicyTest {
   }
 
   @Test
+  void shouldRestoreTheMeanOfTheEpochEndsInTheSignalsWindow() {
+    StopSignal signal = StopSignal.newBuilder().setRestoreStep(23).setRestoreFromStep(13).setRestoreToStep(41).build();
+    var r = new RestorePolicy.SignalWindow().restore(steps, epochEnds, signal, net).orElseThrow();
+    // epoch ends 20, 30 and 40 lie in 13..41: (20 + 30 + 40) / 3
+    assertThat(r.steps()).containsExactly(20L, 30L, 40L);
+    assertThat(r.model().params().minNumber().doubleValue()).isEqualTo(30.0);
+    assertThat(r.model().params().maxNumber().doubleValue()).isEqualTo(30.0);
+    assertThat(new RestorePolicy.SignalWindow().averages(epochEnds, signal)).isTrue();
+  }
+
+  @Test
+  void shouldRestoreTheClosestCheckpointWhenTheSignalHasNoWindowOrNoEpochEndInIt() {
+    StopSignal bare = StopSignal.newBuilder().setRestoreStep(23).build();
+    StopSignal between = StopSignal.newBuilder().setRestoreStep(23).setRestoreFromStep(21).setRestoreToStep(29).build();
+    for (StopSignal s : List.of(bare, between)) {
+      var r = new RestorePolicy.SignalWindow().restore(steps, epochEnds, s, net).orElseThrow();
+      assertThat(r.steps()).containsExactly(25L);
+      assertThat(r.model().params().maxNumber().doubleValue()).isEqualTo(25.0);
+      assertThat(new RestorePolicy.SignalWindow().averages(epochEnds, s)).isFalse();
+    }
+  }
+
+  @Test
   void shouldRestoreNothingWithoutCheckpoints() {
     Checkpoints none = new Checkpoints(0, 1, true);
     assertThat(new RestorePolicy.EpochAverage(3).restore(steps, none, 24, net)).isEmpty();
@@ -80,11 +104,12 @@ class RestorePolicyTest {
       assertThat(RestorePolicy.parse(p.name())).isEqualTo(p);
     }
     assertThat(RestorePolicy.experimentDefaults().stream().map(RestorePolicy::name)).containsExactly("closest",
-        "average_steps_80", "average_epochs_1", "average_epochs_3", "average_epochs_5");
+        "signal_window", "average_steps_80", "average_epochs_1", "average_epochs_3", "average_epochs_5");
     assertThatThrownBy(() -> RestorePolicy.parse("average_epochs_4"))
         .hasMessage("an epoch average takes an odd number >= 1 of checkpoints, was 4");
     assertThatThrownBy(() -> RestorePolicy.parse("best"))
-        .hasMessage("restore policy must be closest, average_steps_R (R >= 1 steps) or average_epochs_K (K odd), was best");
+        .hasMessage("restore policy must be signal_window, closest, average_steps_R (R >= 1 steps) or "
+            + "average_epochs_K (K odd), was best");
     assertThat(List.of(new RestorePolicy.StepAverage(3))).doesNotContain(new RestorePolicy.StepAverage(4));
   }
 }
