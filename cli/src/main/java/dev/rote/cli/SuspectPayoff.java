@@ -1,12 +1,19 @@
 package dev.rote.cli;
 
+import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.analyzer.SuspectAnalysis;
 import dev.rote.analyzer.math.SuspectScore;
+import dev.rote.contract.ExampleIdSpace;
+import dev.rote.contract.Topics;
+import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.SuspectRanking;
 import dev.rote.pipeline.LocalPipeline;
 import dev.rote.reference.ReferenceTrainer;
 import dev.rote.reference.TrainOptions;
 import dev.rote.reference.TrainingSet;
 import dev.rote.reference.data.IdxDataset;
+import dev.rote.replay.RunCatalog;
+import dev.rote.replay.RunTopics;
 import dev.rote.report.SuspectsResults.Accuracy;
 import dev.rote.report.SuspectsResults.Payoff;
 import dev.rote.trainer.TelemetryConfig;
@@ -59,7 +66,7 @@ final class SuspectPayoff {
     o.printf("  retraining with the suspects relabeled (%s)%n", relabel);
     Accuracy relabeledRun = retrain(pipeline, registry, dataset, noisy, runId + "-relabeled",
         new TrainingSet.Selection(null, relabel), o);
-    Accuracy baseline = accuracy(runId, noisyTrainer.trainingSet(), noisyResult);
+    Accuracy baseline = accuracy(pipeline, runId, noisyTrainer.trainingSet(), noisyResult);
     o.printf(Locale.ROOT, "  clean test accuracy, final / best epoch / at Rote's stop: noisy %s, without the "
         + "suspects %s, relabeled %s%n", describe(baseline), describe(cleaned), describe(relabeledRun));
     return new Payoff(threshold, rankedAt, ranking.getStep(), w.suspects().size(), suspectsFlipped,
@@ -77,10 +84,30 @@ final class SuspectPayoff {
     ReferenceTrainer trainer = new ReferenceTrainer(opts, dataset, selection);
     o.println("  " + trainer.trainingSet().describe());
     ReferenceTrainer.Result r = SuspectsExperimentCommand.train(pipeline, registry, trainer, opts, o);
-    return accuracy(runId, trainer.trainingSet(), r);
+    Accuracy a = accuracy(pipeline, runId, trainer.trainingSet(), r);
+    o.printf("  %s on %s: metadata says %s, %d examples per epoch, ids in [0, %d)%n", runId,
+        Topics.RUNS.name(), a.trainedOn(), a.trainSize(), a.idSpace());
+    // the analyzer's own validation of the run's telemetry against the ids it declares
+    SuspectAnalysis analysis = new SuspectAnalysis(AnalyzerConfig.defaults(), a.idSpace());
+    RunTopics.scan(pipeline.kafka(), Topics.TELEMETRY, runId, rec -> analysis.apply(rec.value(), 0));
+    o.printf("  %s: the analysis ranks %d examples, rejected %d telemetry records%n", runId,
+        analysis.ranking(1).getExamples(), analysis.rejected());
+    return a;
   }
 
-  static Accuracy accuracy(String runId, TrainingSet set, ReferenceTrainer.Result r) {
+  /**
+   * The run's accuracy, with what it trained on as its metadata on {@code rote.runs} says (read
+   * back, so the numbers are the ones the analyzer and the alerting service go by).
+   */
+  static Accuracy accuracy(LocalPipeline pipeline, String runId, TrainingSet set, ReferenceTrainer.Result r) {
+    RunMetadata meta = RunCatalog.read(pipeline.kafka()).value().get(runId);
+    if (meta == null) {
+      throw new IllegalStateException("run " + runId + " published no metadata to " + Topics.RUNS.name());
+    }
+    String trainedOn = meta.containsHyperparameters("keep_ids") ? "keep_ids " + meta.getHyperparametersOrThrow("keep_ids")
+        : meta.containsHyperparameters("relabel") ? "relabel " + meta.getHyperparametersOrThrow("relabel") + " ("
+            + meta.getHyperparametersOrDefault("relabeled", "?") + " relabeled)"
+        : "all";
     List<Double> curve = r.testAccuracy().stream().map(p -> p[1]).toList();
     int bestEpoch = 0;
     for (int i = 0; i < curve.size(); i++) {
@@ -91,7 +118,8 @@ final class SuspectPayoff {
       double a = r.restoredStep() >= 0 ? r.testAccuracyAtRestore() : r.testAccuracyAtStop();
       atStop = Double.isNaN(a) ? null : a;
     }
-    return new Accuracy(runId, set.size(), set.flippedTrained(), curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1),
+    return new Accuracy(runId, trainedOn, (int) meta.getDataset().getTrainSize(), ExampleIdSpace.of(meta),
+        set.flippedTrained(), curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1),
         curve.isEmpty() ? Double.NaN : curve.get(bestEpoch), bestEpoch + 1, atStop,
         r.stopStep() >= 0 ? r.stopStep() : null, curve);
   }

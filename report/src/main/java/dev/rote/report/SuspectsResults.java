@@ -80,8 +80,11 @@ public record SuspectsResults(String command, String settings, String machine, S
    * Clean test accuracy of one run.
    *
    * @param runId the run's id
-   * @param trainSize examples trained per epoch
-   * @param flipped flipped labels among them
+   * @param trainedOn what the run's metadata on {@code rote.runs} says it trained on: {@code all}, {@code
+   *     keep_ids FILE}, {@code relabel FILE (N relabeled)}
+   * @param trainSize examples trained per epoch ({@code dataset.train_size} of its metadata)
+   * @param idSpace the example ids it declares ({@code dataset.example_id_space}, else {@code train_size})
+   * @param flipped flipped labels among the examples trained
    * @param finalAcc at the end of training
    * @param best the best epoch's
    * @param bestEpoch that epoch, 1-based
@@ -90,7 +93,7 @@ public record SuspectsResults(String command, String settings, String machine, S
    * @param stopStep Rote's stop (observed), null when none
    * @param curve the accuracy after each epoch, in order
    */
-  public record Accuracy(String runId, int trainSize, int flipped, double finalAcc, double best, int bestEpoch,
+  public record Accuracy(String runId, String trainedOn, int trainSize, long idSpace, int flipped, double finalAcc, double best, int bestEpoch,
       Double atStop, Long stopStep, List<Double> curve) {
 
     public Accuracy {
