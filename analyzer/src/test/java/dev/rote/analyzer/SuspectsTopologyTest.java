@@ -155,7 +155,7 @@ class SuspectsTopologyTest {
     assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetters.REASON)).isEqualTo("example_id_outside_training_set");
     assertThat(DeadLetters.header(letters.get(0).headers(), DeadLetters.MESSAGE))
         .isEqualTo("example id 40 at row 1 is outside the run's declared training set of 40 examples (ids 0..39, "
-            + "rote.runs dataset.train_size)");
+            + "rote.runs dataset.example_id_space, else train_size)");
     assertThat(registry.find(AnalyzerMetrics.DEAD_LETTERED).tag("reason", "example_id_outside_training_set")
         .counter().count()).isEqualTo(1);
     // the run goes on: its valid batches are counted

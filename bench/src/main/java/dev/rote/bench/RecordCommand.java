@@ -34,7 +34,7 @@ final class RecordCommand implements Callable<Integer> {
     if (options.trainSize() > 0) {
       data = data.subsetTrain(options.trainSize());
     }
-    ReferenceTrainer rt = new ReferenceTrainer(options, data);
+    ReferenceTrainer rt = new ReferenceTrainer(options, data, trainer.selection());
     InMemoryTelemetrySink sink = new InMemoryTelemetrySink();
     try (RoteTelemetry rote = new RoteTelemetry(options.telemetry(), sink, null, null)) {
       rt.run(rote, new ReferenceTrainer.Progress() {

@@ -88,7 +88,7 @@ final class TrainerBench implements Callable<Integer> {
       data = data.subsetTrain(options.trainSize());
     }
     List<String> models = compareModels == null ? List.of(trainer.modelOptions().model) : compareModels;
-    ReferenceTrainer first = new ReferenceTrainer(options, data);
+    ReferenceTrainer first = new ReferenceTrainer(options, data, trainer.selection());
     List<DataSet> batches = batches(data, first, options.batchSize(), 40);
     EmbeddedKafkaBroker broker = bootstrapServers == null ? EmbeddedKafkaBroker.start() : null;
     List<TelemetrySink> sinks = new ArrayList<>();
@@ -103,7 +103,7 @@ final class TrainerBench implements Callable<Integer> {
       for (String m : models) {
         trainer.modelOptions().model = m;
         TrainOptions opts = trainer.toOptions();
-        ReferenceTrainer rt = new ReferenceTrainer(opts, data);
+        ReferenceTrainer rt = new ReferenceTrainer(opts, data, trainer.selection());
         String prefix = models.size() == 1 ? "" : opts.model().cliName() + "/";
         networks.add(opts.model() == Architecture.MLP ? "MLP " + Arrays.toString(opts.hidden()) : opts.model().name());
         int base = variants.size();

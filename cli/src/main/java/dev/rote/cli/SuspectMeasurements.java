@@ -3,6 +3,7 @@ package dev.rote.cli;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.SuspectAnalysis;
 import dev.rote.analyzer.SuspectEvaluation;
+import dev.rote.contract.ExampleIdSpace;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.SuspectRanking;
@@ -54,7 +55,7 @@ final class SuspectMeasurements {
    * @param stopStep the step of Rote's stop (e.g. from a backtest of the recording), or -1
    */
   static SuspectMeasurements of(Recording recording, long stopStep) {
-    long declared = recording.metadata().hasDataset() ? recording.metadata().getDataset().getTrainSize() : 0;
+    long declared = ExampleIdSpace.of(recording.metadata());
     SuspectMeasurements m = new SuspectMeasurements(stopStep, declared);
     recording.telemetry().forEach(m::accept);
     m.finish(recording.runId());

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rote.analyzer.SuspectEvaluation;
 import dev.rote.analyzer.math.SuspectScore;
+import dev.rote.contract.ExampleIdSpace;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.Suspect;
 import dev.rote.contract.v1.SuspectRanking;
-import dev.rote.reference.data.ExampleSelection;
 import dev.rote.replay.Read;
 import dev.rote.replay.RunCatalog;
 import dev.rote.replay.RunSuspects;
@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -68,12 +67,12 @@ final class SuspectsCommand implements Callable<Integer> {
 
   @Option(names = "--export-clean", paramLabel = "FILE",
       description = "Write the ids of the examples to keep (every training example but the suspects), one per "
-          + "line, for retraining on the cleaned data (the reference trainer has no option that reads it yet).")
+          + "line, for retraining on the cleaned data (./rote train --keep-ids FILE).")
   Path exportClean;
 
   @Option(names = "--export-relabel", paramLabel = "FILE",
       description = "Write CSV example_id,label,suggested_label,score for the suspects whose most predicted label "
-          + "differs from their label (the reference trainer has no option that reads it yet).")
+          + "differs from their label (./rote train --relabel FILE).")
   Path exportRelabel;
 
   @Override
@@ -125,37 +124,18 @@ final class SuspectsCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--export-clean and --export-relabel need the run's telemetry, which "
             + "retention deleted: only the top " + ranking.getSuspectsCount() + " are known");
       }
-      export(ranking, r.declaredTrainSize(), info);
+      export(ranking, r.declaredTrainSize(), ExampleIdSpace.subset(catalog.value().get(runId)), info);
     }
     return 0;
   }
 
-  private void export(SuspectRanking ranking, long declared, PrintStream info) throws IOException {
-    TreeMap<Long, Suspect> suspects = new TreeMap<>();
-    ranking.getSuspectsList().stream().filter(s -> s.getScore() > threshold).forEach(s -> suspects.put(s.getExampleId(), s));
-    List<String> comments = List.of("run " + ranking.getRunId() + ", step " + ranking.getStep() + ", score "
-        + ranking.getScore() + ", threshold " + threshold, suspects.size() + " suspects of " + ranking.getExamples()
-        + " examples ranked" + (declared > 0 ? " (" + declared + " declared)" : ""));
+  private void export(SuspectRanking ranking, long declared, boolean subset, PrintStream info) throws IOException {
+    SuspectExports.Written w = SuspectExports.write(ranking, declared, subset, threshold, exportClean, exportRelabel);
     if (exportClean != null) {
-      long[] keep;
-      if (declared > 0) {
-        keep = java.util.stream.LongStream.range(0, declared).filter(id -> !suspects.containsKey(id)).toArray();
-      } else {
-        keep = ranking.getSuspectsList().stream().mapToLong(Suspect::getExampleId).filter(id -> !suspects.containsKey(id))
-            .sorted().toArray();
-      }
-      ExampleSelection.writeKeepIds(exportClean, keep, comments);
-      info.printf("kept %d examples, left out %d suspects: %s%n", keep.length, suspects.size(), exportClean);
+      info.printf("kept %d examples, left out %d suspects: %s%n", w.keep().length, w.suspects().size(), exportClean);
     }
     if (exportRelabel != null) {
-      Map<Long, int[]> labels = new LinkedHashMap<>();
-      Map<Long, Double> scores = new LinkedHashMap<>();
-      suspects.values().stream().filter(s -> s.getPredictedLabel() != s.getLabel()).forEach(s -> {
-        labels.put(s.getExampleId(), new int[] {s.getLabel(), s.getPredictedLabel()});
-        scores.put(s.getExampleId(), s.getScore());
-      });
-      ExampleSelection.writeRelabels(exportRelabel, labels, scores, comments);
-      info.printf("suggested new labels for %d suspects: %s%n", labels.size(), exportRelabel);
+      info.printf("suggested new labels for %d suspects: %s%n", w.relabels().size(), exportRelabel);
     }
   }
 

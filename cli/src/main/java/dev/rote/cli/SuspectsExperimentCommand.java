@@ -42,7 +42,9 @@ import picocli.CommandLine.Option;
         + "stop is recorded, not obeyed), read each run's telemetry back, and measure how well the suspicion score "
         + "and each single statistic find the flipped labels (AUROC, precision at the true noise rate) at every "
         + "epoch, at Rote's stop step and at the end. With --recording, the same on recorded runs, training nothing. "
-        + "Retraining on the cleaned data is not measured yet.",
+        + "With --retrain, the payoff: each run's ranking at Rote's stop (at the end without one) is exported as "
+        + "./rote suspects --export-clean and --export-relabel write it, and the same settings and seed train again "
+        + "on the data without the suspects and with the suspects relabeled.",
         "Writes JSON (--out) and, with --results, a Markdown page with plots."})
 final class SuspectsExperimentCommand implements Callable<Integer> {
 
@@ -79,6 +81,12 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
           + "a backtest of the rules gives. Needs the recordings' ground truth (ExampleColumns.noisy).")
   List<Path> recordings = new ArrayList<>();
 
+  @Option(names = "--retrain",
+      description = "Also measure the payoff: retrain on the data without the suspects (score above 0.5 at Rote's "
+          + "stop, at the end without a stop) and with them relabeled, and compare the clean test accuracy with "
+          + "the noisy run's. The exported files go to suspects-exports/ beside --out.")
+  boolean retrain;
+
   @Option(names = "--quick",
       description = "A small variant for tests: 2,000 examples, 8 epochs, 256-256 hidden units, 40%% noise, one seed.")
   boolean quick;
@@ -95,6 +103,9 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
       return 0;
     }
     if (!recordings.isEmpty()) {
+      if (retrain) {
+        throw new IllegalArgumentException("--retrain trains on the data set and cannot be combined with --recording");
+      }
       return measureRecordings();
     }
     if (quick) {
@@ -231,7 +242,7 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
   }
 
   private SuspectsResults.Run runOne(LocalPipeline pipeline, MeterRegistry registry, IdxDataset dataset,
-      NoisyLabels.Mode mode, double noise, int seed, PrintStream o) {
+      NoisyLabels.Mode mode, double noise, int seed, PrintStream o) throws IOException {
     String runId = String.format(Locale.ROOT, "suspects-n%02d-s%d-%s", Math.round(noise * 100), seed,
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")));
     TrainOptions opts = new TrainOptions(model.data, noise, seed, false, model.trainSize, model.epochs,
@@ -241,16 +252,22 @@ final class SuspectsExperimentCommand implements Callable<Integer> {
     ReferenceTrainer.Result r = train(pipeline, registry, trainer, opts, o);
     SuspectMeasurements m = SuspectMeasurements.of(pipeline.kafka(), runId, r.stopStep(), dataset.trainSize());
     print(m, o);
+    SuspectsResults.Payoff payoff = null;
+    if (retrain) {
+      boolean stopped = m.atStop != null;
+      payoff = SuspectPayoff.measure(pipeline, registry, dataset, opts, trainer, r, stopped ? m.atStop : m.atEnd,
+          stopped ? "stop" : "end", out.toAbsolutePath().getParent().resolve("suspects-exports"), o);
+    }
     long stepsPerEpoch = (dataset.trainSize() + model.batchSize - 1) / model.batchSize;
     String setting = String.format(Locale.ROOT, "%s, %d examples, %s %.0f%%", model.model, dataset.trainSize(),
         mode.cliName(), noise * 100);
     return new SuspectsResults.Run(setting, model.model, mode.cliName(), noise, dataset.trainSize(), seed,
         trainer.labels().flippedCount(), r.stopStep() >= 0 ? r.stopStep() : null, r.steps(), stepsPerEpoch,
-        m.measures, null);
+        m.measures, payoff);
   }
 
   /** Trains to the end with the loop watching; Rote's stop is recorded, not obeyed. */
-  private static ReferenceTrainer.Result train(LocalPipeline pipeline, MeterRegistry registry,
+  static ReferenceTrainer.Result train(LocalPipeline pipeline, MeterRegistry registry,
       ReferenceTrainer trainer, TrainOptions opts, PrintStream o) {
     try (RoteTelemetry telemetry = RoteTelemetry.start(opts.telemetry(), pipeline.kafka(), registry)) {
       return trainer.run(telemetry, StopOptions.defaults().observeOnly(), new ReferenceTrainer.Progress() {

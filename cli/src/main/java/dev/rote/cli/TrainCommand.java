@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     if (options.trainSize() > 0) {
       data = data.subsetTrain(options.trainSize());
     }
-    return new Prepared(trainer, options, data, new ReferenceTrainer(options, data));
+    return new Prepared(trainer, options, data, new ReferenceTrainer(options, data, trainer.selection()));
   }
 
   /** Loads the data, trains with live progress on {@code out}, and prints a summary. */
@@ -74,7 +74,11 @@ final class TrainCommand implements Callable<Integer> {
     ReferenceTrainer rt = run.trainer();
     TrainerOptions trainer = run.cli();
     out.printf("run %s: %s%n", options.telemetry().runId(), trainer.describe());
-    out.printf("label noise: %d of %d training labels changed%n", rt.labels().flippedCount(), data.trainSize());
+    out.printf("label noise: %d of %d training labels changed%n",
+        ReferenceTrainer.labelsFor(options, data).flippedCount(), data.trainSize());
+    if (rt.trainingSet().selection().any()) {
+      out.println(rt.trainingSet().describe());
+    }
     long t0 = System.nanoTime();
     try (RoteTelemetry telemetry = RoteTelemetry.start(options.telemetry(), settings, metrics)) {
       ReferenceTrainer.Result r = rt.run(telemetry, stopOptions, new ReferenceTrainer.Progress() {

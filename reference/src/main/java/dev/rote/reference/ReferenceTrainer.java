@@ -88,15 +88,25 @@ public final class ReferenceTrainer {
 
   private final TrainOptions options;
   private final IdxDataset data;
-  private final NoisyLabels labels;
+  private final TrainingSet set;
 
   /**
    * @param data the dataset, already cut to {@code --train-size}
    */
   public ReferenceTrainer(TrainOptions options, IdxDataset data) {
+    this(options, data, TrainingSet.Selection.NONE);
+  }
+
+  /**
+   * A trainer on the examples {@code selection} keeps, with the labels it suggests ({@link TrainingSet}).
+   *
+   * @param data the dataset, already cut to {@code --train-size}
+   * @throws dev.rote.reference.data.DatasetException naming the file and line of a bad selection file
+   */
+  public ReferenceTrainer(TrainOptions options, IdxDataset data, TrainingSet.Selection selection) {
     this.options = options;
     this.data = data;
-    this.labels = labelsFor(options, data);
+    this.set = TrainingSet.of(options, data, selection);
   }
 
   /**
@@ -124,8 +134,14 @@ public final class ReferenceTrainer {
     return new Networks.Shape(data.rows(), data.cols(), data.numClasses());
   }
 
+  /** The training labels of every example id (after the noise and any relabeling). */
   public NoisyLabels labels() {
-    return labels;
+    return set.labels();
+  }
+
+  /** The examples trained each epoch and their labels. */
+  public TrainingSet trainingSet() {
+    return set;
   }
 
   /**
@@ -136,9 +152,9 @@ public final class ReferenceTrainer {
     return Networks.build(options, shapeOf(data), plannedSteps());
   }
 
-  /** The steps the run plans: epochs × steps per epoch over the training set. */
+  /** The steps the run plans: epochs × steps per epoch over the examples trained. */
   public long plannedSteps() {
-    return (long) options.epochs() * options.stepsPerEpoch(data.trainSize());
+    return (long) options.epochs() * options.stepsPerEpoch(set.size());
   }
 
   /** Trains to the end or until a stop signal arrives, restoring the best checkpoint on a stop. */
@@ -148,6 +164,6 @@ public final class ReferenceTrainer {
 
   /** Trains to the end or until a stop signal arrives, handling it as {@code stopOptions} say. */
   public Result run(RoteTelemetry telemetry, StopOptions stopOptions, Progress progress) {
-    return new TrainingLoop(options, data, labels, telemetry, stopOptions, progress).run();
+    return new TrainingLoop(options, data, set, telemetry, stopOptions, progress).run();
   }
 }

@@ -16,8 +16,9 @@ final class RunDescription {
 
   private RunDescription() {}
 
-  static RunMetadata.Builder of(TrainOptions options, IdxDataset data, NoisyLabels labels, Model net,
+  static RunMetadata.Builder of(TrainOptions options, IdxDataset data, TrainingSet set, Model net,
       int[] probe) {
+    NoisyLabels labels = set.labels();
     LabelNoiseMode mode = switch (labels.mode()) {
       case RANDOM -> LabelNoiseMode.LABEL_NOISE_MODE_RANDOM;
       case SYMMETRIC -> LabelNoiseMode.LABEL_NOISE_MODE_SYMMETRIC;
@@ -36,7 +37,8 @@ final class RunDescription {
         .setDataset(DatasetInfo.newBuilder()
             .setName(data.name())
             .setSource(options.data().toAbsolutePath().toString())
-            .setTrainSize(data.trainSize())
+            .setTrainSize(set.size())
+            .setExampleIdSpace(set.subset() ? set.idSpace() : 0)
             .setTestSize(data.testSize())
             .setNumClasses(data.numClasses())
             .setInputSize(data.inputSize()))
@@ -52,9 +54,16 @@ final class RunDescription {
             .setMode(mode)
             .setFraction(options.randomLabels() ? 1.0 : options.labelNoise())
             .setSeed(options.noiseSeed())
-            .setFlippedCount(labels.flippedCount())
+            .setFlippedCount(set.flippedTrained())
             .addAllPairs(Arrays.stream(labels.pairs()).boxed().toList()))
         .setProbeSet(ps);
+    if (set.selection().keepIds() != null) {
+      run.putHyperparameters("keep_ids", set.selection().keepIds().toAbsolutePath().toString());
+    }
+    if (set.selection().relabel() != null) {
+      run.putHyperparameters("relabel", set.selection().relabel().toAbsolutePath().toString())
+          .putHyperparameters("relabeled", Integer.toString(set.relabeled()));
+    }
     if (options.model() == Architecture.MLP) {
       run.putHyperparameters("hidden", Arrays.toString(options.hidden()));
     }

@@ -35,6 +35,7 @@ final class TrainingLoop {
 
   private final TrainOptions options;
   private final IdxDataset data;
+  private final TrainingSet set;
   private final NoisyLabels labels;
   private final RoteTelemetry telemetry;
   private final StopOptions stopOptions;
@@ -54,31 +55,33 @@ final class TrainingLoop {
   private long bestStep = -1;
   private final List<double[]> curve = new ArrayList<>();
 
-  TrainingLoop(TrainOptions options, IdxDataset data, NoisyLabels labels, RoteTelemetry telemetry,
+  TrainingLoop(TrainOptions options, IdxDataset data, TrainingSet set, RoteTelemetry telemetry,
       StopOptions stopOptions, Progress progress) {
     this.options = options;
     this.data = data;
-    this.labels = labels;
+    this.set = set;
+    this.labels = set.labels();
     this.telemetry = telemetry;
     this.stopOptions = stopOptions;
     this.progress = progress;
     this.net = Networks.build(options, ReferenceTrainer.shapeOf(data),
-        (long) options.epochs() * options.stepsPerEpoch(data.trainSize()));
+        (long) options.epochs() * options.stepsPerEpoch(set.size()));
     this.listener = telemetry.listener();
     this.policy = new StopPolicy(stopOptions, data);
   }
 
   Result run() {
     net.addListeners(listener);
-    // The probe set: the first examples of each true class; the trainer knows the clean labels, so it
-    // sends them and the analyzer groups probe rows by true class (not by the noisy training label).
-    int[] probe = Probes.firstPerClass(data.trainLabels(), data.numClasses(), options.probePerClass());
+    // The probe set: the first examples trained of each true class; the trainer knows the clean labels, so
+    // it sends them and the analyzer groups probe rows by true class (not by the noisy training label).
+    int[] trained = set.examples();
+    int[] probe = Batches.select(trained,
+        Probes.firstPerClass(Batches.select(data.trainLabels(), trained), data.numClasses(), options.probePerClass()));
     listener.setProbeSet(Batches.features(data, true, probe), Batches.toLongs(probe),
         Batches.select(labels.labels(), probe), Batches.select(data.trainLabels(), probe));
-    telemetry.publishRun(RunDescription.of(options, data, labels, net, probe));
+    telemetry.publishRun(RunDescription.of(options, data, set, net, probe));
     listener.publishUntrainedProbes(net); // step 0: the untrained network's NMF, the control
-    int[] order = new int[data.trainSize()];
-    Arrays.setAll(order, i -> i);
+    int[] order = trained; // example ids in the whole training set, so runs on a subset compare by id
     try {
       for (int epoch = 0; epoch < options.epochs() && phase != Phase.STOPPED; epoch++) {
         Batches.shuffleForEpoch(order, options.seed(), epoch);

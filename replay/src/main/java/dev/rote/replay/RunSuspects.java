@@ -3,6 +3,7 @@ package dev.rote.replay;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.SuspectAnalysis;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.ExampleIdSpace;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.contract.v1.SuspectRanking;
@@ -30,7 +31,7 @@ public final class RunSuspects {
 
   /**
    * @param ranking the ranking: every example from telemetry; the published top from the topic
-   * @param declaredTrainSize the training-set size the run's metadata declares, 0 when unknown
+   * @param declaredTrainSize the example ids the run's metadata declares ({@code ExampleIdSpace}), 0 when unknown
    * @param gap steps retention deleted from the telemetry, whose presentations the ranking lacks
    * @param groundTruth whether the trainer published which labels it flipped
    * @param margins whether the trainer published margins (without them the score uses wrong events only)
@@ -51,7 +52,7 @@ public final class RunSuspects {
    */
   public static Result read(KafkaSettings kafka, Map<String, RunMetadata> catalog, String runId) {
     RunMetadata metadata = catalog.get(runId);
-    long declared = metadata != null && metadata.hasDataset() ? Math.max(0, metadata.getDataset().getTrainSize()) : 0;
+    long declared = ExampleIdSpace.of(metadata);
     SuspectAnalysis analysis = new SuspectAnalysis(AnalyzerConfig.defaults(), declared);
     long[] records = {0};
     long[] firstStep = {-1};

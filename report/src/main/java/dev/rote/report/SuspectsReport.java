@@ -79,33 +79,72 @@ public final class SuspectsReport {
     }
     List<Run> paid = results.runs().stream().filter(r -> r.payoff() != null).toList();
     if (!paid.isEmpty()) {
-      md.append("## Payoff: retraining on the cleaned data\n\n")
-          .append("The ranking at Rote's stop step (at the end where no stop came) splits the training set at the "
-              + "threshold; the same settings and seed then train again on the data without the suspects, and on "
-              + "the data with each suspect relabeled as the class the network predicted most for it. Clean test "
-              + "accuracy: at the end of training / of the best epoch / of the model Rote leaves you with (the "
-              + "checkpoint its stop recommends; the final model without a stop).\n\n")
-          .append("| setting | seed | suspects | flipped among them | relabeled (to the true class) "
-              + "| noisy data | without the suspects | relabeled |\n|---|---:|---:|---:|---:|---|---|---|\n");
-      for (Run r : paid) {
-        Payoff p = r.payoff();
-        md.append("| ").append(r.setting()).append(" | ").append(r.seed()).append(" | ").append(p.suspects())
-            .append(" | ").append(p.suspectsFlipped()).append(String.format(Locale.ROOT, " (%.1f%%)",
-                p.suspects() == 0 ? 0 : 100.0 * p.suspectsFlipped() / p.suspects())).append(" | ")
-            .append(p.relabeled()).append(" (").append(p.relabeledCorrect()).append(") | ")
-            .append(acc(p.noisy())).append(" | ").append(acc(p.cleaned())).append(" | ").append(acc(p.relabeledRun()))
-            .append(" |\n");
-      }
-      md.append('\n');
+      md.append(payoff(paid, pageDir, plotDir));
     }
     Files.writeString(page, md, StandardCharsets.UTF_8);
+  }
+
+  /** The payoff section: what the export removed and fixed, the three runs' accuracy, one plot per run. */
+  static String payoff(List<Run> paid, Path pageDir, Path plotDir) throws IOException {
+    StringBuilder md = new StringBuilder("## Payoff: retraining on the cleaned data\n\n")
+        .append("The ranking at Rote's stop step (at the end where no stop came) splits the training set at the "
+            + "threshold, exported as `./rote suspects --export-clean` and `--export-relabel` write it; the same "
+            + "settings and seed then train again (`./rote train --keep-ids`, `--relabel`) on the data without the "
+            + "suspects, and on the data with each suspect relabeled as the class the network predicted most for "
+            + "it. The baseline is the noisy run itself (the same data, settings and seed). Clean test accuracy: "
+            + "at the end of training / of the best epoch (which) / of the model Rote's stop would leave you "
+            + "with (the checkpoint its signal recommends; observed, every run trained to the end).\n\n")
+        .append("| setting | seed | ranked at | suspects | flipped among them | clean thrown away | flipped left in "
+            + "| relabeled: flipped / to the true class | noisy data | without the suspects | relabeled |\n"
+            + "|---|---:|---|---:|---:|---:|---:|---:|---|---|---|\n");
+    for (Run r : paid) {
+      Payoff p = r.payoff();
+      md.append("| ").append(r.setting()).append(" | ").append(r.seed()).append(" | ").append(p.rankedAt())
+          .append(" (step ").append(p.rankedStep()).append(") | ").append(p.suspects()).append(" | ")
+          .append(p.suspectsFlipped()).append(String.format(Locale.ROOT, " (%.1f%%)",
+              p.suspects() == 0 ? 0 : 100.0 * p.suspectsFlipped() / p.suspects())).append(" | ")
+          .append(p.suspects() - p.suspectsFlipped()).append(" | ").append(r.flipped() - p.suspectsFlipped())
+          .append(" of ").append(r.flipped()).append(" | ").append(p.relabeled()).append(": ")
+          .append(p.relabeledFlipped()).append(" / ").append(p.relabeledCorrect()).append(" | ")
+          .append(acc(p.noisy())).append(" | ").append(acc(p.cleaned())).append(" | ").append(acc(p.relabeledRun()))
+          .append(" |\n");
+    }
+    md.append('\n');
+    for (Run r : paid) {
+      String file = "payoff-" + slug(r.setting()) + "-seed-" + r.seed() + ".png";
+      Files.write(plotDir.resolve(file), payoffPlot(r));
+      md.append("![Clean test accuracy per epoch, ").append(r.setting()).append(", seed ").append(r.seed())
+          .append("](").append(pageDir.relativize(plotDir.toAbsolutePath().resolve(file)).toString().replace('\\', '/'))
+          .append(")\n\n");
+    }
+    return md.toString();
+  }
+
+  /** Clean test accuracy after each epoch of the noisy run and its two retrained runs. */
+  static byte[] payoffPlot(Run r) {
+    Payoff p = r.payoff();
+    Map<String, List<Point>> series = new LinkedHashMap<>();
+    series.put("noisy data (" + p.noisy().trainSize() + " examples)", curve(p.noisy()));
+    series.put("without the suspects (" + p.cleaned().trainSize() + ")", curve(p.cleaned()));
+    series.put("suspects relabeled (" + p.relabeledRun().trainSize() + ")", curve(p.relabeledRun()));
+    return Charts.png(PLOT_WIDTH, PLOT_HEIGHT, "Clean test accuracy, " + r.setting() + ", seed " + r.seed(), "epoch",
+        "clean test accuracy", series, List.of());
+  }
+
+  private static List<Point> curve(Accuracy a) {
+    List<Point> points = new ArrayList<>();
+    for (int i = 0; i < a.curve().size(); i++) {
+      points.add(new Point(i + 1, a.curve().get(i)));
+    }
+    return points;
   }
 
   private static String acc(Accuracy a) {
     if (a == null) {
       return "-";
     }
-    return accuracy(a.finalAcc()) + " / " + accuracy(a.best()) + " / " + accuracy(a.kept());
+    return accuracy(a.finalAcc()) + " / " + accuracy(a.best()) + " (" + a.bestEpoch() + ") / "
+        + (a.atStop() == null ? "no stop" : accuracy(a.atStop()));
   }
 
   private static Set<String> statistics(List<Run> runs) {

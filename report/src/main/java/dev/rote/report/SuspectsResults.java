@@ -59,25 +59,45 @@ public record SuspectsResults(String command, String settings, String machine, S
    * Retraining on the data the ranking cleaned (at the stop step, or the end without a stop), with
    * the same settings and seed, against the noisy run.
    *
-   * @param suspects examples scored above the threshold
-   * @param suspectsFlipped of them, labels that were flipped (the precision of the cut is this / suspects)
-   * @param relabeled suspects given the label the network predicted most
+   * @param threshold examples scored above it are suspects
+   * @param rankedAt {@code stop} (the ranking at Rote's stop step) or {@code end} (no stop came)
+   * @param rankedStep the step of that ranking
+   * @param suspects examples scored above the threshold: left out of the cleaned run
+   * @param suspectsFlipped of them, labels that were flipped (the precision of the cut is this / suspects;
+   *     suspects - suspectsFlipped clean examples were thrown away)
+   * @param relabeled suspects given the label the network predicted most (the relabel file's lines)
+   * @param relabeledFlipped of them, labels that were flipped
    * @param relabeledCorrect of them, given back their true label
-   * @param noisy the noisy run
+   * @param noisy the noisy run (the baseline: the same data, settings and seed)
    * @param cleaned the run on the data without the suspects
    * @param relabeledRun the run on the data with the suspects relabeled
    */
-  public record Payoff(double threshold, int suspects, int suspectsFlipped, int relabeled, int relabeledCorrect,
-      Accuracy noisy, Accuracy cleaned, Accuracy relabeledRun) {}
+  public record Payoff(double threshold, String rankedAt, long rankedStep, int suspects, int suspectsFlipped,
+      int relabeled, int relabeledFlipped, int relabeledCorrect, Accuracy noisy, Accuracy cleaned,
+      Accuracy relabeledRun) {}
 
   /**
    * Clean test accuracy of one run.
    *
+   * @param runId the run's id
+   * @param trainedOn what the run's metadata on {@code rote.runs} says it trained on: {@code all}, {@code
+   *     keep_ids FILE}, {@code relabel FILE (N relabeled)}
+   * @param trainSize examples trained per epoch ({@code dataset.train_size} of its metadata)
+   * @param idSpace the example ids it declares ({@code dataset.example_id_space}, else {@code train_size})
+   * @param flipped flipped labels among the examples trained
    * @param finalAcc at the end of training
    * @param best the best epoch's
-   * @param kept the model Rote leaves you with: the checkpoint its stop signal recommends, or the
-   *     final model when no stop came
+   * @param bestEpoch that epoch, 1-based
+   * @param atStop the model Rote's stop would leave you with (the checkpoint its signal recommends;
+   *     observed, the run trained on), null when no stop came
    * @param stopStep Rote's stop (observed), null when none
+   * @param curve the accuracy after each epoch, in order
    */
-  public record Accuracy(double finalAcc, double best, double kept, Long stopStep) {}
+  public record Accuracy(String runId, String trainedOn, int trainSize, long idSpace, int flipped, double finalAcc, double best, int bestEpoch,
+      Double atStop, Long stopStep, List<Double> curve) {
+
+    public Accuracy {
+      curve = List.copyOf(Objects.requireNonNull(curve, "curve"));
+    }
+  }
 }

@@ -30,7 +30,7 @@ final class SuspectRun {
   long summariesWithIds;
   long summariesWithMargins;
   long summariesWithNoise;
-  /** Training-set size declared in the run's metadata ({@code dataset.train_size}); 0 when unknown. */
+  /** Example ids the run's metadata declares ({@code ExampleIdSpace}: {@code dataset.example_id_space}, else {@code train_size}); 0 when unknown. */
   long declaredTrainSize;
   /** Trainer time of the latest record, epoch milliseconds. */
   long lastTimeMs;

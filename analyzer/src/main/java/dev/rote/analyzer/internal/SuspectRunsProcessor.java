@@ -3,6 +3,7 @@ package dev.rote.analyzer.internal;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
+import dev.rote.contract.ExampleIdSpace;
 import dev.rote.contract.v1.RunMetadata;
 import dev.rote.service.RunEviction;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,8 +51,8 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
       throw new IllegalStateException("the run-metadata validator passed a record that does not parse", e);
     }
     SuspectRun run = store.run(record.key());
-    if (m.hasDataset() && m.getDataset().getTrainSize() > 0) {
-      run.declaredTrainSize = m.getDataset().getTrainSize();
+    if (ExampleIdSpace.of(m) > 0) {
+      run.declaredTrainSize = ExampleIdSpace.of(m);
     }
     boolean finished = RunEviction.finished(m.getStatus());
     if (finished && !run.finished && (run.examples > 0 || run.pendingBatches > 0)) {

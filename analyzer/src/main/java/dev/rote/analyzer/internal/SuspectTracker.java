@@ -61,7 +61,7 @@ final class SuspectTracker {
       if (id >= run.declaredTrainSize) {
         throw new TelemetryValidator.Rejected(OUT_OF_RANGE, "example id " + id + " at row " + i
             + " is outside the run's declared training set of " + run.declaredTrainSize
-            + " examples (ids 0.." + (run.declaredTrainSize - 1) + ", rote.runs dataset.train_size)");
+            + " examples (ids 0.." + (run.declaredTrainSize - 1) + ", rote.runs dataset.example_id_space, else train_size)");
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.rote.reference.cli;
 
 import dev.rote.reference.StopOptions;
 import dev.rote.reference.TrainOptions;
+import dev.rote.reference.TrainingSet;
 import dev.rote.reference.data.LabelNoise;
 import dev.rote.reference.data.NoisyLabels;
 import dev.rote.trainer.TelemetryConfig;
@@ -34,6 +35,16 @@ public final class TrainerOptions {
   @Option(names = "--noise-seed", paramLabel = "N", defaultValue = "1",
       description = "Seed of the label noise (default: ${DEFAULT-VALUE}).")
   long noiseSeed;
+
+  @Option(names = "--keep-ids", paramLabel = "FILE",
+      description = "Train only on the example ids this file lists, one per line (./rote suspects --export-clean); "
+          + "the label noise is applied to the whole training set first, and examples keep their ids.")
+  Path keepIds;
+
+  @Option(names = "--relabel", paramLabel = "FILE",
+      description = "Train the examples this CSV lists (example_id,label,suggested_label[,score], "
+          + "./rote suspects --export-relabel) with their suggested labels, after the label noise.")
+  Path relabel;
 
   @Option(names = "--random-labels",
       description = "Replace every training label by a uniformly random class.")
@@ -81,6 +92,11 @@ public final class TrainerOptions {
     return model;
   }
 
+  /** The files that select and relabel the training examples ({@code --keep-ids}, {@code --relabel}). */
+  public TrainingSet.Selection selection() {
+    return new TrainingSet.Selection(keepIds, relabel);
+  }
+
   /** Whether every training label is replaced by a random class. */
   public boolean randomLabels() {
     return randomLabels;
@@ -126,6 +142,7 @@ public final class TrainerOptions {
         : "label noise " + labelNoise + (labelNoise > 0 ? " " + NoisyLabels.Mode.parseNoiseMode(noiseMode).cliName()
             : "");
     return model.data + ", " + (model.trainSize == 0 ? "all" : model.trainSize) + " training examples, " + noise
-        + ", " + model.describeModel() + ", batch " + model.batchSize + ", " + model.epochs + " epochs";
+        + ", " + model.describeModel() + ", batch " + model.batchSize + ", " + model.epochs + " epochs"
+        + (keepIds != null ? ", keeping the ids of " + keepIds : "") + (relabel != null ? ", relabeled by " + relabel : "");
   }
 }

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 
 /**
  * The files that carry a cleaned training set out of {@code ./rote suspects --export-clean} (and
- * {@code --export-relabel}), and their readers for a trainer (no {@code ./rote train} option calls
- * them yet). Plain text, UTF-8; lines starting with {@code #} are comments, blank lines are ignored.
+ * {@code --export-relabel}), and their readers for the reference trainer ({@code ./rote train --keep-ids},
+ * {@code --relabel}; {@link dev.rote.reference.TrainingSet}). Plain text, UTF-8; lines starting with
+ * {@code #} are comments, blank lines are ignored.
  *
  * <ul>
  *   <li>Keep-ids file: one training-example id (its index in the training set) per line.
@@ -78,13 +79,22 @@ public final class ExampleSelection {
   }
 
   /**
-   * The suggested labels of a relabel file: example id to its new label, each id in [0, trainSize)
-   * and each label in [0, numClasses).
+   * One line of a relabel file.
    *
-   * @throws DatasetException naming the file and line of a malformed line
+   * @param label the label the example had in the run the file came from (-1 when the column is empty)
+   * @param suggestedLabel the label to train it with
+   * @param line the line number in the file, for messages
    */
-  public static Map<Integer, Integer> readRelabels(Path file, int trainSize, int numClasses) {
-    Map<Integer, Integer> out = new TreeMap<>();
+  public record Relabel(int label, int suggestedLabel, int line) {}
+
+  /**
+   * The suggested labels of a relabel file: example id to its line, each id in [0, trainSize)
+   * and each suggested label in [0, numClasses), in id order.
+   *
+   * @throws DatasetException naming the file and line of a malformed line, a repeated id, or no lines
+   */
+  public static Map<Integer, Relabel> readRelabels(Path file, int trainSize, int numClasses) {
+    Map<Integer, Relabel> out = new TreeMap<>();
     boolean[] header = {false};
     forEachLine(file, (line, n) -> {
       if (!header[0]) {
@@ -101,21 +111,30 @@ public final class ExampleSelection {
             + "'");
       }
       int id = parseId(file, n, f[0].trim(), trainSize);
-      int label;
-      try {
-        label = Integer.parseInt(f[2].trim());
-      } catch (NumberFormatException e) {
-        label = -1;
-      }
-      if (label < 0 || label >= numClasses) {
-        throw new DatasetException(file + " line " + n + ": suggested_label must be a class in [0, " + numClasses
-            + "), was '" + f[2].trim() + "'");
-      }
-      if (out.put(id, label) != null) {
+      int label = f[1].isBlank() ? -1 : parseClass(file, n, "label", f[1], numClasses);
+      int suggested = parseClass(file, n, "suggested_label", f[2], numClasses);
+      if (out.put(id, new Relabel(label, suggested, n)) != null) {
         throw new DatasetException(file + " line " + n + ": example id " + id + " is listed twice");
       }
     });
+    if (!header[0]) {
+      throw new DatasetException(file + ": is empty, expected the header '" + RELABEL_HEADER + "'");
+    }
     return out;
+  }
+
+  private static int parseClass(Path file, int n, String column, String text, int numClasses) {
+    int c;
+    try {
+      c = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      c = -1;
+    }
+    if (c < 0 || c >= numClasses) {
+      throw new DatasetException(file + " line " + n + ": " + column + " must be a class in [0, " + numClasses
+          + "), was '" + text.trim() + "'");
+    }
+    return c;
   }
 
   private interface LineHandler {

@@ -72,9 +72,15 @@ public final class Charts {
    */
   public static byte[] png(
       int width, int height, String title, String yLabel, Map<String, List<Point>> series, List<VLine> lines) {
+    return png(width, height, title, "training step", yLabel, series, lines);
+  }
+
+  /** The same with another x axis title (x is then what {@link Point#step()} holds, e.g. an epoch). */
+  public static byte[] png(int width, int height, String title, String xLabel, String yLabel,
+      Map<String, List<Point>> series, List<VLine> lines) {
     ensureHeadless();
     XYChart chart = new XYChartBuilder().width(width).height(height)
-        .title(title).xAxisTitle("training step").yAxisTitle(yLabel).build();
+        .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
     chart.getStyler().setLegendPosition(LegendPosition.OutsideE).setChartTitleVisible(true);
     Color[] palette = chart.getStyler().getSeriesColors();
     Set<String> names = new HashSet<>();
