@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import dev.rote.reference.Architecture;
@@ -112,6 +113,16 @@ final class TrainerBench implements Callable<Integer> {
         mine.add(rote(prefix + "rote-default", rt, TelemetryConfig.defaults("bench-default" + base),
             TelemetrySink.kafka(kafka, "bench-default" + base, TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks,
             probe));
+        // The sender's own cost, side by side: the same telemetry with other producer settings (a user's
+        // --kafka-config overrides these the same way).
+        for (var e : List.of(Map.entry("rote-default-lz4", Map.of("compression.type", "lz4")),
+            Map.entry("rote-default-linger-50", Map.of("linger.ms", "50")))) {
+          Map<String, Object> props = new java.util.HashMap<>(kafka.properties());
+          props.putAll(e.getValue());
+          mine.add(rote(prefix + e.getKey(), rt, TelemetryConfig.defaults("bench-" + e.getKey() + base),
+              TelemetrySink.kafka(new KafkaSettings(props), "bench-" + e.getKey() + base,
+                  TelemetryConfig.DEFAULT_MAX_BUFFERED_BYTES), sinks, probe));
+        }
         mine.add(rote(prefix + "rote-default-capture-only", rt, TelemetryConfig.defaults("bench-capture" + base),
             new DiscardingSink(), sinks, probe));
         TelemetryConfig full = TelemetryConfig.defaults("bench-full" + base)
