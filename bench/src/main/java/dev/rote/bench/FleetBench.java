@@ -124,24 +124,32 @@ final class FleetBench implements Callable<Integer> {
       publishAll(s.kafka, ids, recording);
       long total = (long) ids.size() * lastStep(recording);
       try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
+        committed.awaitAssigned(Duration.ofMinutes(1));
         s.startAnalyzers(n);
         // Timed from the first committed indicator to the last: start-up and rebalancing excluded.
-        committed.await(i -> true, Duration.ofMinutes(3));
-        long t0 = System.nanoTime();
-        double cpu0 = s.cpuSeconds();
-        long done0 = committedSteps(committed, ids);
-        long deadline = t0 + Duration.ofMinutes(10).toNanos();
-        long done = done0;
-        while (done < total - ids.size() * 10L && System.nanoTime() < deadline) {
-          Thread.sleep(250);
-          done = committedSteps(committed, ids);
+        CommittedIndicators.Seen first = committed.await(i -> true, Duration.ofMinutes(3));
+        if (first == null) {
+          throw new IllegalStateException("no committed indicator 3 minutes after the analyzers started");
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
+        double cpu0 = s.cpuSeconds();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (committedSteps(committed, ids) < total - ids.size() * 10L && System.nanoTime() < deadline) {
+          Thread.sleep(250);
+        }
+        Map<String, Long> runs = new HashMap<>();
+        ids.forEach(id -> runs.put(id, total / ids.size()));
+        List<CommittedIndicators.Seen> seen = committed.all();
+        long lastNanos = seen.stream().mapToLong(CommittedIndicators.Seen::nanos).max().orElse(first.nanos());
+        CommittedProgress start = CommittedProgress.at(first.nanos(), runs, seen);
+        CommittedProgress end = CommittedProgress.at(lastNanos, runs, seen);
         double cpu = s.cpuSeconds() - cpu0;
-        double rate = (done - done0) / secs;
-        out.printf("  %d summaries committed in %.1f s: %.0f/s%n", done - done0, secs, rate);
+        double secs = (end.nanos() - start.nanos()) / 1e9;
+        double rate = end.nanos() > start.nanos() ? end.rateSince(start) : Double.NaN;
+        long done = end.committedSteps();
+        out.printf("  %d summaries committed, %d of them in %.1f s after the first commit: %.0f/s%n", done,
+            done - start.committedSteps(), secs, rate);
         return new Phase(backlogRuns + " runs, backlog", n, 0, secs, rate, -1, -1, -1, -1,
-            cpu / Math.max(1, done - done0) * 1000);
+            cpu / Math.max(1, done - start.committedSteps()) * 1000);
       }
     }
   }
@@ -164,12 +172,14 @@ final class FleetBench implements Callable<Integer> {
       List<SimulatedTrainer> sims = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(trainers);
       try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
+        committed.awaitAssigned(Duration.ofMinutes(1));
         for (int r = 0; r < trainers; r++) {
           String id = "fleet-" + trainers + "x" + (int) rate + "-" + r;
           ids.add(id);
           sims.add(new SimulatedTrainer(s.kafka, id, part, rate));
         }
         double cpu0 = s.cpuSeconds();
+        CpuBudget budget = s.budget();
         long t0 = System.nanoTime();
         long thirdWallMs = System.currentTimeMillis() + seconds * 1000L / 3;
         List<Future<?>> running = new ArrayList<>();
@@ -185,6 +195,7 @@ final class FleetBench implements Callable<Integer> {
           }
         }
         CommittedProgress atEnd = progress(committed, sims);
+        out.println("  CPU while publishing " + budget.since(s.budgetNames()));
         for (Future<?> f : running) {
           f.get();
         }
@@ -293,6 +304,27 @@ final class FleetBench implements Callable<Integer> {
       for (ServiceProcess a : analyzers) {
         a.start(Duration.ofMinutes(2));
       }
+    }
+
+    /** Counts the CPU of the broker, this process (the trainers) and each analyzer instance from now. */
+    CpuBudget budget() {
+      long[] pids = new long[2 + analyzers.size()];
+      pids[0] = broker.pid(broker.nodes().get(0).id());
+      pids[1] = ProcessHandle.current().pid();
+      for (int i = 0; i < analyzers.size(); i++) {
+        pids[2 + i] = analyzers.get(i).pid();
+      }
+      return new CpuBudget(pids);
+    }
+
+    String[] budgetNames() {
+      String[] names = new String[2 + analyzers.size()];
+      names[0] = "broker";
+      names[1] = "trainers";
+      for (int i = 0; i < analyzers.size(); i++) {
+        names[2 + i] = "analyzer " + (i + 1);
+      }
+      return names;
     }
 
     double cpuSeconds() {
