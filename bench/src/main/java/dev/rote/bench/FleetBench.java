@@ -40,7 +40,7 @@ final class FleetBench implements Callable<Integer> {
       description = "Steps per second of each trainer, one per --runs value (default: ${DEFAULT-VALUE}).")
   List<Double> rates;
 
-  @Option(names = "--seconds", defaultValue = "40", description = "Length of each paced phase (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seconds", defaultValue = "40", description = "Length of each paced phase; 0 skips them (default: ${DEFAULT-VALUE}).")
   int seconds;
 
   @Option(names = "--instances", split = ",", defaultValue = "1,2",
@@ -94,7 +94,7 @@ final class FleetBench implements Callable<Integer> {
       if (backlogRuns > 0) {
         phases.add(backlog(out, recording, n));
       }
-      for (int k = 0; k < runs.size(); k++) {
+      for (int k = 0; seconds > 0 && k < runs.size(); k++) {
         phases.add(paced(out, recording, n, runs.get(k), rates.get(Math.min(k, rates.size() - 1))));
       }
     }
