@@ -40,8 +40,9 @@ import org.apache.kafka.streams.state.Stores;
  *       depend on it.
  *   <li>Suspect labels (unless {@link AnalyzerConfig#suspectsTop()} is 0): valid batch records go on
  *       to the processor {@code suspects}, which keeps per-example statistics in the changelogged
- *       stores {@code example-stats} (key: run id and chunk of 64 example ids), {@code suspect-pending}
- *       (key: run id and number; batches not yet folded into the statistics) and {@code suspect-runs}
+ *       write-behind stores {@code example-stats} (key: run id and chunk of 64 example ids),
+ *       {@code suspect-pending} (key: run id and number; batches not yet folded into the
+ *       statistics) and {@code suspect-runs}
  *       (key: run id), and publishes each run's ranking once per epoch to
  *       {@code rote.suspects} (key run id, value {@code rote.v1.SuspectRanking}). It also receives
  *       the valid {@code rote.runs} records from the run-metadata validator (co-partitioned with

@@ -28,6 +28,7 @@ public final class CommittedIndicators implements AutoCloseable {
   private final List<Seen> seen = new ArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean assigned;
   private long unreadable;
 
   public CommittedIndicators(KafkaSettings kafka) {
@@ -49,6 +50,9 @@ public final class CommittedIndicators implements AutoCloseable {
         var records = consumer.poll(Duration.ofMillis(100));
         long nanos = System.nanoTime();
         long wall = System.currentTimeMillis();
+        if (!assigned && !consumer.assignment().isEmpty()) {
+          assigned = true;
+        }
         synchronized (this) {
           for (var r : records) {
             if (r.value() == null) {
@@ -64,6 +68,22 @@ public final class CommittedIndicators implements AutoCloseable {
       // closing
     } finally {
       consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  /**
+   * Waits until the consumer has its partitions, so that what is committed from now on is seen
+   * within a poll of its commit: start the producers of a measurement after this.
+   *
+   * @throws IllegalStateException after {@code timeout}
+   */
+  public void awaitAssigned(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!assigned) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the read_committed consumer got no partitions in " + timeout);
+      }
+      Thread.sleep(20);
     }
   }
 

@@ -32,15 +32,15 @@ import picocli.CommandLine.Option;
         + "instance, then two; throughput, latency, lag and CPU counted on committed output.")
 final class FleetBench implements Callable<Integer> {
 
-  @Option(names = "--runs", split = ",", defaultValue = "10", paramLabel = "N",
+  @Option(names = "--runs", split = ",", defaultValue = "10,4", paramLabel = "N",
       description = "Trainers in the paced phase; several values for several phases (default: ${DEFAULT-VALUE}).")
   List<Integer> runs;
 
-  @Option(names = "--rate", split = ",", defaultValue = "600", paramLabel = "STEPS_PER_S",
+  @Option(names = "--rate", split = ",", defaultValue = "600,40", paramLabel = "STEPS_PER_S",
       description = "Steps per second of each trainer, one per --runs value (default: ${DEFAULT-VALUE}).")
   List<Double> rates;
 
-  @Option(names = "--seconds", defaultValue = "40", description = "Length of each paced phase (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seconds", defaultValue = "40", description = "Length of each paced phase; 0 skips them (default: ${DEFAULT-VALUE}).")
   int seconds;
 
   @Option(names = "--instances", split = ",", defaultValue = "1,2",
@@ -74,9 +74,14 @@ final class FleetBench implements Callable<Integer> {
       description = "Kafka client/Streams properties of the analyzer instances, passed through.")
   Path kafkaConfig;
 
-  /** One phase's committed-output figures. */
-  record Phase(String what, int instances, double offered, double summariesPerSecond, long p50, long p99,
-      long maxLagStart, long maxLagEnd, double cpuPer1000) {}
+  /**
+   * One phase's committed-output figures.
+   *
+   * @param offered summaries published per second, 0 for a backlog
+   * @param seconds length of the phase: publishing for a paced phase, draining for a backlog
+   */
+  record Phase(String what, int instances, double offered, double seconds, double summariesPerSecond, long p50,
+      long p99, long maxLagStart, long maxLagEnd, double cpuPer1000) {}
 
   @Override
   public Integer call() throws Exception {
@@ -89,17 +94,17 @@ final class FleetBench implements Callable<Integer> {
       if (backlogRuns > 0) {
         phases.add(backlog(out, recording, n));
       }
-      for (int k = 0; k < runs.size(); k++) {
+      for (int k = 0; seconds > 0 && k < runs.size(); k++) {
         phases.add(paced(out, recording, n, runs.get(k), rates.get(Math.min(k, rates.size() - 1))));
       }
     }
     out.printf("%nAnalyzer: %s; %d stream threads per instance; broker and every instance in processes of their "
         + "own; figures from committed output (read_committed):%n%n", label, threads);
-    out.println("| phase | instances | offered (summaries/s) | committed (summaries/s) | batch indicator p50 | p99 "
-        + "| lag at 1/3 (steps) | lag at end (steps) | analyzer CPU-s per 1,000 summaries |");
-    out.println("|---|---|---|---|---|---|---|---|---|");
+    out.println("| phase | instances | length (s) | offered (summaries/s) | committed (summaries/s) "
+        + "| batch indicator p50 | p99 | lag at 1/3 (steps) | lag at end (steps) | analyzer CPU-s per 1,000 summaries |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|");
     for (Phase p : phases) {
-      out.printf("| %s | %d | %s | %.0f | %s | %s | %s | %s | %.3f |%n", p.what(), p.instances(),
+      out.printf("| %s | %d | %.1f | %s | %.0f | %s | %s | %s | %s | %.3f |%n", p.what(), p.instances(), p.seconds(),
           p.offered() > 0 ? String.format("%.0f", p.offered()) : "backlog", p.summariesPerSecond(),
           p.p50() < 0 ? "-" : p.p50() + " ms", p.p99() < 0 ? "-" : p.p99() + " ms",
           p.maxLagStart() < 0 ? "-" : Long.toString(p.maxLagStart()),
@@ -119,78 +124,107 @@ final class FleetBench implements Callable<Integer> {
       publishAll(s.kafka, ids, recording);
       long total = (long) ids.size() * lastStep(recording);
       try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
+        committed.awaitAssigned(Duration.ofMinutes(1));
         s.startAnalyzers(n);
         // Timed from the first committed indicator to the last: start-up and rebalancing excluded.
-        committed.await(i -> true, Duration.ofMinutes(3));
-        long t0 = System.nanoTime();
-        double cpu0 = s.cpuSeconds();
-        long done0 = committedSteps(committed, ids);
-        long deadline = t0 + Duration.ofMinutes(10).toNanos();
-        long done = done0;
-        while (done < total - ids.size() * 10L && System.nanoTime() < deadline) {
-          Thread.sleep(250);
-          done = committedSteps(committed, ids);
+        CommittedIndicators.Seen first = committed.await(i -> true, Duration.ofMinutes(3));
+        if (first == null) {
+          throw new IllegalStateException("no committed indicator 3 minutes after the analyzers started");
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
+        double cpu0 = s.cpuSeconds();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (committedSteps(committed, ids) < total - ids.size() * 10L && System.nanoTime() < deadline) {
+          Thread.sleep(250);
+        }
+        Map<String, Long> runs = new HashMap<>();
+        ids.forEach(id -> runs.put(id, total / ids.size()));
+        List<CommittedIndicators.Seen> seen = committed.all();
+        long lastNanos = seen.stream().mapToLong(CommittedIndicators.Seen::nanos).max().orElse(first.nanos());
+        CommittedProgress start = CommittedProgress.at(first.nanos(), runs, seen);
+        CommittedProgress end = CommittedProgress.at(lastNanos, runs, seen);
         double cpu = s.cpuSeconds() - cpu0;
-        double rate = (done - done0) / secs;
-        out.printf("  %d summaries committed in %.1f s: %.0f/s%n", done - done0, secs, rate);
-        return new Phase(backlogRuns + " runs, backlog", n, 0, rate, -1, -1, -1, -1,
-            cpu / Math.max(1, done - done0) * 1000);
+        double secs = (end.nanos() - start.nanos()) / 1e9;
+        double rate = end.nanos() > start.nanos() ? end.rateSince(start) : Double.NaN;
+        long done = end.committedSteps();
+        out.printf("  %d summaries committed, %d of them in %.1f s after the first commit: %.0f/s%n", done,
+            done - start.committedSteps(), secs, rate);
+        return new Phase(backlogRuns + " runs, backlog", n, 0, secs, rate, -1, -1, -1, -1,
+            cpu / Math.max(1, done - start.committedSteps()) * 1000);
       }
     }
   }
 
-  /** N trainers at a fixed rate for a fixed time; latency and lag of the committed output. */
+  /**
+   * N trainers at a fixed rate for {@link #seconds}, the recording looped under fresh step numbers
+   * for as long as that takes; from the {@code read_committed} consumer: the committed rate from a
+   * third of the way in to the end of publishing and the publish → indicator latency of the batch
+   * indicators of the steps published in that window (start-up left out; the whole phase's is
+   * printed too), and the lag a third of the way in and at the end.
+   */
   private Phase paced(PrintStream out, List<Telemetry> recording, int n, int trainers, double rate) throws Exception {
-    int steps = (int) Math.min(lastStep(recording), Math.round(rate * seconds));
-    List<Telemetry> part = recording.stream().filter(t -> t.getStep() <= steps).toList();
-    out.printf("paced: %d trainers x %.0f steps/s for %d steps, %d instance(s)...%n", trainers, rate, steps, n);
+    long steps = Math.max(1, Math.round(rate * seconds));
+    List<Telemetry> part = RecordedRun.looped(recording, steps);
+    out.printf("paced: %d trainers x %.0f steps/s for %d s (%d steps, the recording looped), %d instance(s)...%n",
+        trainers, rate, seconds, steps, n);
     try (Setup s = new Setup(n)) {
       s.startAnalyzers(n);
       List<String> ids = new ArrayList<>();
       List<SimulatedTrainer> sims = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(trainers);
       try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
+        committed.awaitAssigned(Duration.ofMinutes(1));
         for (int r = 0; r < trainers; r++) {
           String id = "fleet-" + trainers + "x" + (int) rate + "-" + r;
           ids.add(id);
           sims.add(new SimulatedTrainer(s.kafka, id, part, rate));
         }
         double cpu0 = s.cpuSeconds();
+        CpuBudget budget = s.budget();
         long t0 = System.nanoTime();
+        long thirdWallMs = System.currentTimeMillis() + seconds * 1000L / 3;
         List<Future<?>> running = new ArrayList<>();
         for (SimulatedTrainer sim : sims) {
           running.add(pool.submit(() -> sim.run(step -> { })));
         }
         long third = t0 + (long) (seconds / 3.0 * 1e9);
-        long lagStart = -1;
+        CommittedProgress atThird = null;
         while (running.stream().anyMatch(f -> !f.isDone())) {
-          Thread.sleep(100);
-          if (lagStart < 0 && System.nanoTime() > third) {
-            lagStart = maxLag(committed, sims);
+          Thread.sleep(20);
+          if (atThird == null && System.nanoTime() >= third) {
+            atThird = progress(committed, sims);
           }
         }
-        long lagEnd = maxLag(committed, sims);
+        CommittedProgress atEnd = progress(committed, sims);
+        out.println("  CPU while publishing " + budget.since(s.budgetNames()));
         for (Future<?> f : running) {
           f.get();
         }
-        long publishedEnd = System.nanoTime();
+        if (atThird == null) {
+          atThird = atEnd; // the trainers finished before a third of the phase: no sustained window
+        }
+        double secs = (atEnd.nanos() - t0) / 1e9;
+        long published = sims.stream().mapToLong(SimulatedTrainer::lastStep).sum();
         long last = steps - steps % 10;
         for (String id : ids) {
           committed.await(i -> i.getRunId().equals(id) && i.getStep() >= last, Duration.ofMinutes(2));
         }
         double cpu = s.cpuSeconds() - cpu0;
-        long done = committedSteps(committed, ids);
-        double secs = (publishedEnd - t0) / 1e9;
-        long[] lat = committed.matching(i -> ids.contains(i.getRunId()) && i.getName().equals("train_accuracy"))
-            .stream().mapToLong(x -> x.wallMs() - x.indicator().getSourceTimeMs()).sorted().toArray();
-        double committedRate = committedStepsBy(committed, ids, publishedEnd) / secs;
-        out.printf("  offered %.0f/s, committed %.0f/s, p50 %d ms, p99 %d ms, lag %d -> %d steps%n",
-            trainers * rate, committedRate, Stats.percentile(lat, 0.5), Stats.percentile(lat, 0.99), lagStart,
-            lagEnd);
-        return new Phase(trainers + " x " + (int) rate + " steps/s", n, trainers * rate, committedRate,
-            Stats.percentile(lat, 0.5), Stats.percentile(lat, 0.99), lagStart, lagEnd, cpu / Math.max(1, done) * 1000);
+        long done = CommittedProgress.at(Long.MAX_VALUE, CommittedProgress.published(sims), committed.all())
+            .committedSteps();
+        List<CommittedIndicators.Seen> batch = committed.matching(
+            i -> ids.contains(i.getRunId()) && i.getName().equals("train_accuracy"));
+        long[] all = latencies(batch, Long.MIN_VALUE);
+        // the table's latencies: the batch indicators of the steps published from a third of the way in
+        long[] lat = latencies(batch, thirdWallMs);
+        double committedRate = atEnd.nanos() > atThird.nanos() ? atEnd.rateSince(atThird) : Double.NaN;
+        out.printf("  published %d summaries in %.1f s (%.0f/s); from %.1f s on: committed %.0f/s, p50 %d ms, "
+            + "p99 %d ms (whole phase: p50 %d ms, p99 %d ms, max %d ms); lag %d -> %d steps%n", published, secs,
+            published / secs, (atThird.nanos() - t0) / 1e9, committedRate, Stats.percentile(lat, 0.5),
+            Stats.percentile(lat, 0.99), Stats.percentile(all, 0.5), Stats.percentile(all, 0.99),
+            Stats.percentile(all, 1), atThird.maxLag(), atEnd.maxLag());
+        return new Phase(trainers + " x " + (int) rate + " steps/s", n, published / secs, secs, committedRate,
+            Stats.percentile(lat, 0.5), Stats.percentile(lat, 0.99), atThird.maxLag(), atEnd.maxLag(),
+            cpu / Math.max(1, done) * 1000);
       } finally {
         sims.forEach(SimulatedTrainer::close);
         pool.shutdownNow();
@@ -198,34 +232,22 @@ final class FleetBench implements Callable<Integer> {
     }
   }
 
-  /** The largest gap, over runs, between the step published and the step of the last committed indicator. */
-  private static long maxLag(CommittedIndicators committed, List<SimulatedTrainer> sims) {
-    Map<String, Long> at = lastCommitted(committed, Long.MAX_VALUE);
-    long max = 0;
-    for (SimulatedTrainer s : sims) {
-      max = Math.max(max, s.lastStep() - at.getOrDefault(s.runId(), 0L));
-    }
-    return max;
+  /** Publish → committed latencies, sorted, of the indicators of steps published at or after {@code fromWallMs}. */
+  static long[] latencies(List<CommittedIndicators.Seen> seen, long fromWallMs) {
+    return seen.stream().filter(x -> x.indicator().getSourceTimeMs() >= fromWallMs)
+        .mapToLong(x -> x.wallMs() - x.indicator().getSourceTimeMs()).sorted().toArray();
   }
 
-  private static Map<String, Long> lastCommitted(CommittedIndicators committed, long beforeNanos) {
-    Map<String, Long> at = new HashMap<>();
-    for (CommittedIndicators.Seen s : committed.all()) {
-      if (s.nanos() <= beforeNanos) {
-        at.merge(s.indicator().getRunId(), s.indicator().getStep(), Math::max);
-      }
-    }
-    return at;
+  private static CommittedProgress progress(CommittedIndicators committed, List<SimulatedTrainer> sims) {
+    Map<String, Long> published = CommittedProgress.published(sims);
+    return CommittedProgress.at(System.nanoTime(), published, committed.all());
   }
 
   /** Summaries analyzed so far: per run, the step of its last committed indicator. */
   private static long committedSteps(CommittedIndicators committed, List<String> ids) {
-    return committedStepsBy(committed, ids, Long.MAX_VALUE);
-  }
-
-  private static long committedStepsBy(CommittedIndicators committed, List<String> ids, long nanos) {
-    Map<String, Long> at = lastCommitted(committed, nanos);
-    return ids.stream().mapToLong(id -> at.getOrDefault(id, 0L)).sum();
+    Map<String, Long> runs = new HashMap<>();
+    ids.forEach(id -> runs.put(id, 0L));
+    return CommittedProgress.at(Long.MAX_VALUE, runs, committed.all()).committedSteps();
   }
 
   private static long lastStep(List<Telemetry> recording) {
@@ -282,6 +304,27 @@ final class FleetBench implements Callable<Integer> {
       for (ServiceProcess a : analyzers) {
         a.start(Duration.ofMinutes(2));
       }
+    }
+
+    /** Counts the CPU of the broker, this process (the trainers) and each analyzer instance from now. */
+    CpuBudget budget() {
+      long[] pids = new long[2 + analyzers.size()];
+      pids[0] = broker.pid(broker.nodes().get(0).id());
+      pids[1] = ProcessHandle.current().pid();
+      for (int i = 0; i < analyzers.size(); i++) {
+        pids[2 + i] = analyzers.get(i).pid();
+      }
+      return new CpuBudget(pids);
+    }
+
+    String[] budgetNames() {
+      String[] names = new String[2 + analyzers.size()];
+      names[0] = "broker";
+      names[1] = "trainers";
+      for (int i = 0; i < analyzers.size(); i++) {
+        names[2 + i] = "analyzer " + (i + 1);
+      }
+      return names;
     }
 
     double cpuSeconds() {

@@ -94,6 +94,38 @@ public final class RecordedRun {
   }
 
   /**
+   * The first {@code steps} steps of a run that goes on training over the same examples after the
+   * recording ends: the recording, then copies of it whose step and epoch numbers continue where the
+   * previous copy stopped, so that every run stays valid telemetry (steps rising, epochs advancing,
+   * the same training set) however long a benchmark replays it. Records are shared, not copied,
+   * where the numbers do not change.
+   *
+   * @param recording a recording whose steps rise (its batch summaries, say)
+   */
+  public static List<Telemetry> looped(List<Telemetry> recording, long steps) {
+    if (recording.isEmpty()) {
+      throw new IllegalArgumentException("an empty recording cannot be looped");
+    }
+    long stepsPerCopy = recording.get(recording.size() - 1).getStep();
+    if (stepsPerCopy <= 0) {
+      throw new IllegalArgumentException("the recording ends at step " + stepsPerCopy + "; looping needs steps >= 1");
+    }
+    int epochsPerCopy = recording.get(recording.size() - 1).getEpoch() + 1;
+    List<Telemetry> out = new ArrayList<>();
+    for (int copy = 0; ; copy++) {
+      long stepOffset = copy * stepsPerCopy;
+      int epochOffset = copy * epochsPerCopy;
+      for (Telemetry t : recording) {
+        long step = t.getStep() + stepOffset;
+        if (step > steps) {
+          return out;
+        }
+        out.add(copy == 0 ? t : t.toBuilder().setStep(step).setEpoch(t.getEpoch() + epochOffset).build());
+      }
+    }
+  }
+
+  /**
    * The record as run {@code runId} publishes it at wall-clock time {@code timeMs}: the run id of
    * the key and the record replaced, the publish time set.
    */

@@ -84,8 +84,8 @@ final class ExampleStatsStore {
     runs.put(run, state);
   }
 
-  /** The run's chunks and pending batches. */
-  SuspectTracker.Storage storageOf(String run) {
+  /** The chunks and pending batches of the run {@code run}, whose state is {@code state}. */
+  SuspectTracker.Storage storageOf(String run, SuspectRun state) {
     return new SuspectTracker.Storage() {
       @Override
       public ExampleStats get(int chunk) {
@@ -99,6 +99,16 @@ final class ExampleStatsStore {
 
       @Override
       public void forEach(ObjIntConsumer<ExampleStats> each) {
+        if (state.chunkCount >= 0) {
+          // by number: live objects, where a scan would serialize and read back every chunk
+          for (int c = 0; c < state.chunkCount; c++) {
+            ExampleStats s = chunks.get(new ChunkKey(run, c));
+            if (s != null) {
+              each.accept(s, c);
+            }
+          }
+          return;
+        }
         try (KeyValueIterator<ChunkKey, ExampleStats> it = range(chunks, run)) {
           while (it.hasNext()) {
             KeyValue<ChunkKey, ExampleStats> kv = it.next();

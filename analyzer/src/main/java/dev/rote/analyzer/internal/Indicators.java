@@ -13,9 +13,7 @@ import dev.rote.contract.v1.Matrix;
 import dev.rote.contract.v1.ProbeActivations;
 import dev.rote.contract.v1.Telemetry;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +23,7 @@ import java.util.TreeMap;
 final class Indicators {
 
   private final AnalyzerConfig config;
+  private final SensitivityMeans sensitivityMeans = new SensitivityMeans();
 
   Indicators(AnalyzerConfig config) {
     this.config = config;
@@ -156,25 +155,16 @@ final class Indicators {
 
   /** Gini of per-example mean sensitivities over the window, and per-class means. */
   private void sensitivity(RunState s, Telemetry t, List<Indicator> out) {
-    Map<Long, double[]> perExample = new HashMap<>();
-    for (RunState.Sensitivities samples : s.sensitivities) {
-      for (int i = 0; i < samples.ids().length; i++) {
-        double[] acc = perExample.computeIfAbsent(samples.ids()[i], k -> new double[3]);
-        acc[0] += samples.values()[i];
-        acc[1] += 1;
-        acc[2] = samples.labels()[i];
-      }
-    }
-    if (perExample.size() < 2) {
+    int n = sensitivityMeans.of(s.sensitivities, s.predicted.length);
+    if (n < 2) {
       return;
     }
-    double[] means = new double[perExample.size()];
+    double[] means = java.util.Arrays.copyOf(sensitivityMeans.means, n);
+    int[] labels = sensitivityMeans.labels;
     TreeMap<Integer, double[]> perClass = new TreeMap<>();
-    int i = 0;
-    for (double[] acc : perExample.values()) {
-      means[i++] = acc[0] / acc[1];
-      double[] c = perClass.computeIfAbsent((int) acc[2], k -> new double[2]);
-      c[0] += acc[0] / acc[1];
+    for (int i = 0; i < n; i++) {
+      double[] c = perClass.computeIfAbsent(labels[i], k -> new double[2]);
+      c[0] += means[i];
       c[1] += 1;
     }
     out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_GINI, null, null, Gini.of(means)));

@@ -39,6 +39,12 @@ final class SuspectRun {
   /** Batches waiting to be folded into the statistics, and their rows. */
   int pendingBatches;
   long pendingRows;
+  /**
+   * Not stored: the chunks that can hold this run's examples (one past the highest chunk number
+   * folded into), so that the ranking reads them by number, as live objects of the write-behind
+   * store, instead of scanning the store; -1 when unknown, for a state read back from the store.
+   */
+  int chunkCount;
 
   static Serde<SuspectRun> serde() {
     return Serdes.serdeFrom((topic, s) -> s == null ? null : s.toBytes(),
@@ -78,6 +84,7 @@ final class SuspectRun {
     r.finished = in.get() != 0;
     r.pendingBatches = in.getInt();
     r.pendingRows = in.getLong();
+    r.chunkCount = -1;
     return r;
   }
 }

@@ -56,7 +56,7 @@ public final class SuspectRunsProcessor implements Processor<String, byte[], Str
     }
     boolean finished = RunEviction.finished(m.getStatus());
     if (finished && !run.finished && (run.examples > 0 || run.pendingBatches > 0)) {
-      SuspectsProcessor.publish(context, record, tracker.ranking(record.key(), run, store.storageOf(record.key()), top),
+      SuspectsProcessor.publish(context, record, tracker.ranking(record.key(), run, store.storageOf(record.key(), run), top),
           metrics);
     }
     run.finished = finished;

@@ -166,6 +166,9 @@ final class SuspectTracker {
       storage.put(chunk, s);
     }
     storage.clearPending(run.pendingBatches);
+    if (run.chunkCount >= 0) {
+      run.chunkCount = Math.max(run.chunkCount, chunks);
+    }
     run.pendingBatches = 0;
     run.pendingRows = 0;
   }

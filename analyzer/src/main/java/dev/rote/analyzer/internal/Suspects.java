@@ -4,6 +4,7 @@ import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.contract.Topics;
 import dev.rote.service.RunEviction;
+import dev.rote.service.WriteBehindStore;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -40,14 +41,17 @@ public final class Suspects {
       String runsProcessor) {
     topology.addProcessor(SuspectsProcessor.NAME, () -> new SuspectsProcessor(config, metrics), telemetryProcessor);
     topology.addProcessor(SuspectRunsProcessor.NAME, () -> new SuspectRunsProcessor(config, metrics), runsProcessor);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.CHUNKS),
-        ExampleStatsStore.ChunkKey.serde(), ExampleStatsStore.chunkSerde()).withCachingEnabled(),
+    // Write-behind stores: a batch reads and changes the run's state, a fold each chunk it touches,
+    // and a ranking every chunk; each changed entry is serialized once per commit, not at each use.
+    topology.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(ExampleStatsStore.CHUNKS), ExampleStatsStore.ChunkKey.serde(),
+        ExampleStatsStore.chunkSerde())), SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
+    topology.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(ExampleStatsStore.PENDING), ExampleStatsStore.ChunkKey.serde(),
+        ExampleStatsStore.pendingSerde())), SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
+    topology.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(ExampleStatsStore.RUNS), Serdes.String(), SuspectRun.serde())),
         SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.PENDING),
-        ExampleStatsStore.ChunkKey.serde(), ExampleStatsStore.pendingSerde()).withCachingEnabled(),
-        SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExampleStatsStore.RUNS),
-        Serdes.String(), SuspectRun.serde()).withCachingEnabled(), SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
     topology.addSink(SuspectsProcessor.SUSPECTS, Topics.SUSPECTS.name(), new StringSerializer(),
         new ByteArraySerializer(), SuspectsProcessor.NAME, SuspectRunsProcessor.NAME);
   }

@@ -50,7 +50,7 @@ public final class SuspectsProcessor implements Processor<String, Telemetry, Str
       DeadLetterSink.forward(context, record.withValue(t.toByteArray()), r.reason, r.getMessage(), metrics, log, NAME);
       return;
     }
-    var storage = store.storageOf(record.key());
+    var storage = store.storageOf(record.key(), run);
     if (tracker.add(run, storage, t)) {
       publish(context, record, tracker.ranking(record.key(), run, storage, top), metrics);
     } else if (tracker.foldDue(run)) {
