@@ -75,7 +75,7 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
    * The signal's restore window, as the trainer library restores it ({@code Checkpoints.restoreAverage}):
    * the mean of the epoch-end checkpoints with steps in {@code restore_from_step}..{@code restore_to_step};
    * the step checkpoint closest to the restore step when the signal has no window or no epoch-end
-   * checkpoint is held in it.
+   * checkpoint is held in it (there the library averages every checkpoint held in the window).
    */
   record SignalWindow() implements RestorePolicy {
     @Override
