@@ -28,6 +28,7 @@ public final class InternalTopics {
       Duration timeout) throws InterruptedException {
     try (Admin admin = Admin.create(kafka.with(Map.of()))) {
       if (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(name)) {
+        awaitEveryBroker(admin, name, timeout);
         return;
       }
       int partitions = admin.describeTopics(List.of(like)).allTopicNames()
@@ -40,12 +41,29 @@ public final class InternalTopics {
           throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
         }
       }
-      // A global store started on a topic its broker does not know yet finds no partitions and fails.
-      TopicProvisioner.awaitLeaders(admin, List.of(name), timeout);
+      awaitEveryBroker(admin, name, timeout);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name + " within " + timeout.toSeconds() + " s", e);
+    }
+  }
+
+  /** Answers with every partition led that count as every broker knowing a topic. */
+  static final int AGREEING_ANSWERS = 10;
+
+  /**
+   * Waits for {@link #AGREEING_ANSWERS} answers in which {@code name}'s partitions have leaders (an answer
+   * without them is retried until one has them). A
+   * global store started on a topic its broker does not know yet finds no partitions and fails
+   * ("no partitions available ... when initializing global store"); each answer comes from a broker the
+   * admin client picks at random, so a broker whose metadata lags a just-created topic is all but
+   * certainly asked (and waited for) among them, on a cluster as on a single broker.
+   */
+  private static void awaitEveryBroker(Admin admin, String name, Duration timeout)
+      throws InterruptedException, TimeoutException, ExecutionException {
+    for (int i = 0; i < AGREEING_ANSWERS; i++) {
+      TopicProvisioner.awaitLeaders(admin, List.of(name), timeout);
     }
   }
 }
