@@ -46,6 +46,8 @@ final class TrainerBench implements Callable<Integer> {
 
   @Mixin TrainerOptions trainer;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--rounds", defaultValue = "12", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
@@ -69,6 +71,15 @@ final class TrainerBench implements Callable<Integer> {
       description = "Run only these variants (and plain).")
   List<String> only;
 
+  @Option(names = "--producer", paramLabel = "NAME:KEY=VALUE[,KEY=VALUE...]",
+      description = "Add a variant rote-NAME: default sampling, published with these producer properties on top of "
+          + "Rote's defaults (e.g. lz4-linger-50:compression.type=lz4,linger.ms=50); repeatable.")
+  List<String> producers = new ArrayList<>();
+
+  @Option(names = "--broker-pid", paramLabel = "PID",
+      description = "With --bootstrap-servers to a broker on this machine: also count that process's CPU per step.")
+  Long brokerPid;
+
   @Option(names = "--compare-models", split = ",", paramLabel = "MODEL",
       description = "Benchmark these models side by side in the same rounds (e.g. mlp,cnn,resnet), each against "
           + "its own plain variant; default: the --model.")
@@ -83,6 +94,7 @@ final class TrainerBench implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream out = System.out;
+    List<Map.Entry<String, Map<String, String>>> extraProducers = producers.stream().map(this::producerVariant).toList();
     TrainOptions options = trainer.toOptions();
     IdxDataset data = ModelOptions.loadDataset(options.data());
     if (options.trainSize() > 0) {
@@ -115,8 +127,11 @@ final class TrainerBench implements Callable<Integer> {
             probe));
         // The sender's own cost, side by side: the same telemetry with other producer settings (a user's
         // --kafka-config overrides these the same way).
-        for (var e : List.of(Map.entry("rote-default-lz4", Map.of("compression.type", "lz4")),
-            Map.entry("rote-default-linger-50", Map.of("linger.ms", "50")))) {
+        List<Map.Entry<String, Map<String, String>>> producerVariants = new ArrayList<>(List.of(
+            Map.entry("rote-default-lz4", Map.of("compression.type", "lz4")),
+            Map.entry("rote-default-linger-50", Map.of("linger.ms", "50"))));
+        producerVariants.addAll(extraProducers);
+        for (var e : producerVariants) {
           Map<String, Object> props = new java.util.HashMap<>(kafka.properties());
           props.putAll(e.getValue());
           mine.add(rote(prefix + e.getKey(), rt, TelemetryConfig.defaults("bench-" + e.getKey() + base),
@@ -150,6 +165,14 @@ final class TrainerBench implements Callable<Integer> {
           + "OMP_NUM_THREADS=%s%n", String.join(", ", networks), options.batchSize(), rounds, block,
           warmup, System.getenv("OMP_NUM_THREADS"));
       double[][] ms = new double[variants.size()][rounds];
+      // CPU per step of a variant's block: the training thread's own, everything else in this JVM (the sender,
+      // the producer's I/O thread, an embedded broker, GC, JIT), and a separate broker process if named.
+      double[][] trainCpu = new double[variants.size()][rounds];
+      double[][] otherCpu = new double[variants.size()][rounds];
+      double[][] brokerCpu = new double[variants.size()][rounds];
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+          .getOperatingSystemMXBean();
       Random order = new Random(1);
       int[] cursor = new int[variants.size()];
       for (int r = -warmup; r < rounds; r++) {
@@ -160,28 +183,39 @@ final class TrainerBench implements Callable<Integer> {
         Collections.shuffle(idx, order);
         for (int v : idx) {
           long t0 = System.nanoTime();
+          long thread0 = threads.getCurrentThreadCpuTime();
+          long process0 = os.getProcessCpuTime();
+          double broker0 = brokerCpuSeconds();
           for (int s = 0; s < block; s++) {
             int b = cursor[v]++ % batches.size();
             variants.get(v).step(batches.get(b), ids(b, options.batchSize()));
           }
           double perStep = (System.nanoTime() - t0) / 1e6 / block;
+          long thread = threads.getCurrentThreadCpuTime() - thread0;
+          long process = os.getProcessCpuTime() - process0;
           if (r >= 0) {
             ms[v][r] = perStep;
+            trainCpu[v][r] = thread / 1e6 / block;
+            otherCpu[v][r] = (process - thread) / 1e6 / block;
+            brokerCpu[v][r] = (brokerCpuSeconds() - broker0) * 1e3 / block;
           }
         }
         out.printf("round %d/%d done%n", r + 1 + warmup, rounds + warmup);
       }
       out.println();
-      out.println("| variant | median step (ms) | ratio of medians | median paired ratio |");
-      out.println("|---|---|---|---|");
+      String brokerColumn = brokerPid == null ? "" : " broker process CPU per step (ms) |";
+      out.println("| variant | median step (ms) | ratio of medians | median paired ratio | training thread CPU "
+          + "per step (ms) | other CPU in this JVM per step (ms) |" + brokerColumn);
+      out.println("|---|---|---|---|---|---|" + (brokerPid == null ? "" : "---|"));
       for (int v = 0; v < variants.size(); v++) {
         int p = plainOf.get(v);
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           ratios[r] = ms[v][r] / ms[p][r];
         }
-        out.printf("| %s | %.2f | %.3f | %.3f |%n", variants.get(v).name(), Stats.median(ms[v]),
-            Stats.median(ms[v]) / Stats.median(ms[p]), Stats.median(ratios));
+        out.printf("| %s | %.2f | %.3f | %.3f | %.2f | %.2f |%s%n", variants.get(v).name(), Stats.median(ms[v]),
+            Stats.median(ms[v]) / Stats.median(ms[p]), Stats.median(ratios), Stats.median(trainCpu[v]),
+            Stats.median(otherCpu[v]), brokerPid == null ? "" : String.format(" %.2f |", Stats.median(brokerCpu[v])));
       }
       for (TelemetrySink s : sinks) {
         s.close(Duration.ofSeconds(10));
@@ -194,6 +228,34 @@ final class TrainerBench implements Callable<Integer> {
         broker.close();
       }
     }
+  }
+
+  /** CPU-seconds of the --broker-pid process so far; 0 without one. */
+  private double brokerCpuSeconds() {
+    if (brokerPid == null) {
+      return 0;
+    }
+    return ProcessHandle.of(brokerPid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
+        .orElse(0L) / 1e9;
+  }
+
+  /** {@code NAME:KEY=VALUE,...} as the variant rote-NAME and its producer properties. */
+  private Map.Entry<String, Map<String, String>> producerVariant(String variant) {
+    int colon = variant.indexOf(':');
+    if (colon < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--producer needs NAME:KEY=VALUE[,KEY=VALUE...], was " + variant);
+    }
+    Map<String, String> props = new java.util.LinkedHashMap<>();
+    for (String kv : variant.substring(colon + 1).split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--producer: not KEY=VALUE: " + kv + " in " + variant);
+      }
+      props.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return Map.entry("rote-" + variant.substring(0, colon), props);
   }
 
   private static Variant plain(String name, Model net) {

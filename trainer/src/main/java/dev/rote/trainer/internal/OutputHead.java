@@ -111,19 +111,47 @@ public final class OutputHead {
     return (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, m));
   }
 
+  /** Side of the square tiles the transpose copies, so both sides of a tile stay in the L1 cache. */
+  private static final int TILE = 16;
+
+  /** Per thread that computes heads (the sender): Hᵀ and Z, reused from step to step. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch {
+    float[][] ht = new float[0][];
+    float[][] z = new float[0][];
+
+    /** {@code n} arrays of {@code length}, reusing those of the last call when they fit. */
+    static float[][] fit(float[][] arrays, int n, int length) {
+      if (arrays.length < n || (n > 0 && arrays[0].length != length)) {
+        arrays = new float[n][length];
+      }
+      return arrays;
+    }
+  }
+
   /**
    * Z = H·W + b, laid out class by class ({@code classes x rows}): each class's logits are a sum of
-   * whole columns of H, computed as axpys over contiguous rows of Hᵀ, which the JIT vectorizes.
+   * whole columns of H, computed as axpys over contiguous rows of Hᵀ, which the JIT vectorizes. Hᵀ
+   * is copied tile by tile (cache-friendly) into arrays the calling thread reuses, so a step
+   * allocates nothing here.
    */
   private float[][] logitsByClass() {
-    float[][] ht = new float[dim][rows];
-    for (int r = 0; r < rows; r++) {
-      int h0 = r * dim;
-      for (int j = 0; j < dim; j++) {
-        ht[j][r] = hidden[h0 + j];
+    Scratch scratch = SCRATCH.get();
+    float[][] ht = scratch.ht = Scratch.fit(scratch.ht, dim, rows);
+    for (int r0 = 0; r0 < rows; r0 += TILE) {
+      int r1 = Math.min(rows, r0 + TILE);
+      for (int j0 = 0; j0 < dim; j0 += TILE) {
+        int j1 = Math.min(dim, j0 + TILE);
+        for (int r = r0; r < r1; r++) {
+          int h0 = r * dim;
+          for (int j = j0; j < j1; j++) {
+            ht[j][r] = hidden[h0 + j];
+          }
+        }
       }
     }
-    float[][] z = new float[classes][rows];
+    float[][] z = scratch.z = Scratch.fit(scratch.z, classes, rows);
     for (int c = 0; c < classes; c++) {
       float[] zc = z[c];
       java.util.Arrays.fill(zc, bias == null ? 0f : bias[c]);

@@ -57,4 +57,58 @@ class OutputHeadTest {
     assertThat(OutputHead.margin(new double[] {Double.POSITIVE_INFINITY, 1}, 0)).isEqualTo(Float.MAX_VALUE);
     assertThat(OutputHead.margins(new float[] {2f, 5f, -1f}, 1, 3, new int[] {1})).containsExactly(3f);
   }
+
+  @Test
+  void shouldMatchAPlainTripleLoopOnShapesThatDoNotFillTheTilesAndReuseNoStaleValues() {
+    java.util.Random rnd = new java.util.Random(7);
+    // A big head first, then smaller ones: the thread's reused arrays must not leak values between calls.
+    for (int[] shape : new int[][] {{131, 77, 12}, {37, 45, 7}, {5, 3, 2}, {37, 45, 7}}) {
+      int rows = shape[0];
+      int dim = shape[1];
+      int classes = shape[2];
+      float[] h = new float[rows * dim];
+      float[] w = new float[dim * classes];
+      float[] b = new float[classes];
+      for (int i = 0; i < h.length; i++) {
+        h[i] = rnd.nextFloat() < 0.4f ? 0f : (float) rnd.nextGaussian();
+      }
+      for (int i = 0; i < w.length; i++) {
+        w[i] = rnd.nextFloat() < 0.1f ? 0f : (float) rnd.nextGaussian() * 0.3f;
+      }
+      for (int c = 0; c < classes; c++) {
+        b[c] = (float) rnd.nextGaussian();
+      }
+      int[] targets = new int[rows];
+      float[] labels = new float[rows * classes];
+      for (int r = 0; r < rows; r++) {
+        targets[r] = rnd.nextInt(classes);
+        labels[r * classes + targets[r]] = 1f;
+      }
+      int[] predicted = new int[rows];
+      float[] loss = new float[rows];
+      float[] margin = new float[rows];
+      new OutputHead(h, rows, dim, w, b, classes, 1e-10).compute(labels, targets, predicted, loss, margin);
+
+      for (int r = 0; r < rows; r++) {
+        double[] z = new double[classes];
+        for (int c = 0; c < classes; c++) {
+          z[c] = b[c];
+          for (int j = 0; j < dim; j++) {
+            z[c] += (double) h[r * dim + j] * w[j * classes + c];
+          }
+        }
+        int best = 0;
+        double other = Double.NEGATIVE_INFINITY;
+        double lse = 0;
+        for (int c = 0; c < classes; c++) {
+          best = z[c] > z[best] ? c : best;
+          other = c != targets[r] ? Math.max(other, z[c]) : other;
+          lse += Math.exp(z[c]);
+        }
+        assertThat(predicted[r]).as("row %d of %s", r, java.util.Arrays.toString(shape)).isEqualTo(best);
+        assertThat((double) margin[r]).isCloseTo(z[targets[r]] - other, within(1e-4));
+        assertThat((double) loss[r]).isCloseTo(Math.log(lse) - z[targets[r]], within(1e-4));
+      }
+    }
+  }
 }
