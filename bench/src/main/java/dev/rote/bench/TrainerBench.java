@@ -170,6 +170,10 @@ final class TrainerBench implements Callable<Integer> {
       double[][] trainCpu = new double[variants.size()][rounds];
       double[][] otherCpu = new double[variants.size()][rounds];
       double[][] brokerCpu = new double[variants.size()][rounds];
+      double[][] gcMs = new double[variants.size()][rounds];
+      // The other CPU by thread group: [sender, producer I/O, other Java threads (an embedded broker, ND4J's
+      // deallocators), not Java threads (GC, JIT)].
+      double[][][] groups = new double[variants.size()][ThreadGroups.NAMES.length][rounds];
       java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
       var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
           .getOperatingSystemMXBean();
@@ -186,6 +190,8 @@ final class TrainerBench implements Callable<Integer> {
           long thread0 = threads.getCurrentThreadCpuTime();
           long process0 = os.getProcessCpuTime();
           double broker0 = brokerCpuSeconds();
+          long gc0 = gcMillis();
+          long[] groups0 = ThreadGroups.cpuNanos(threads);
           for (int s = 0; s < block; s++) {
             int b = cursor[v]++ % batches.size();
             variants.get(v).step(batches.get(b), ids(b, options.batchSize()));
@@ -198,6 +204,14 @@ final class TrainerBench implements Callable<Integer> {
             trainCpu[v][r] = thread / 1e6 / block;
             otherCpu[v][r] = (process - thread) / 1e6 / block;
             brokerCpu[v][r] = (brokerCpuSeconds() - broker0) * 1e3 / block;
+            gcMs[v][r] = (double) (gcMillis() - gc0) / block;
+            long[] g = ThreadGroups.cpuNanos(threads);
+            long java = 0;
+            for (int k = 0; k < 3; k++) {
+              groups[v][k][r] = (g[k] - groups0[k]) / 1e6 / block;
+              java += g[k] - groups0[k];
+            }
+            groups[v][3][r] = (process - thread - java) / 1e6 / block;
           }
         }
         out.printf("round %d/%d done%n", r + 1 + warmup, rounds + warmup);
@@ -205,17 +219,29 @@ final class TrainerBench implements Callable<Integer> {
       out.println();
       String brokerColumn = brokerPid == null ? "" : " broker process CPU per step (ms) |";
       out.println("| variant | median step (ms) | ratio of medians | median paired ratio | training thread CPU "
-          + "per step (ms) | other CPU in this JVM per step (ms) |" + brokerColumn);
-      out.println("|---|---|---|---|---|---|" + (brokerPid == null ? "" : "---|"));
+          + "per step (ms) | other CPU in this JVM per step (ms) | GC per step (ms, mean) |" + brokerColumn);
+      out.println("|---|---|---|---|---|---|---|" + (brokerPid == null ? "" : "---|"));
       for (int v = 0; v < variants.size(); v++) {
         int p = plainOf.get(v);
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           ratios[r] = ms[v][r] / ms[p][r];
         }
-        out.printf("| %s | %.2f | %.3f | %.3f | %.2f | %.2f |%s%n", variants.get(v).name(), Stats.median(ms[v]),
-            Stats.median(ms[v]) / Stats.median(ms[p]), Stats.median(ratios), Stats.median(trainCpu[v]),
-            Stats.median(otherCpu[v]), brokerPid == null ? "" : String.format(" %.2f |", Stats.median(brokerCpu[v])));
+        out.printf("| %s | %.2f | %.3f | %.3f | %.2f | %.2f | %.2f |%s%n", variants.get(v).name(),
+            Stats.median(ms[v]), Stats.median(ms[v]) / Stats.median(ms[p]), Stats.median(ratios),
+            Stats.median(trainCpu[v]), Stats.median(otherCpu[v]), Arrays.stream(gcMs[v]).average().orElse(0), brokerPid == null ? "" : String.format(" %.2f |", Stats.median(brokerCpu[v])));
+      }
+      out.println();
+      out.println("Other CPU per step by thread (ms, median over rounds):");
+      out.println();
+      out.println("| variant | " + String.join(" | ", ThreadGroups.NAMES) + " |");
+      out.println("|---|---|---|---|---|");
+      for (int v = 0; v < variants.size(); v++) {
+        StringBuilder row = new StringBuilder("| " + variants.get(v).name() + " |");
+        for (int k = 0; k < ThreadGroups.NAMES.length; k++) {
+          row.append(String.format(" %.2f |", Stats.median(groups[v][k])));
+        }
+        out.println(row);
       }
       for (TelemetrySink s : sinks) {
         s.close(Duration.ofSeconds(10));
@@ -228,6 +254,12 @@ final class TrainerBench implements Callable<Integer> {
         broker.close();
       }
     }
+  }
+
+  /** Milliseconds this JVM's collectors have spent collecting so far (G1: mostly pauses). */
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
   }
 
   /** CPU-seconds of the --broker-pid process so far; 0 without one. */
@@ -335,5 +367,32 @@ final class TrainerBench implements Callable<Integer> {
       ids[i] = (long) batch * size + i;
     }
     return ids;
+  }
+
+  /** The CPU time of this JVM's Java threads other than the caller, in groups. */
+  static final class ThreadGroups {
+    static final String[] NAMES = {"telemetry sender", "producer I/O", "other Java threads (broker, ND4J)",
+        "not Java threads (GC, JIT)"};
+
+    private ThreadGroups() {}
+
+    /** CPU nanoseconds so far of the sender threads, the producers' I/O threads and every other Java thread. */
+    static long[] cpuNanos(java.lang.management.ThreadMXBean threads) {
+      long self = Thread.currentThread().getId();
+      long[] out = new long[3];
+      for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (t == null || t.getThreadId() == self) {
+          continue;
+        }
+        long cpu = threads.getThreadCpuTime(t.getThreadId());
+        if (cpu < 0) {
+          continue;
+        }
+        String name = t.getThreadName();
+        out[name.startsWith("rote-telemetry-sender") ? 0 : name.startsWith("kafka-producer-network-thread") ? 1 : 2]
+            += cpu;
+      }
+      return out;
+    }
   }
 }

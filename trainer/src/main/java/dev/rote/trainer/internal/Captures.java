@@ -216,12 +216,17 @@ public final class Captures {
    * copy from the buffer (ND4J's {@code asFloat()} reads element by element: ~10x slower).
    */
   public static float[] floats(org.nd4j.linalg.api.ndarray.INDArray a) {
+    return floats(a, null);
+  }
+
+  /** {@link #floats(org.nd4j.linalg.api.ndarray.INDArray)} into {@code reuse} when it has exactly the array's length, else into a new array. */
+  public static float[] floats(org.nd4j.linalg.api.ndarray.INDArray a, float[] reuse) {
     boolean plain = a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.ordering() == 'c' && !a.isView()
         && a.data().length() == a.length();
     org.nd4j.linalg.api.ndarray.INDArray c = plain ? a : a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
     org.nd4j.linalg.factory.Nd4j.getAffinityManager().ensureLocation(c,
         org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
-    float[] out = new float[(int) c.length()];
+    float[] out = reuse != null && reuse.length == c.length() ? reuse : new float[(int) c.length()];
     c.data().asNioFloat().get(out);
     return out;
   }

@@ -11,7 +11,12 @@ package dev.rote.trainer.internal;
  */
 public final class OutputHead {
 
-  private final float[] hidden;
+  /** Hidden-activation arrays that a computed head gave back, for the next step's copy. */
+  private static final java.util.concurrent.BlockingQueue<float[]> SPARE_HIDDEN =
+      new java.util.concurrent.ArrayBlockingQueue<>(4);
+
+  /** The input of the output layer; given back (and null) once computed. */
+  private float[] hidden;
   private final int rows;
   private final int dim;
   private final float[] weights;
@@ -45,7 +50,12 @@ public final class OutputHead {
    * @param targets the trained label of each row (argmax of its label row)
    */
   public void compute(float[] labels, int[] targets, int[] predicted, float[] loss, float[] margin) {
+    if (hidden == null) {
+      throw new IllegalStateException("this output head was computed already");
+    }
     float[][] logits = logitsByClass();
+    SPARE_HIDDEN.offer(hidden);
+    hidden = null;
     double[] z = new double[classes];
     for (int r = 0; r < rows; r++) {
       int best = 0;
@@ -75,6 +85,20 @@ public final class OutputHead {
       loss[r] = (float) l;
       margin[r] = margin(z, targets[r]);
     }
+  }
+
+  /**
+   * An array of {@code length} floats that a computed head gave back, or null: the training thread
+   * copies the next step's hidden activations into it instead of allocating ~256 KB a step.
+   */
+  public static float[] reusableHidden(int length) {
+    float[] a;
+    while ((a = SPARE_HIDDEN.poll()) != null) {
+      if (a.length == length) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** Margins of a row-major {@code rows x classes} logit matrix against each row's target. */
@@ -170,7 +194,7 @@ public final class OutputHead {
 
   /** Bytes of the copied arrays. */
   public long bytes() {
-    return 4L * (hidden.length + weights.length + (bias == null ? 0 : bias.length));
+    return 4L * ((long) rows * dim + weights.length + (bias == null ? 0 : bias.length));
   }
 
   public int rows() {

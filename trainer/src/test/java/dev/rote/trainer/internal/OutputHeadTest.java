@@ -1,6 +1,7 @@
 package dev.rote.trainer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class OutputHeadTest {
 
   @Test
   void shouldComputeMarginsLossesAndPredictionsByHand() {
-    OutputHead head = new OutputHead(H, 2, 2, W, B, 3, 1e-10);
+    OutputHead head = new OutputHead(H.clone(), 2, 2, W, B, 3, 1e-10);
     float[] labels = {1f, 0f, 0f, /* row 2: */ 0f, 0f, 1f};
     int[] targets = {0, 2};
     int[] predicted = new int[2];
@@ -41,7 +42,7 @@ class OutputHeadTest {
 
   @Test
   void shouldTakeSoftLabelsIntoTheLossAsDl4jDoes() {
-    OutputHead head = new OutputHead(H, 2, 2, W, null, 3, 1e-10);
+    OutputHead head = new OutputHead(H.clone(), 2, 2, W, null, 3, 1e-10);
     float[] labels = {0.5f, 0.5f, 0f, 0f, 0f, 1f};
     float[] loss = new float[2];
     head.compute(labels, new int[] {0, 2}, new int[2], loss, new float[2]);
@@ -110,5 +111,19 @@ class OutputHeadTest {
         assertThat((double) loss[r]).isCloseTo(Math.log(lse) - z[targets[r]], within(1e-4));
       }
     }
+  }
+
+  @Test
+  void shouldGiveItsHiddenArrayBackForTheNextStepOnceComputed() {
+    float[] hidden = new float[3 * 1021];
+    OutputHead head = new OutputHead(hidden, 3, 1021, new float[1021 * 2], null, 2, 0);
+    assertThat(OutputHead.reusableHidden(hidden.length)).as("not computed yet").isNotSameAs(hidden);
+
+    head.compute(new float[6], new int[3], new int[3], new float[3], new float[3]);
+
+    assertThat(OutputHead.reusableHidden(hidden.length)).isSameAs(hidden);
+    assertThat(OutputHead.reusableHidden(hidden.length)).as("given out once").isNull();
+    assertThatThrownBy(() -> head.compute(new float[6], new int[3], new int[3], new float[3], new float[3]))
+        .isInstanceOf(IllegalStateException.class);
   }
 }
