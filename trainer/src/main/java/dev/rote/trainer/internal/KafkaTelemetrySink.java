@@ -92,9 +92,17 @@ public final class KafkaTelemetrySink implements TelemetrySink {
   }
 
   /**
-   * Producer defaults: idempotent, acks=all, zstd, large records; records never time out in the
+   * Producer defaults: idempotent, acks=all, lz4, large records; records never time out in the
    * producer (the sink's buffer bounds memory), and {@code send} blocks the sender thread at most a
    * second before the record is offered again.
+   *
+   * <p>lz4 and a 50 ms linger keep what the telemetry costs the machine small: a trainer on a CPU
+   * publishes a record every few tens of milliseconds, and with {@code linger.ms=5} each went out in
+   * a request of its own, which the producer's I/O thread and the broker paid for in full; with 50 ms
+   * a request carries several steps. zstd compresses better but took more CPU in the producer and the
+   * broker (docs/BENCHMARKS.md, "Trainer instrumentation cost": 2.2 against 4.2 ms of background CPU
+   * per step in the same run). Telemetry reaches the analyzer up to 50 ms later; the stop rules decide
+   * on epochs.
    */
   public static Map<String, Object> producerConfig(KafkaSettings kafka, String clientId, long maxBufferedBytes) {
     return kafka.with(Map.ofEntries(
@@ -103,8 +111,8 @@ public final class KafkaTelemetrySink implements TelemetrySink {
         Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"),
         // One request in flight: a retried first batch can never leave later ones out of sequence.
         Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"),
-        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"),
-        Map.entry(ProducerConfig.LINGER_MS_CONFIG, "5"),
+        Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+        Map.entry(ProducerConfig.LINGER_MS_CONFIG, "50"),
         Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1024 * 1024)),
         Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES)),
         Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(maxBufferedBytes + Topics.MAX_MESSAGE_BYTES)),
