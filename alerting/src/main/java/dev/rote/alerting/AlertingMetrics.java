@@ -1,6 +1,8 @@
 package dev.rote.alerting;
 
+import dev.rote.service.CountedOffsets;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -23,6 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code rote_alerting_signal_latency_seconds} (trainer publish of the telemetry → signal issued).
  * A run's series go when its state is evicted ({@link #runEvicted}), counted by
  * {@code rote_alerting_runs_evicted_total}.
+ *
+ * <p>The record counters (all but the latency's percentiles) count each consumed record once per
+ * process ({@link CountedOffsets}, {@link #counted()}), also when exactly-once processing runs it
+ * again after an aborted transaction; {@code rote_alerting_records_reprocessed_total} counts those
+ * second runs. A restarted process starts from zero, as every Prometheus counter does.
  */
 public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
@@ -36,11 +43,13 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
   public static final String LATENCY = "rote.alerting.signal.latency";
   public static final String RULE_ERRORS = "rote.alerting.rule.errors";
   public static final String RUNS_EVICTED = "rote.alerting.runs.evicted";
+  public static final String REPROCESSED = "rote.alerting.records.reprocessed";
 
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
   private Counter processed;
   private Counter evicted;
+  private final CountedOffsets counted = new CountedOffsets();
   private final Map<Tags, Counter> counters = new ConcurrentHashMap<>();
   /** Runs whose counters are registered. */
   private final Set<String> runs = ConcurrentHashMap.newKeySet();
@@ -54,6 +63,10 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
     registry = r;
     counters.clear();
     runs.clear();
+    counted.clear();
+    FunctionCounter.builder(REPROCESSED, counted, CountedOffsets::repeats)
+        .description("Records a processor ran again (after an aborted transaction) and did not count again")
+        .register(r);
     evicted = Counter.builder(RUNS_EVICTED).description("Finished runs whose state and series were evicted")
         .register(r);
     processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service")
@@ -103,6 +116,14 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
       return ofRun;
     });
     evicted.increment();
+  }
+
+  /**
+   * Which consumed records the counters have counted: a processor asks it once per record and
+   * counts only a first ({@link CountedOffsets#first}).
+   */
+  public CountedOffsets counted() {
+    return counted;
   }
 
   public void processed() {

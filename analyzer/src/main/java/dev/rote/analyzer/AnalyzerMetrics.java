@@ -3,7 +3,9 @@ package dev.rote.analyzer;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Suspect;
 import dev.rote.contract.v1.SuspectRanking;
+import dev.rote.service.CountedOffsets;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +54,7 @@ public final class AnalyzerMetrics implements MeterBinder {
   public static final String SUSPECTED_EXAMPLES = "rote.analyzer.suspected.examples";
   public static final String SUSPECT_RANKING_STEP = "rote.analyzer.suspect.ranking.step";
   public static final String RUNS_EVICTED = "rote.analyzer.runs.evicted";
+  public static final String REPROCESSED = "rote.analyzer.records.reprocessed";
 
   /** Ranks of each run's suspect ranking kept as metrics. */
   public static final int SUSPECT_RANKS = 10;
@@ -59,6 +62,7 @@ public final class AnalyzerMetrics implements MeterBinder {
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
   private Counter evicted;
+  private final CountedOffsets counted = new CountedOffsets();
   private final Map<String, Counter> processed = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
   /** Each run's gauges, so that a finished run's series can be removed together ({@link #removeRun}). */
@@ -74,6 +78,10 @@ public final class AnalyzerMetrics implements MeterBinder {
     processed.clear();
     deadLettered.clear();
     runs.clear();
+    counted.clear();
+    FunctionCounter.builder(REPROCESSED, counted, CountedOffsets::repeats)
+        .description("Records a processor ran again (after an aborted transaction) and did not count again")
+        .register(r);
     latency = Timer.builder(LATENCY)
         .description("Time from the trainer publishing telemetry to the analyzer emitting its indicators")
         .publishPercentileHistogram()
@@ -90,6 +98,14 @@ public final class AnalyzerMetrics implements MeterBinder {
   public static final java.util.List<String> DEAD_LETTER_REASONS = java.util.List.of("deserialization",
       "null_record", "key_mismatch", "bad_step", "step_backwards", "no_payload", "not_finite", "negative_value",
       "out_of_range", "shape_mismatch", "too_large", "example_id_outside_training_set");
+
+  /**
+   * Which consumed records the counters have counted: a processor asks it once per record and
+   * counts only a first ({@link CountedOffsets#first}).
+   */
+  public CountedOffsets counted() {
+    return counted;
+  }
 
   public void processed(String type) {
     processed.computeIfAbsent(type, t -> Counter.builder(PROCESSED)

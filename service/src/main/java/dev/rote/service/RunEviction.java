@@ -29,8 +29,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Evicting a run calls every target: a store keyed by run id loses its key, other stores are
  * cleared by their own code (both by deletes, so the changelogs carry tombstones and compact too),
- * and actions outside the stores (removing the run's metric series) run once. A grace of 0 evicts
- * as the finished status arrives.
+ * and actions outside the stores (removing the run's metric series, counting) run once: also when
+ * exactly-once processing runs a {@code rote.runs} record again after an aborted transaction, the
+ * stores, rolled back, lose the run again, but the actions do not run again in the same process
+ * ({@link #countedBy}). A grace of 0 evicts as the finished status arrives.
  *
  * <p><b>Co-partitioning.</b> The processor deletes from the stores of its own task, so it must run
  * in the task that holds the run's state. Kafka Streams puts a processor and the stores it is
@@ -73,6 +75,8 @@ public final class RunEviction {
   private final Duration grace;
   private final List<String> stores = new ArrayList<>();
   private final List<Target> targets = new ArrayList<>();
+  private final List<Consumer<String>> actions = new ArrayList<>();
+  private CountedOffsets counted = new CountedOffsets();
   private final List<String> creators = new ArrayList<>();
 
   private RunEviction(Duration grace) {
@@ -114,7 +118,16 @@ public final class RunEviction {
 
   /** Also runs {@code action} (removing metric series, counting) with each evicted run's id. */
   public RunEviction action(Consumer<String> action) {
-    targets.add(context -> action);
+    actions.add(action);
+    return this;
+  }
+
+  /**
+   * Runs the actions once per {@code rote.runs} record in this process, as {@code counted} (the
+   * service meters' {@link CountedOffsets}) decides; an eviction of its own by default.
+   */
+  public RunEviction countedBy(CountedOffsets counted) {
+    this.counted = counted;
     return this;
   }
 
@@ -131,8 +144,11 @@ public final class RunEviction {
    */
   public void addTo(Topology topology) {
     List<Target> opened = List.copyOf(targets);
+    List<Consumer<String>> acts = List.copyOf(actions);
+    CountedOffsets c = counted;
     Duration g = grace;
-    topology.addProcessor(NAME, () -> new EvictionProcessor(g, interval(g), opened), RunMetadataTopology.VALIDATE);
+    topology.addProcessor(NAME, () -> new EvictionProcessor(g, interval(g), opened, acts, c),
+        RunMetadataTopology.VALIDATE);
     List<String> users = new ArrayList<>(creators);
     users.add(0, NAME);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
