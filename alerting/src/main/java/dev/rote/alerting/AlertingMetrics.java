@@ -69,7 +69,7 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
         .register(r);
     evicted = Counter.builder(RUNS_EVICTED).description("Finished runs whose state and series were evicted")
         .register(r);
-    processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service")
+    processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service, each counted once per process")
         .register(r);
     latency = Timer.builder(LATENCY)
         .description("Time from the trainer publishing the telemetry behind an indicator to the signal it fired")
@@ -78,7 +78,7 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(r);
-    DEAD_LETTER_REASONS.forEach(reason -> counter(DEAD_LETTERED, "Records sent to the dead-letter topic",
+    DEAD_LETTER_REASONS.forEach(reason -> counter(DEAD_LETTERED, "Records sent to the dead-letter topic, each counted once per process",
         null, Tags.of("reason", reason, "topic", INDICATORS_TOPIC)));
   }
 
@@ -106,6 +106,17 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
   /** A finished run's state was evicted: its series go, and the eviction is counted. */
   public void runEvicted(String runId) {
+    removeRun(runId);
+    countEviction();
+  }
+
+  /** Counts an eviction ({@code rote_alerting_runs_evicted_total}). */
+  public void countEviction() {
+    evicted.increment();
+  }
+
+  /** Removes a run's alert and stop-signal series. */
+  public void removeRun(String runId) {
     runs.remove(runId);
     Tag tag = Tag.of("run", runId);
     counters.entrySet().removeIf(e -> {
@@ -115,7 +126,6 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
       }
       return ofRun;
     });
-    evicted.increment();
   }
 
   /**
@@ -137,7 +147,7 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
   /** Counts a dead-lettered record by its reason and the topic it came from ({@code rote.runs} too). */
   public void deadLettered(String reason, String topic) {
-    count(DEAD_LETTERED, "Records sent to the dead-letter topic", null, Tags.of("reason", reason, "topic", topic));
+    count(DEAD_LETTERED, "Records sent to the dead-letter topic, each counted once per process", null, Tags.of("reason", reason, "topic", topic));
   }
 
   @Override

@@ -82,8 +82,8 @@ public final class AlertingTopology {
         new ByteArraySerializer(), PROCESSOR);
     RunMetadataTopology.addTo(topology, applicationId, "alerting", metrics.counted(),
         reason -> metrics.deadLettered(reason, Topics.RUNS.name()), List.of(RunEviction.NAME));
-    RunEviction.after(evictAfter).keyedStore(AlertingProcessor.STORE).action(metrics::runEvicted)
-        .countedBy(metrics.counted()).lateRecordsFrom(PROCESSOR).addTo(topology);
+    RunEviction.after(evictAfter).keyedStore(AlertingProcessor.STORE).action(metrics::removeRun)
+        .counter(metrics.counted(), metrics::countEviction).lateRecordsFrom(PROCESSOR).addTo(topology);
     return topology;
   }
 }

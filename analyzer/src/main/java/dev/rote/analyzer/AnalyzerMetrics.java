@@ -109,7 +109,7 @@ public final class AnalyzerMetrics implements MeterBinder {
 
   public void processed(String type) {
     processed.computeIfAbsent(type, t -> Counter.builder(PROCESSED)
-        .description("Telemetry records processed").tag("type", t).register(registry))
+        .description("Telemetry records processed, each counted once per process").tag("type", t).register(registry))
         .increment();
   }
 
@@ -125,13 +125,13 @@ public final class AnalyzerMetrics implements MeterBinder {
    */
   public void deadLettered(String reason, String topic, String processor) {
     deadLettered.computeIfAbsent(reason + "|" + topic + "|" + processor, k -> Counter.builder(DEAD_LETTERED)
-        .description("Records sent to the dead-letter topic").tag("reason", reason).tag("topic", topic)
+        .description("Records sent to the dead-letter topic, each counted once per process").tag("reason", reason).tag("topic", topic)
         .tag("processor", processor).register(registry)).increment();
   }
 
   private void deadLetterCounter(String reason) {
     deadLettered.computeIfAbsent(reason + "|" + TELEMETRY_TOPIC + "|" + ANALYZE_PROCESSOR, k -> Counter.builder(
-        DEAD_LETTERED).description("Records sent to the dead-letter topic").tag("reason", reason)
+        DEAD_LETTERED).description("Records sent to the dead-letter topic, each counted once per process").tag("reason", reason)
         .tag("topic", TELEMETRY_TOPIC).tag("processor", ANALYZE_PROCESSOR).register(registry));
   }
 
@@ -187,6 +187,11 @@ public final class AnalyzerMetrics implements MeterBinder {
   /** A finished run's state was evicted: its series go, and the eviction is counted. */
   public void runEvicted(String run) {
     removeRun(run);
+    countEviction();
+  }
+
+  /** Counts an eviction ({@code rote_analyzer_runs_evicted_total}). */
+  public void countEviction() {
     evicted.increment();
   }
 

@@ -90,7 +90,7 @@ public final class AnalyzerTopology {
         reason -> metrics.deadLettered(reason, Topics.RUNS.name(), RunMetadataTopology.VALIDATE),
         suspects ? List.of(SuspectRunsProcessor.NAME, RunEviction.NAME) : List.of(RunEviction.NAME));
     RunEviction eviction = RunEviction.after(config.evictAfter()).keyedStore(TelemetryProcessor.STORE)
-        .action(metrics::runEvicted).countedBy(metrics.counted()).lateRecordsFrom(PROCESSOR);
+        .action(metrics::removeRun).counter(metrics.counted(), metrics::countEviction).lateRecordsFrom(PROCESSOR);
     if (suspects) {
       Suspects.addTo(topology, config, metrics, PROCESSOR, RunMetadataTopology.VALIDATE);
       eviction.stores(Suspects.eviction(), Suspects.STORES.toArray(String[]::new));

@@ -24,19 +24,19 @@ final class EvictionProcessor implements Processor<String, byte[], Void, Void> {
   private final long graceMs;
   private final Duration interval;
   private final List<RunEviction.Target> targets;
-  private final List<Consumer<String>> actions;
   private final CountedOffsets counted;
+  private final Runnable count;
   private final List<Consumer<String>> droppers = new ArrayList<>();
   private KeyValueStore<String, Long> finished;
   private ProcessorContext<Void, Void> context;
 
-  EvictionProcessor(Duration grace, Duration interval, List<RunEviction.Target> targets,
-      List<Consumer<String>> actions, CountedOffsets counted) {
+  EvictionProcessor(Duration grace, Duration interval, List<RunEviction.Target> targets, CountedOffsets counted,
+      Runnable count) {
     this.graceMs = grace.toMillis();
     this.interval = interval;
     this.targets = targets;
-    this.actions = actions;
     this.counted = counted;
+    this.count = count;
   }
 
   @Override
@@ -90,13 +90,13 @@ final class EvictionProcessor implements Processor<String, byte[], Void, Void> {
   }
 
   /**
-   * @param onRecord evicting on a {@code rote.runs} record (not a sweep): the actions run unless this
-   *     process ran them for the record before (a record processed again after an aborted transaction)
+   * @param onRecord evicting on a {@code rote.runs} record (not a sweep): counted unless this process
+   *     counted the record before (a record processed again after an aborted transaction)
    */
   private void evict(String run, String why, boolean onRecord) {
     droppers.forEach(d -> d.accept(run));
     if (!onRecord || counted.first(RunEviction.NAME, context.recordMetadata())) {
-      actions.forEach(a -> a.accept(run));
+      count.run();
     }
     if (finished.get(run) != null) {
       finished.delete(run);
