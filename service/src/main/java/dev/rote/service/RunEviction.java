@@ -29,11 +29,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Evicting a run calls every target: a store keyed by run id loses its key, other stores are
  * cleared by their own code (both by deletes, so the changelogs carry tombstones and compact too),
- * and actions outside the stores (removing the run's metric series) run once. A counter of
- * evictions ({@link #counter}) counts each eviction once per process: when exactly-once processing
- * runs a {@code rote.runs} record again after an aborted transaction, the stores, rolled back, lose
- * the run again and the actions run again, but the eviction is not counted again. A grace of 0
- * evicts as the finished status arrives.
+ * and actions outside the stores (removing the run's metric series) run once per eviction. A
+ * counter of evictions ({@link #counter}) counts each eviction once per process: when exactly-once
+ * processing runs a {@code rote.runs} record again after an aborted transaction, the stores, rolled
+ * back, lose the run again and the actions run again, but the eviction is not counted again. A
+ * grace of 0 evicts as the finished status arrives.
  *
  * <p><b>Co-partitioning.</b> The processor deletes from the stores of its own task, so it must run
  * in the task that holds the run's state. Kafka Streams puts a processor and the stores it is

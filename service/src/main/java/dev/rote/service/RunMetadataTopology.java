@@ -98,9 +98,8 @@ public final class RunMetadataTopology {
     List<String> children = new ArrayList<>(followers);
     children.add(0, VALID_SINK);
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.RUNS.name());
-    topology.addProcessor(VALIDATE, () -> new RunMetadataValidator(service, counted, deadLettered, MAX_BYTES,
-        children),
-        SOURCE);
+    topology.addProcessor(VALIDATE,
+        () -> new RunMetadataValidator(service, counted, deadLettered, MAX_BYTES, children), SOURCE);
     topology.addSink(VALID_SINK, topic(applicationId), new StringSerializer(), new ByteArraySerializer(), VALIDATE);
     topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(), new StringSerializer(), new ByteArraySerializer(),
         VALIDATE);
