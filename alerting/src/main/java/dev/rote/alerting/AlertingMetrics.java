@@ -1,6 +1,8 @@
 package dev.rote.alerting;
 
+import dev.rote.service.CountedOffsets;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -23,6 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code rote_alerting_signal_latency_seconds} (trainer publish of the telemetry → signal issued).
  * A run's series go when its state is evicted ({@link #runEvicted}), counted by
  * {@code rote_alerting_runs_evicted_total}.
+ *
+ * <p>The record counters (all but the latency's percentiles) count each consumed record once per
+ * process ({@link CountedOffsets}, {@link #counted()}), also when exactly-once processing runs it
+ * again after an aborted transaction; {@code rote_alerting_records_reprocessed_total} counts those
+ * second runs. A restarted process starts from zero, as every Prometheus counter does.
  */
 public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
@@ -36,11 +43,13 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
   public static final String LATENCY = "rote.alerting.signal.latency";
   public static final String RULE_ERRORS = "rote.alerting.rule.errors";
   public static final String RUNS_EVICTED = "rote.alerting.runs.evicted";
+  public static final String REPROCESSED = "rote.alerting.records.reprocessed";
 
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
   private Counter processed;
   private Counter evicted;
+  private final CountedOffsets counted = new CountedOffsets();
   private final Map<Tags, Counter> counters = new ConcurrentHashMap<>();
   /** Runs whose counters are registered. */
   private final Set<String> runs = ConcurrentHashMap.newKeySet();
@@ -54,9 +63,13 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
     registry = r;
     counters.clear();
     runs.clear();
+    counted.clear();
+    FunctionCounter.builder(REPROCESSED, counted, CountedOffsets::repeats)
+        .description("Records a processor ran again (after an aborted transaction) and did not count again")
+        .register(r);
     evicted = Counter.builder(RUNS_EVICTED).description("Finished runs whose state and series were evicted")
         .register(r);
-    processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service")
+    processed = Counter.builder(PROCESSED).description("Indicator records read by the alerting service, each counted once per process")
         .register(r);
     latency = Timer.builder(LATENCY)
         .description("Time from the trainer publishing the telemetry behind an indicator to the signal it fired")
@@ -65,7 +78,7 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(r);
-    DEAD_LETTER_REASONS.forEach(reason -> counter(DEAD_LETTERED, "Records sent to the dead-letter topic",
+    DEAD_LETTER_REASONS.forEach(reason -> counter(DEAD_LETTERED, "Records sent to the dead-letter topic, each counted once per process",
         null, Tags.of("reason", reason, "topic", INDICATORS_TOPIC)));
   }
 
@@ -93,6 +106,17 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
   /** A finished run's state was evicted: its series go, and the eviction is counted. */
   public void runEvicted(String runId) {
+    removeRun(runId);
+    countEviction();
+  }
+
+  /** Counts an eviction ({@code rote_alerting_runs_evicted_total}). */
+  public void countEviction() {
+    evicted.increment();
+  }
+
+  /** Removes a run's alert and stop-signal series. */
+  public void removeRun(String runId) {
     runs.remove(runId);
     Tag tag = Tag.of("run", runId);
     counters.entrySet().removeIf(e -> {
@@ -102,7 +126,14 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
       }
       return ofRun;
     });
-    evicted.increment();
+  }
+
+  /**
+   * Which consumed records the counters have counted: a processor asks it once per record and
+   * counts only a first ({@link CountedOffsets#first}).
+   */
+  public CountedOffsets counted() {
+    return counted;
   }
 
   public void processed() {
@@ -116,7 +147,7 @@ public final class AlertingMetrics implements MeterBinder, EvaluationListener {
 
   /** Counts a dead-lettered record by its reason and the topic it came from ({@code rote.runs} too). */
   public void deadLettered(String reason, String topic) {
-    count(DEAD_LETTERED, "Records sent to the dead-letter topic", null, Tags.of("reason", reason, "topic", topic));
+    count(DEAD_LETTERED, "Records sent to the dead-letter topic, each counted once per process", null, Tags.of("reason", reason, "topic", topic));
   }
 
   @Override

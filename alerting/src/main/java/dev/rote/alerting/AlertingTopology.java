@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class AlertingTopology {
 
   public static final String SOURCE = "indicators-source";
-  public static final String PROCESSOR = "evaluate-rules";
+  public static final String PROCESSOR = AlertingProcessor.NAME;
 
   private AlertingTopology() {}
 
@@ -80,10 +80,10 @@ public final class AlertingTopology {
         new ByteArraySerializer(), PROCESSOR);
     topology.addSink(AlertingProcessor.DEAD_LETTER, Topics.DEAD_LETTER.name(), new StringSerializer(),
         new ByteArraySerializer(), PROCESSOR);
-    RunMetadataTopology.addTo(topology, applicationId, "alerting",
+    RunMetadataTopology.addTo(topology, applicationId, "alerting", metrics.counted(),
         reason -> metrics.deadLettered(reason, Topics.RUNS.name()), List.of(RunEviction.NAME));
-    RunEviction.after(evictAfter).keyedStore(AlertingProcessor.STORE).action(metrics::runEvicted)
-        .lateRecordsFrom(PROCESSOR).addTo(topology);
+    RunEviction.after(evictAfter).keyedStore(AlertingProcessor.STORE).action(metrics::removeRun)
+        .counter(metrics.counted(), metrics::countEviction).lateRecordsFrom(PROCESSOR).addTo(topology);
     return topology;
   }
 }

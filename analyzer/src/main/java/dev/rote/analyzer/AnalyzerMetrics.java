@@ -3,7 +3,9 @@ package dev.rote.analyzer;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Suspect;
 import dev.rote.contract.v1.SuspectRanking;
+import dev.rote.service.CountedOffsets;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +54,7 @@ public final class AnalyzerMetrics implements MeterBinder {
   public static final String SUSPECTED_EXAMPLES = "rote.analyzer.suspected.examples";
   public static final String SUSPECT_RANKING_STEP = "rote.analyzer.suspect.ranking.step";
   public static final String RUNS_EVICTED = "rote.analyzer.runs.evicted";
+  public static final String REPROCESSED = "rote.analyzer.records.reprocessed";
 
   /** Ranks of each run's suspect ranking kept as metrics. */
   public static final int SUSPECT_RANKS = 10;
@@ -59,6 +62,7 @@ public final class AnalyzerMetrics implements MeterBinder {
   private MeterRegistry registry = new SimpleMeterRegistry();
   private Timer latency;
   private Counter evicted;
+  private final CountedOffsets counted = new CountedOffsets();
   private final Map<String, Counter> processed = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
   /** Each run's gauges, so that a finished run's series can be removed together ({@link #removeRun}). */
@@ -74,6 +78,10 @@ public final class AnalyzerMetrics implements MeterBinder {
     processed.clear();
     deadLettered.clear();
     runs.clear();
+    counted.clear();
+    FunctionCounter.builder(REPROCESSED, counted, CountedOffsets::repeats)
+        .description("Records a processor ran again (after an aborted transaction) and did not count again")
+        .register(r);
     latency = Timer.builder(LATENCY)
         .description("Time from the trainer publishing telemetry to the analyzer emitting its indicators")
         .publishPercentileHistogram()
@@ -91,9 +99,17 @@ public final class AnalyzerMetrics implements MeterBinder {
       "null_record", "key_mismatch", "bad_step", "step_backwards", "no_payload", "not_finite", "negative_value",
       "out_of_range", "shape_mismatch", "too_large", "example_id_outside_training_set");
 
+  /**
+   * Which consumed records the counters have counted: a processor asks it once per record and
+   * counts only a first ({@link CountedOffsets#first}).
+   */
+  public CountedOffsets counted() {
+    return counted;
+  }
+
   public void processed(String type) {
     processed.computeIfAbsent(type, t -> Counter.builder(PROCESSED)
-        .description("Telemetry records processed").tag("type", t).register(registry))
+        .description("Telemetry records processed, each counted once per process").tag("type", t).register(registry))
         .increment();
   }
 
@@ -109,13 +125,13 @@ public final class AnalyzerMetrics implements MeterBinder {
    */
   public void deadLettered(String reason, String topic, String processor) {
     deadLettered.computeIfAbsent(reason + "|" + topic + "|" + processor, k -> Counter.builder(DEAD_LETTERED)
-        .description("Records sent to the dead-letter topic").tag("reason", reason).tag("topic", topic)
+        .description("Records sent to the dead-letter topic, each counted once per process").tag("reason", reason).tag("topic", topic)
         .tag("processor", processor).register(registry)).increment();
   }
 
   private void deadLetterCounter(String reason) {
     deadLettered.computeIfAbsent(reason + "|" + TELEMETRY_TOPIC + "|" + ANALYZE_PROCESSOR, k -> Counter.builder(
-        DEAD_LETTERED).description("Records sent to the dead-letter topic").tag("reason", reason)
+        DEAD_LETTERED).description("Records sent to the dead-letter topic, each counted once per process").tag("reason", reason)
         .tag("topic", TELEMETRY_TOPIC).tag("processor", ANALYZE_PROCESSOR).register(registry));
   }
 
@@ -171,6 +187,11 @@ public final class AnalyzerMetrics implements MeterBinder {
   /** A finished run's state was evicted: its series go, and the eviction is counted. */
   public void runEvicted(String run) {
     removeRun(run);
+    countEviction();
+  }
+
+  /** Counts an eviction ({@code rote_analyzer_runs_evicted_total}). */
+  public void countEviction() {
     evicted.increment();
   }
 

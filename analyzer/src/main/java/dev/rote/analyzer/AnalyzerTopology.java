@@ -62,7 +62,7 @@ public final class AnalyzerTopology {
   public static final String SOURCE = "telemetry-source";
   public static final String PROCESSOR = "analyze";
   public static final String PROBES_SOURCE = "probes-source";
-  public static final String NMF = "nmf";
+  public static final String NMF = NmfProcessor.NAME;
 
   /**
    * The {@code run-state} changelog: compacted, in segments small enough that a restarted instance
@@ -86,11 +86,11 @@ public final class AnalyzerTopology {
         new ByteArraySerializer(), PROCESSOR);
     boolean suspects = config.suspectsTop() > 0;
     // The eviction comes last: the suspect ranking publishes a run's final ranking before its state goes.
-    RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer",
+    RunMetadataTopology.addTo(topology, config.applicationId(), "analyzer", metrics.counted(),
         reason -> metrics.deadLettered(reason, Topics.RUNS.name(), RunMetadataTopology.VALIDATE),
         suspects ? List.of(SuspectRunsProcessor.NAME, RunEviction.NAME) : List.of(RunEviction.NAME));
     RunEviction eviction = RunEviction.after(config.evictAfter()).keyedStore(TelemetryProcessor.STORE)
-        .action(metrics::runEvicted).lateRecordsFrom(PROCESSOR);
+        .action(metrics::removeRun).counter(metrics.counted(), metrics::countEviction).lateRecordsFrom(PROCESSOR);
     if (suspects) {
       Suspects.addTo(topology, config, metrics, PROCESSOR, RunMetadataTopology.VALIDATE);
       eviction.stores(Suspects.eviction(), Suspects.STORES.toArray(String[]::new));

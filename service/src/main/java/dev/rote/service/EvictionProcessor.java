@@ -24,14 +24,19 @@ final class EvictionProcessor implements Processor<String, byte[], Void, Void> {
   private final long graceMs;
   private final Duration interval;
   private final List<RunEviction.Target> targets;
+  private final CountedOffsets counted;
+  private final Runnable count;
   private final List<Consumer<String>> droppers = new ArrayList<>();
   private KeyValueStore<String, Long> finished;
   private ProcessorContext<Void, Void> context;
 
-  EvictionProcessor(Duration grace, Duration interval, List<RunEviction.Target> targets) {
+  EvictionProcessor(Duration grace, Duration interval, List<RunEviction.Target> targets, CountedOffsets counted,
+      Runnable count) {
     this.graceMs = grace.toMillis();
     this.interval = interval;
     this.targets = targets;
+    this.counted = counted;
+    this.count = count;
   }
 
   @Override
@@ -50,7 +55,7 @@ final class EvictionProcessor implements Processor<String, byte[], Void, Void> {
       return; // the validator forwards no null key
     }
     if (record.value() == null) {
-      evict(run, "its metadata was deleted");
+      evict(run, "its metadata was deleted", true);
       return;
     }
     RunMetadata m;
@@ -64,7 +69,7 @@ final class EvictionProcessor implements Processor<String, byte[], Void, Void> {
         finished.delete(run); // the run goes on: keep its state
       }
     } else if (graceMs == 0) {
-      evict(run, "it finished");
+      evict(run, "it finished", true);
     } else if (finished.get(run) == null) {
       finished.put(run, context.currentSystemTimeMs());
     }
@@ -81,11 +86,18 @@ final class EvictionProcessor implements Processor<String, byte[], Void, Void> {
         }
       }
     }
-    due.forEach(run -> evict(run, "its grace period of " + Duration.ofMillis(graceMs) + " has passed"));
+    due.forEach(run -> evict(run, "its grace period of " + Duration.ofMillis(graceMs) + " has passed", false));
   }
 
-  private void evict(String run, String why) {
+  /**
+   * @param onRecord evicting on a {@code rote.runs} record (not a sweep): counted unless this process
+   *     counted the record before (a record processed again after an aborted transaction)
+   */
+  private void evict(String run, String why, boolean onRecord) {
     droppers.forEach(d -> d.accept(run));
+    if (!onRecord || counted.first(RunEviction.NAME, context.recordMetadata())) {
+      count.run();
+    }
     if (finished.get(run) != null) {
       finished.delete(run);
     }

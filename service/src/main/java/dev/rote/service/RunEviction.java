@@ -29,8 +29,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Evicting a run calls every target: a store keyed by run id loses its key, other stores are
  * cleared by their own code (both by deletes, so the changelogs carry tombstones and compact too),
- * and actions outside the stores (removing the run's metric series) run once. A grace of 0 evicts
- * as the finished status arrives.
+ * and actions outside the stores (removing the run's metric series) run once per eviction. A
+ * counter of evictions ({@link #counter}) counts each eviction once per process: when exactly-once
+ * processing runs a {@code rote.runs} record again after an aborted transaction, the stores, rolled
+ * back, lose the run again and the actions run again, but the eviction is not counted again. A
+ * grace of 0 evicts as the finished status arrives.
  *
  * <p><b>Co-partitioning.</b> The processor deletes from the stores of its own task, so it must run
  * in the task that holds the run's state. Kafka Streams puts a processor and the stores it is
@@ -73,6 +76,8 @@ public final class RunEviction {
   private final Duration grace;
   private final List<String> stores = new ArrayList<>();
   private final List<Target> targets = new ArrayList<>();
+  private CountedOffsets counted = new CountedOffsets();
+  private Runnable count = () -> { };
   private final List<String> creators = new ArrayList<>();
 
   private RunEviction(Duration grace) {
@@ -112,9 +117,20 @@ public final class RunEviction {
     return this;
   }
 
-  /** Also runs {@code action} (removing metric series, counting) with each evicted run's id. */
+  /** Also runs {@code action} (removing metric series) with each evicted run's id. */
   public RunEviction action(Consumer<String> action) {
     targets.add(context -> action);
+    return this;
+  }
+
+  /**
+   * Counts each eviction with {@code count}: a sweep's always, one on a {@code rote.runs} record (a
+   * tombstone, or an end with a grace of 0) only if {@code counted}, the service meters'
+   * {@link CountedOffsets}, has not counted that record before.
+   */
+  public RunEviction counter(CountedOffsets counted, Runnable count) {
+    this.counted = counted;
+    this.count = count;
     return this;
   }
 
@@ -131,8 +147,11 @@ public final class RunEviction {
    */
   public void addTo(Topology topology) {
     List<Target> opened = List.copyOf(targets);
+    CountedOffsets c = counted;
+    Runnable n = count;
     Duration g = grace;
-    topology.addProcessor(NAME, () -> new EvictionProcessor(g, interval(g), opened), RunMetadataTopology.VALIDATE);
+    topology.addProcessor(NAME, () -> new EvictionProcessor(g, interval(g), opened, c, n),
+        RunMetadataTopology.VALIDATE);
     List<String> users = new ArrayList<>(creators);
     users.add(0, NAME);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),

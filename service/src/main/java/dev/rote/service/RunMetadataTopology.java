@@ -24,8 +24,9 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Input: {@code rote.runs} (compacted), key run id, value {@code rote.v1.RunMetadata} bytes,
  *       read by processor {@value #VALIDATE}: a record that does not parse, has a null key, a run id
  *       that differs from its key, or is larger than {@value #MAX_BYTES} bytes goes to
- *       {@code rote.deadletter} (headers of {@link dev.rote.contract.DeadLetters}), is counted and
- *       logged; a null value (a tombstone) passes as a deletion.
+ *       {@code rote.deadletter} (headers of {@link dev.rote.contract.DeadLetters}), is counted (once
+ *       per process: {@link CountedOffsets}) and logged; a null value (a tombstone) passes as a
+ *       deletion.
  *   <li>Internal topic {@code <application.id>-runs} (compacted, created by the service): the valid
  *       records and tombstones, in the exactly-once transaction of the dead letters.
  *   <li>Global store {@value #STORE}: run id to latest metadata, fed from that topic; a tombstone
@@ -83,11 +84,22 @@ public final class RunMetadataTopology {
    */
   public static void addTo(Topology topology, String applicationId, String service, Consumer<String> deadLettered,
       List<String> followers) {
+    addTo(topology, applicationId, service, new CountedOffsets(), deadLettered, followers);
+  }
+
+  /**
+   * As {@link #addTo(Topology, String, String, Consumer, List)}, counting a rejected record only when
+   * {@code counted} has not counted it before under {@value #VALIDATE} (a record processed again
+   * after an aborted transaction is dead-lettered again, in the new transaction, but not counted
+   * again): pass the {@link CountedOffsets} of the service's meters.
+   */
+  public static void addTo(Topology topology, String applicationId, String service, CountedOffsets counted,
+      Consumer<String> deadLettered, List<String> followers) {
     List<String> children = new ArrayList<>(followers);
     children.add(0, VALID_SINK);
     topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.RUNS.name());
-    topology.addProcessor(VALIDATE, () -> new RunMetadataValidator(service, deadLettered, MAX_BYTES, children),
-        SOURCE);
+    topology.addProcessor(VALIDATE,
+        () -> new RunMetadataValidator(service, counted, deadLettered, MAX_BYTES, children), SOURCE);
     topology.addSink(VALID_SINK, topic(applicationId), new StringSerializer(), new ByteArraySerializer(), VALIDATE);
     topology.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER.name(), new StringSerializer(), new ByteArraySerializer(),
         VALIDATE);

@@ -18,14 +18,17 @@ final class RunMetadataValidator implements Processor<String, byte[], String, by
   private static final Logger log = LoggerFactory.getLogger(RunMetadataValidator.class);
 
   private final String service;
+  private final CountedOffsets counted;
   private final Consumer<String> deadLettered;
   private final int maxBytes;
   private final List<String> validChildren;
   private ProcessorContext<String, byte[]> context;
 
-  RunMetadataValidator(String service, Consumer<String> deadLettered, int maxBytes, List<String> validChildren) {
+  RunMetadataValidator(String service, CountedOffsets counted, Consumer<String> deadLettered, int maxBytes,
+      List<String> validChildren) {
     this.validChildren = List.copyOf(validChildren);
     this.service = service;
+    this.counted = counted;
     this.deadLettered = deadLettered;
     this.maxBytes = maxBytes;
   }
@@ -78,6 +81,8 @@ final class RunMetadataValidator implements Processor<String, byte[], String, by
         m.map(RecordMetadata::partition).orElse(-1), m.map(RecordMetadata::offset).orElse(-1L));
     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers),
         RunMetadataTopology.DEAD_LETTER_SINK);
-    deadLettered.accept(reason);
+    if (counted.first(RunMetadataTopology.VALIDATE, m)) {
+      deadLettered.accept(reason);
+    }
   }
 }

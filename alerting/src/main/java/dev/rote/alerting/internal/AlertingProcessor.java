@@ -2,6 +2,7 @@ package dev.rote.alerting.internal;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rote.alerting.AlertingMetrics;
+import dev.rote.alerting.EvaluationListener;
 import dev.rote.alerting.Rule;
 import dev.rote.contract.DeadLetters;
 import dev.rote.contract.RunIds;
@@ -10,9 +11,11 @@ import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.service.RunDirectory;
 import dev.rote.service.RunEviction;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertingProcessor implements Processor<String, byte[], String, byte[]> {
 
+  /** The processor's name in the topology. */
+  public static final String NAME = "evaluate-rules";
   public static final String STORE = "alert-state";
   public static final String ALERTS = "alerts-sink";
   public static final String CONTROL = "control-sink";
@@ -66,8 +71,8 @@ public final class AlertingProcessor implements Processor<String, byte[], String
       deadLetter(record, r.reason, r.getMessage());
       return;
     }
-    metrics.processed();
     if (RunIds.isReplay(record.key())) {
+      count(List.of(), List.of());
       return; // a replay evaluates its own rules and publishes its own alerts (./rote replay)
     }
     RunAlerts state = store.get(record.key());
@@ -76,8 +81,10 @@ public final class AlertingProcessor implements Processor<String, byte[], String
       eviction.stateCreated(record.key()); // a record after its run was evicted starts afresh, and goes again
     }
     metrics.runSeen(record.key(), engine.rules()); // at 0 from this process's first record of the run
-    List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis(), runs);
+    Evaluations evaluations = new Evaluations();
+    List<StopSignal> signals = engine.apply(state, i, System.currentTimeMillis(), runs, evaluations);
     store.put(record.key(), state);
+    List<StopSignal> fired = new ArrayList<>();
     for (StopSignal s : signals) {
       byte[] bytes = s.toByteArray();
       if (RuleEngine.isRuleError(s)) {
@@ -90,9 +97,40 @@ public final class AlertingProcessor implements Processor<String, byte[], String
       if (s.getAction() == SignalAction.SIGNAL_ACTION_STOP) {
         context.forward(record.withValue(bytes), CONTROL);
       }
-      metrics.fired(byName.get(s.getRule()), s.getRunId(), s.getIssuedTimeMs() - s.getSourceTimeMs());
+      fired.add(s);
       log.info("run {}: rule {} fired ({}) at step {}: {}", s.getRunId(), s.getRule(),
           s.getAction() == SignalAction.SIGNAL_ACTION_STOP ? "stop" : "warn", s.getStep(), s.getReason());
+    }
+    count(evaluations.told, fired);
+  }
+
+  /**
+   * Counts a record once its output is forwarded (a forward that throws leaves it uncounted), and
+   * once per process: not again when an aborted transaction makes Kafka Streams process it again.
+   */
+  private void count(List<Consumer<EvaluationListener>> evaluations, List<StopSignal> fired) {
+    if (!metrics.counted().first(NAME, context.recordMetadata())) {
+      return;
+    }
+    metrics.processed();
+    evaluations.forEach(e -> e.accept(metrics));
+    for (StopSignal s : fired) {
+      metrics.fired(byName.get(s.getRule()), s.getRunId(), s.getIssuedTimeMs() - s.getSourceTimeMs());
+    }
+  }
+
+  /** What the engine told of one record's evaluations, to be counted with the record. */
+  private static final class Evaluations implements EvaluationListener {
+    final List<Consumer<EvaluationListener>> told = new ArrayList<>();
+
+    @Override
+    public void evaluated(Rule rule, String runId) {
+      told.add(l -> l.evaluated(rule, runId));
+    }
+
+    @Override
+    public void ruleError(Rule rule, String runId, String reason) {
+      told.add(l -> l.ruleError(rule, runId, reason));
     }
   }
 
@@ -126,7 +164,9 @@ public final class AlertingProcessor implements Processor<String, byte[], String
     var headers = DeadLetters.headers("alerting", reason, message, m.map(RecordMetadata::topic).orElse(null),
         m.map(RecordMetadata::partition).orElse(-1), m.map(RecordMetadata::offset).orElse(-1L));
     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), DEAD_LETTER);
-    metrics.deadLettered(reason);
+    if (metrics.counted().first(NAME, m)) { // once sent, and once per process (as in count)
+      metrics.deadLettered(reason);
+    }
   }
 
   private static final class Rejected extends Exception {

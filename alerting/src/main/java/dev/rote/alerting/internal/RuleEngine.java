@@ -53,6 +53,12 @@ public final class RuleEngine {
    * @param runs the runs' metadata, for rules that count in epochs
    */
   public List<StopSignal> apply(RunAlerts state, Indicator i, long nowMs, RunDirectory runs) {
+    return apply(state, i, nowMs, runs, listener);
+  }
+
+  /** As {@link #apply(RunAlerts, Indicator, long, RunDirectory)}, telling {@code listener} instead of the engine's. */
+  public List<StopSignal> apply(RunAlerts state, Indicator i, long nowMs, RunDirectory runs,
+      EvaluationListener listener) {
     if (i.hasClassLabel()) {
       return List.of();
     }

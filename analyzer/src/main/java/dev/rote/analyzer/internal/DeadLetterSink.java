@@ -7,7 +7,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 
-/** Sends a rejected input record to the dead-letter sink: the reason in headers, a log line, a count. */
+/**
+ * Sends a rejected input record to the dead-letter sink: the reason in headers, a log line, and a
+ * count once the record is sent, unless the processor counted it before ({@link AnalyzerMetrics#counted()}).
+ */
 final class DeadLetterSink {
 
   /** Name of the dead-letter sink node every analyzer processor forwards rejects to. */
@@ -15,12 +18,7 @@ final class DeadLetterSink {
 
   private DeadLetterSink() {}
 
-  static <K> void forward(ProcessorContext<K, ? super byte[]> context, Record<K, byte[]> record, String reason,
-      String message, AnalyzerMetrics metrics, Logger log) {
-    forward(context, record, reason, message, metrics, log, AnalyzerMetrics.ANALYZE_PROCESSOR);
-  }
-
-  /** As above, counted under {@code processor}. */
+  /** @param processor the processor that rejects the record: the counter's tag */
   static <K> void forward(ProcessorContext<K, ? super byte[]> context, Record<K, byte[]> record, String reason,
       String message, AnalyzerMetrics metrics, Logger log, String processor) {
     var m = context.recordMetadata();
@@ -29,6 +27,8 @@ final class DeadLetterSink {
     var headers = DeadLetters.headers("analyzer", reason, message, m.map(RecordMetadata::topic).orElse(null),
         m.map(RecordMetadata::partition).orElse(-1), m.map(RecordMetadata::offset).orElse(-1L));
     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), NAME);
-    metrics.deadLettered(reason, m.map(RecordMetadata::topic).orElse("unknown"), processor);
+    if (metrics.counted().first(processor, m)) {
+      metrics.deadLettered(reason, m.map(RecordMetadata::topic).orElse("unknown"), processor);
+    }
   }
 }

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class NmfProcessor implements Processor<String, byte[], String, byte[]> {
 
   public static final String INDICATORS = "nmf-indicators-sink";
+  /** The processor's name in the topology, and the tag of the records it dead-letters. */
+  public static final String NAME = "nmf";
 
   private static final Logger log = LoggerFactory.getLogger(NmfProcessor.class);
 
@@ -44,7 +46,10 @@ public final class NmfProcessor implements Processor<String, byte[], String, byt
     } catch (InvalidProtocolBufferException e) {
       // Only validated records reach this topic; anything else was written by someone else.
       log.warn("skipping a probe record that does not parse: {}", e.getMessage());
-      metrics.deadLettered("deserialization", context.recordMetadata().map(m -> m.topic()).orElse("unknown"), "nmf");
+      if (metrics.counted().first(NAME, context.recordMetadata())) {
+        metrics.deadLettered("deserialization", context.recordMetadata().map(m -> m.topic()).orElse("unknown"),
+            NAME);
+      }
       return;
     }
     List<Indicator> out = indicators.probes(t, ProbeGroups.from(record.headers(), t.getProbes()).groups());
@@ -52,7 +57,7 @@ public final class NmfProcessor implements Processor<String, byte[], String, byt
       context.forward(record.withValue(i.toByteArray()), INDICATORS);
       metrics.indicator(i);
     }
-    if (!out.isEmpty()) {
+    if (metrics.counted().first(NAME, context.recordMetadata()) && !out.isEmpty()) {
       metrics.latency(System.currentTimeMillis() - t.getTimeMs());
     }
   }

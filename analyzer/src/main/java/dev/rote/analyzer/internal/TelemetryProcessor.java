@@ -103,16 +103,16 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
               l.getParameterNorm());
         }
       }
-      metrics.processed(TYPES.get(t.getPayloadCase()));
-      if (!out.isEmpty()) {
-        metrics.latency(System.currentTimeMillis() - t.getTimeMs());
+      // Counted once sent (a failed send throws above), and once per process: not again when an
+      // aborted transaction makes Kafka Streams process the record again.
+      if (metrics.counted().first(AnalyzerMetrics.ANALYZE_PROCESSOR, context.recordMetadata())) {
+        metrics.processed(TYPES.get(t.getPayloadCase()));
+        if (!out.isEmpty()) {
+          metrics.latency(System.currentTimeMillis() - t.getTimeMs());
+        }
       }
     } catch (TelemetryValidator.Rejected r) {
-      deadLetter(record, r.reason, r.getMessage());
+      DeadLetterSink.forward(context, record, r.reason, r.getMessage(), metrics, log, AnalyzerMetrics.ANALYZE_PROCESSOR);
     }
-  }
-
-  private void deadLetter(Record<String, byte[]> record, String reason, String message) {
-    DeadLetterSink.forward(context, record, reason, message, metrics, log);
   }
 }
