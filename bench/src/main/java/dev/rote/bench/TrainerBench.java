@@ -278,7 +278,7 @@ final class TrainerBench implements Callable<Integer> {
   }
 
   /** {@code NAME:KEY=VALUE,...} as the variant rote-NAME and its producer properties. */
-  private Map.Entry<String, Map<String, String>> producerVariant(String variant) {
+  Map.Entry<String, Map<String, String>> producerVariant(String variant) {
     int colon = variant.indexOf(':');
     if (colon < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
