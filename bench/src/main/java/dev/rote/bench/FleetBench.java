@@ -70,6 +70,11 @@ final class FleetBench implements Callable<Integer> {
       description = "Extra JVM options of the analyzer instances, e.g. -XX:StartFlightRecording=filename=a.jfr.")
   List<String> analyzerJvmOptions;
 
+  @Option(names = "--trainer-producer", split = ",", paramLabel = "KEY=VALUE",
+      description = "Producer properties of the simulated trainers on top of the trainer library's defaults, e.g. "
+          + "compression.type=zstd,linger.ms=5 (the defaults before 2026-12-01), to compare producer settings.")
+  Map<String, String> trainerProducer = new java.util.LinkedHashMap<>();
+
   @Option(names = "--kafka-config", paramLabel = "FILE",
       description = "Kafka client/Streams properties of the analyzer instances, passed through.")
   Path kafkaConfig;
@@ -99,7 +104,8 @@ final class FleetBench implements Callable<Integer> {
       }
     }
     out.printf("%nAnalyzer: %s; %d stream threads per instance; broker and every instance in processes of their "
-        + "own; figures from committed output (read_committed):%n%n", label, threads);
+        + "own; trainers' producers: %s; figures from committed output (read_committed):%n%n", label, threads,
+        trainerProducer.isEmpty() ? "the trainer library's defaults" : "defaults + " + trainerProducer);
     out.println("| phase | instances | length (s) | offered (summaries/s) | committed (summaries/s) "
         + "| batch indicator p50 | p99 | lag at 1/3 (steps) | lag at end (steps) | analyzer CPU-s per 1,000 summaries |");
     out.println("|---|---|---|---|---|---|---|---|---|---|");
@@ -121,7 +127,7 @@ final class FleetBench implements Callable<Integer> {
       for (int r = 0; r < backlogRuns; r++) {
         ids.add("fleet-backlog-" + r);
       }
-      publishAll(s.kafka, ids, recording);
+      publishAll(trainerKafka(s.kafka), ids, recording);
       long total = (long) ids.size() * lastStep(recording);
       try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
         committed.awaitAssigned(Duration.ofMinutes(1));
@@ -176,7 +182,7 @@ final class FleetBench implements Callable<Integer> {
         for (int r = 0; r < trainers; r++) {
           String id = "fleet-" + trainers + "x" + (int) rate + "-" + r;
           ids.add(id);
-          sims.add(new SimulatedTrainer(s.kafka, id, part, rate));
+          sims.add(new SimulatedTrainer(trainerKafka(s.kafka), id, part, rate));
         }
         double cpu0 = s.cpuSeconds();
         CpuBudget budget = s.budget();
@@ -252,6 +258,16 @@ final class FleetBench implements Callable<Integer> {
 
   private static long lastStep(List<Telemetry> recording) {
     return recording.get(recording.size() - 1).getStep();
+  }
+
+  /** The cluster's client settings with the --trainer-producer properties on top, for the simulated trainers. */
+  private KafkaSettings trainerKafka(KafkaSettings kafka) {
+    if (trainerProducer.isEmpty()) {
+      return kafka;
+    }
+    Map<String, Object> props = new java.util.HashMap<>(kafka.properties());
+    props.putAll(trainerProducer);
+    return new KafkaSettings(props);
   }
 
   private static void publishAll(KafkaSettings kafka, List<String> ids, List<Telemetry> recording)
