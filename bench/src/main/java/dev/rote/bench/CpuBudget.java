@@ -50,10 +50,14 @@ final class CpuBudget {
   private static double[] cpuSeconds(long[] pids) {
     double[] out = new double[pids.length];
     for (int i = 0; i < pids.length; i++) {
-      out[i] = ProcessHandle.of(pids[i]).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
-          .orElse(0L) / 1e9;
+      out[i] = cpuSeconds(pids[i]);
     }
     return out;
+  }
+
+  /** CPU-seconds (user + system) of process {@code pid} so far; 0 when it cannot be read. */
+  static double cpuSeconds(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L) / 1e9;
   }
 
   /** Busy and total jiffies of all CPUs, from {@code /proc/stat}; null where it cannot be read. */

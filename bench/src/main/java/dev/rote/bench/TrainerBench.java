@@ -235,7 +235,8 @@ final class TrainerBench implements Callable<Integer> {
         out.printf("| %s | %.2f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |%s%n", variants.get(v).name(),
             Stats.median(ms[v]), Stats.median(ms[v]) / Stats.median(ms[p]), Stats.median(ratios),
             Arrays.stream(ms[v]).average().orElse(0) / Arrays.stream(ms[p]).average().orElse(1),
-            Stats.median(trainCpu[v]), Stats.median(otherCpu[v]), Arrays.stream(gcMs[v]).average().orElse(0), brokerPid == null ? "" : String.format(" %.2f |", Stats.median(brokerCpu[v])));
+            Stats.median(trainCpu[v]), Stats.median(otherCpu[v]), Arrays.stream(gcMs[v]).average().orElse(0),
+            brokerPid == null ? "" : String.format(" %.2f |", Stats.median(brokerCpu[v])));
       }
       out.println();
       out.println("Other CPU per step by thread (ms, median over rounds):");
@@ -270,11 +271,7 @@ final class TrainerBench implements Callable<Integer> {
 
   /** CPU-seconds of the --broker-pid process so far; 0 without one. */
   private double brokerCpuSeconds() {
-    if (brokerPid == null) {
-      return 0;
-    }
-    return ProcessHandle.of(brokerPid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
-        .orElse(0L) / 1e9;
+    return brokerPid == null ? 0 : CpuBudget.cpuSeconds(brokerPid);
   }
 
   /** {@code NAME:KEY=VALUE,...} as the variant rote-NAME and its producer properties. */

@@ -219,7 +219,10 @@ public final class Captures {
     return floats(a, null);
   }
 
-  /** {@link #floats(org.nd4j.linalg.api.ndarray.INDArray)} into {@code reuse} when it has exactly the array's length, else into a new array. */
+  /**
+   * {@link #floats(org.nd4j.linalg.api.ndarray.INDArray)} into {@code reuse} when it has exactly the
+   * array's length, else into a new array.
+   */
   public static float[] floats(org.nd4j.linalg.api.ndarray.INDArray a, float[] reuse) {
     boolean plain = a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && a.ordering() == 'c' && !a.isView()
         && a.data().length() == a.length();

@@ -81,7 +81,8 @@ public final class HeadCapture {
     int classes = (int) w.columns();
     HeadCapture c = new HeadCapture(batch, lossFn, act, classes);
     if (lossFn instanceof LossMCXENT mcxent && mcxent.getWeights() == null && act instanceof ActivationSoftmax) {
-      batch.head(new OutputHead(Captures.floats(h, OutputHead.reusableHidden((int) h.length())), rows, (int) h.columns(), Captures.floats(w),
+      float[] hidden = Captures.floats(h, OutputHead.reusableHidden((int) h.length()));
+      batch.head(new OutputHead(hidden, rows, (int) h.columns(), Captures.floats(w),
           b == null ? null : Captures.floats(b), classes, mcxent.getSoftmaxClipEps()));
     } else {
       INDArray z = h.castTo(w.dataType()).mmul(w);
