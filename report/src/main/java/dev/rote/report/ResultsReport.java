@@ -88,9 +88,11 @@ public final class ResultsReport {
         .append("Produced by:\n\n~~~\n").append(results.command()).append("\n~~~\n\n");
     m.append("Every ratio has one denominator: the best epoch-end clean test accuracy of the run trained to the "
         + "end (Rote only watches it; its stop is recorded, not obeyed), for Rote and for the baseline alike. "
-        + "\"Rote kept\" is the model Rote leaves you with: the checkpoint closest to its signal's restore step "
-        + "(the trainer's default restore), or the final model when Rote never stopped; \"at stop step\" is "
-        + "the model at the stop itself. The baseline is DL4J's early stopping on a validation split of the "
+        + "\"Rote kept\" is the model Rote leaves you with: what the trainer restores at the stop (the mean of "
+        + "the epoch-end checkpoints in the signal's restore window, `signal_window`, else the checkpoint "
+        + "closest to the restore step; runs recorded without a `signal_window` measurement, before the "
+        + "trainer restored the window, record the closest checkpoint), or the final model when Rote never "
+        + "stopped; \"at stop step\" is the model at the stop itself. The baseline is DL4J's early stopping on a validation split of the "
         + "noisy training data, keeping its best validation loss. Targets: clean runs keep >= 99% of the best "
         + "in every run; noisy runs (20-60%, symmetric and asymmetric) keep >= 98% in >= 90% of the runs and "
         + "on average at least the baseline.\n\n");

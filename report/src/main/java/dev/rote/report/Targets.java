@@ -10,9 +10,10 @@ import java.util.Optional;
  * observe-only run trains to the end), for Rote and for the baseline alike.
  *
  * <ul>
- *   <li>The model Rote leaves you with ({@link #kept}): the model its stop restores (the checkpoint
- *       closest to the signal's restore step, the trainer's default), or, when Rote never stopped, the
- *       model at the end of training.
+ *   <li>The model Rote leaves you with ({@link #kept}): the model its stop restores, as the experiment
+ *       recorded it (the signal's restore window, else the checkpoint closest to the restore step; older
+ *       recordings hold the closest checkpoint), or, when Rote never stopped, the model at the end of
+ *       training.
  *   <li>The baseline's model ({@link #baselineDelivered}): the model {@code EarlyStoppingTrainer} returns
  *       (its best validation loss).
  *   <li>Clean runs (0% noise): the kept model is at least {@value #CLEAN_TO_BEST} of the best, in every
