@@ -21,6 +21,9 @@ import java.util.Arrays;
  *     turns the per-example statistics and the ranking off
  * @param evictAfter how long a finished run's state and metric series stay before they are evicted
  *     ({@link RunEviction}); zero evicts at once
+ * @param caughtUpCommits when to request a commit right after emitting indicators, instead of waiting
+ *     for {@code commit.interval.ms} ({@link CaughtUpCommits#DEFAULT}; {@link CaughtUpCommits#OFF}
+ *     for none)
  */
 public record AnalyzerConfig(
     String applicationId,
@@ -32,7 +35,8 @@ public record AnalyzerConfig(
     long maxExampleId,
     long maxMatrixElements,
     int suspectsTop,
-    Duration evictAfter) {
+    Duration evictAfter,
+    CaughtUpCommits caughtUpCommits) {
 
   public static final String DEFAULT_APPLICATION_ID = "rote-analyzer";
 
@@ -74,13 +78,19 @@ public record AnalyzerConfig(
     if (evictAfter == null || evictAfter.isNegative()) {
       throw new IllegalArgumentException("evictAfter must be >= 0, was " + evictAfter);
     }
+    if (caughtUpCommits == null) {
+      throw new IllegalArgumentException("caughtUpCommits must not be null");
+    }
   }
 
-  /** These settings, evicting finished runs after {@link RunEviction#DEFAULT_GRACE}. */
+  /**
+   * These settings, evicting finished runs after {@link RunEviction#DEFAULT_GRACE}, with
+   * {@link CaughtUpCommits#DEFAULT}.
+   */
   public AnalyzerConfig(String applicationId, int windowSteps, int emitEvery, int[] nmfRanks, int nmfMaxIterations,
       double nmfTolerance, long maxExampleId, long maxMatrixElements, int suspectsTop) {
     this(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance, maxExampleId,
-        maxMatrixElements, suspectsTop, RunEviction.DEFAULT_GRACE);
+        maxMatrixElements, suspectsTop, RunEviction.DEFAULT_GRACE, CaughtUpCommits.DEFAULT);
   }
 
   public static AnalyzerConfig defaults() {
@@ -90,24 +100,30 @@ public record AnalyzerConfig(
 
   public AnalyzerConfig withApplicationId(String id) {
     return new AnalyzerConfig(id, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements, suspectsTop, evictAfter);
+        maxExampleId, maxMatrixElements, suspectsTop, evictAfter, caughtUpCommits);
   }
 
   public AnalyzerConfig withWindow(int steps, int every) {
     return new AnalyzerConfig(applicationId, steps, every, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements, suspectsTop, evictAfter);
+        maxExampleId, maxMatrixElements, suspectsTop, evictAfter, caughtUpCommits);
   }
 
   /** These settings with {@code top} examples per suspect ranking (0: no per-example statistics). */
   public AnalyzerConfig withSuspectsTop(int top) {
     return new AnalyzerConfig(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements, top, evictAfter);
+        maxExampleId, maxMatrixElements, top, evictAfter, caughtUpCommits);
   }
 
   /** These settings, evicting a finished run's state {@code grace} after its end. */
   public AnalyzerConfig withEvictAfter(Duration grace) {
     return new AnalyzerConfig(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
-        maxExampleId, maxMatrixElements, suspectsTop, grace);
+        maxExampleId, maxMatrixElements, suspectsTop, grace, caughtUpCommits);
+  }
+
+  /** These settings with another policy of requested commits ({@link CaughtUpCommits#OFF}: none). */
+  public AnalyzerConfig withCaughtUpCommits(CaughtUpCommits policy) {
+    return new AnalyzerConfig(applicationId, windowSteps, emitEvery, nmfRanks, nmfMaxIterations, nmfTolerance,
+        maxExampleId, maxMatrixElements, suspectsTop, evictAfter, policy);
   }
 
   @Override

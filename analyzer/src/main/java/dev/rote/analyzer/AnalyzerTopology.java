@@ -55,6 +55,9 @@ import org.apache.kafka.streams.state.Stores;
  *       same number of partitions. A telemetry record that arrives after its run was evicted starts
  *       a fresh state (its indicators restart from nothing), which is evicted again after the grace
  *       period.
+ *   <li>Commits: after emitting indicators for a recent record the processor requests a commit
+ *       ({@link AnalyzerConfig#caughtUpCommits()}), so a caught-up analyzer's indicators reach
+ *       {@code read_committed} readers without waiting for {@code commit.interval.ms}.
  * </ul>
  */
 public final class AnalyzerTopology {

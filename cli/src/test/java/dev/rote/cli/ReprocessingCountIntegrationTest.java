@@ -8,6 +8,7 @@ import dev.rote.alerting.RuleSet;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.analyzer.AnalyzerService;
+import dev.rote.analyzer.CaughtUpCommits;
 import dev.rote.broker.EmbeddedKafkaBroker;
 import dev.rote.contract.DeadLetters;
 import dev.rote.contract.KafkaSettings;
@@ -62,12 +63,14 @@ class ReprocessingCountIntegrationTest {
       try (Admin admin = Admin.create(plain.with(Map.of()))) {
         new TopicProvisioner(PARTITIONS, null).ensureTopics(admin, Duration.ofSeconds(30));
       }
-      // Client properties pass through: no commit for 10 minutes, and a transaction may stay open that long.
+      // Client properties pass through: no commit for 10 minutes (none requested either: CaughtUpCommits.OFF),
+      // and a transaction may stay open that long.
       KafkaSettings kafka = new KafkaSettings(plain.with(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 600_000,
           StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 600_000)));
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       Sent sent = new Sent();
-      AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults(), registry, dir.resolve("a"), 1);
+      AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults().withCaughtUpCommits(CaughtUpCommits.OFF),
+          registry, dir.resolve("a"), 1);
       AlertingService alerting = new AlertingService(kafka, RuleSet.defaults(), AlertingService.DEFAULT_APPLICATION_ID,
           registry, dir.resolve("l"));
       try (Admin admin = Admin.create(plain.with(Map.of()));

@@ -2,8 +2,10 @@ package dev.rote.analyzer.cli;
 
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerService;
+import dev.rote.analyzer.CaughtUpCommits;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.metrics.MetricsEndpoint;
+import dev.rote.service.CommandLines;
 import dev.rote.service.EvictionOptions;
 import dev.rote.service.KafkaOptions;
 import dev.rote.service.MetricsOptions;
@@ -49,15 +51,39 @@ public final class AnalyzerCommand implements Callable<Integer> {
       description = "Emit batch indicators every N steps (default: ${DEFAULT-VALUE}).")
   int emitEvery;
 
+  @Option(names = "--commit-when-caught-up", paramLabel = "DURATION", defaultValue = "200ms",
+      description = "Commit right after emitting indicators for a record at most this old (analyzer clock minus "
+          + "the record's timestamp, either sign) instead of waiting for commit.interval.ms; 0 for never "
+          + "(default: ${DEFAULT-VALUE}).")
+  String commitWhenCaughtUp;
+
+  @Option(names = "--commit-min-interval", paramLabel = "DURATION", defaultValue = "20ms",
+      description = "At most one such commit per task this often (default: ${DEFAULT-VALUE}).")
+  String commitMinInterval;
+
   @Override
   public Integer call() throws InterruptedException {
     MetricsEndpoint.Address address = metrics.address(metricsPort);
     AnalyzerConfig config = AnalyzerConfig.defaults().withApplicationId(applicationId).withWindow(windowSteps, emitEvery)
-        .withEvictAfter(eviction.grace());
+        .withEvictAfter(eviction.grace()).withCaughtUpCommits(caughtUpCommits());
     KafkaSettings settings = kafka.connect(Duration.ofSeconds(15));
     ServiceShell.run("analyzer", address, registry -> new AnalyzerService(settings, config, registry, stateDir,
         threads), () -> System.out.printf("analyzer %s running against %s%s. Ctrl-C stops it.%n", applicationId,
         settings.bootstrapServers(), ServiceShell.metricsNote(address)));
     return 0;
+  }
+
+  /**
+   * The requested-commit policy of the two options.
+   *
+   * @throws IllegalArgumentException naming the option whose value is not a duration
+   */
+  CaughtUpCommits caughtUpCommits() {
+    return new CaughtUpCommits(duration("--commit-when-caught-up", commitWhenCaughtUp),
+        duration("--commit-min-interval", commitMinInterval));
+  }
+
+  private static Duration duration(String option, String text) {
+    return text.trim().equals("0") ? Duration.ZERO : CommandLines.parseDuration(option, text, "200ms, 1s or 0");
   }
 }

@@ -48,12 +48,14 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   /** A write-behind store: {@code get} returns the live state, {@code put} marks it for the next commit. */
   private KeyValueStore<String, RunState> store;
   private RunEviction.Late eviction;
+  private final CommitRequests commits;
 
   public TelemetryProcessor(AnalyzerConfig config, AnalyzerMetrics metrics) {
     this.validator = new TelemetryValidator(config);
     this.indicators = new Indicators(config);
     this.metrics = metrics;
     this.suspects = config.suspectsTop() > 0;
+    this.commits = new CommitRequests(config.caughtUpCommits());
   }
 
   @Override
@@ -96,6 +98,10 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
       for (Indicator i : out) {
         context.forward(record.withValue(i.toByteArray()), INDICATORS);
         metrics.indicator(i);
+      }
+      if (!out.isEmpty() && commits.request(record.timestamp(), context.currentSystemTimeMs())) {
+        // Caught up: commit now rather than at the next commit interval, so readers see them sooner.
+        context.commit();
       }
       if (t.hasBatch()) {
         for (var l : t.getBatch().getLayersList()) {
