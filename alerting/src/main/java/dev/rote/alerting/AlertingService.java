@@ -7,6 +7,7 @@ import dev.rote.service.RunEviction;
 import dev.rote.service.RunMetadataTopology;
 import dev.rote.service.InstanceId;
 import dev.rote.service.Service;
+import dev.rote.service.StableProcessId;
 import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +59,8 @@ public final class AlertingService implements Service {
     instance = InstanceId.acquire("alerting", stateDir);
     try {
       streams = new StreamsService("alerting", registry, List.of(new KafkaStreams(
-          AlertingTopology.build(rules, metrics, applicationId, evictAfter), streamsConfig(kafka, applicationId, stateDir, instance.id()))));
+          StableProcessId.addTo(AlertingTopology.build(rules, metrics, applicationId, evictAfter)),
+          streamsConfig(kafka, applicationId, instance.stateDir(), instance.id()))));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

@@ -6,6 +6,7 @@ import dev.rote.service.InternalTopics;
 import dev.rote.service.RunMetadataTopology;
 import dev.rote.service.InstanceId;
 import dev.rote.service.Service;
+import dev.rote.service.StableProcessId;
 import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,10 +53,10 @@ public final class AnalyzerService implements Service {
     instance = InstanceId.acquire("analyzer", stateDir);
     try {
       streams = new StreamsService("analyzer", registry, List.of(
-          new KafkaStreams(AnalyzerTopology.build(config, metrics),
-              streamsConfig(kafka, config, stateDir, threads, instance.id())),
-          new KafkaStreams(AnalyzerTopology.buildNmf(config, metrics),
-              streamsConfig(kafka, nmf, stateDir, 1, instance.id()))));
+          new KafkaStreams(StableProcessId.addTo(AnalyzerTopology.build(config, metrics)),
+              streamsConfig(kafka, config, instance.stateDir(), threads, instance.id())),
+          new KafkaStreams(StableProcessId.addTo(AnalyzerTopology.buildNmf(config, metrics)),
+              streamsConfig(kafka, nmf, instance.stateDir(), 1, instance.id()))));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

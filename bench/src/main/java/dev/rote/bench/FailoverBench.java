@@ -43,41 +43,68 @@ import picocli.CommandLine.Option;
         + "the Streams rebalance protocol (KIP-1071).")
 final class FailoverBench implements Callable<Integer> {
 
-  /** A configuration under test: analyzer properties, broker properties, one or two instances. */
+  /**
+   * A configuration under test: analyzer properties, broker properties, one or two instances, and
+   * whether the analyzer's JVM maps a class-data archive ({@link ClassDataSharing}).
+   */
   record Lever(String name, String description, Map<String, String> analyzer, Map<String, String> broker,
-      boolean twoInstances) {}
+      boolean twoInstances, boolean cds) {
+    Lever(String name, String description, Map<String, String> analyzer, Map<String, String> broker,
+        boolean twoInstances) {
+      this(name, description, analyzer, broker, twoInstances, true);
+    }
+  }
 
+  /**
+   * Dynamic membership: every analyzer sets {@code group.instance.id} (static membership, Rote's
+   * default) unless its properties set one, and an empty one turns it off.
+   */
+  private static final String DYNAMIC = "";
   private static final Map<String, String> KAFKA_DEFAULTS = Map.of("session.timeout.ms", "45000",
-      "heartbeat.interval.ms", "3000", "producer.transaction.timeout.ms", "10000", "num.standby.replicas", "0");
+      "heartbeat.interval.ms", "3000", "producer.transaction.timeout.ms", "10000", "num.standby.replicas", "0",
+      "group.instance.id", DYNAMIC);
   private static final Map<String, String> SHORT = Map.of("session.timeout.ms", "6000",
-      "heartbeat.interval.ms", "1500", "producer.transaction.timeout.ms", "10000", "num.standby.replicas", "0");
+      "heartbeat.interval.ms", "1500", "producer.transaction.timeout.ms", "10000", "num.standby.replicas", "0",
+      "group.instance.id", DYNAMIC);
   private static final Map<String, String> SHORT_TXN = Map.of("session.timeout.ms", "6000",
-      "heartbeat.interval.ms", "1500", "producer.transaction.timeout.ms", "5000", "num.standby.replicas", "0");
+      "heartbeat.interval.ms", "1500", "producer.transaction.timeout.ms", "5000", "num.standby.replicas", "0",
+      "group.instance.id", DYNAMIC);
+  /** Rote's defaults: static membership, session 6 s, transaction timeout 5 s (nothing set). */
+  private static final Map<String, String> ROTE = Map.of();
   private static final Map<String, String> STREAMS_BROKER = Map.of("group.streams.min.session.timeout.ms", "6000",
       "group.streams.session.timeout.ms", "6000", "group.streams.min.heartbeat.interval.ms", "1000",
       "group.streams.heartbeat.interval.ms", "1500");
 
   static final List<Lever> LEVERS = List.of(
-      new Lever("defaults", "Kafka's defaults (today): session 45 s, transaction timeout 10 s", KAFKA_DEFAULTS,
-          Map.of(), false),
-      new Lever("static", "static membership (group.instance.id), session 45 s", with(KAFKA_DEFAULTS,
-          "group.instance.id", "rote-analyzer-%d"), Map.of(), false),
-      new Lever("short-session", "session.timeout.ms 6 s, heartbeat 1.5 s", SHORT, Map.of(), false),
-      new Lever("short-session-txn", "session 6 s + producer transaction.timeout.ms 5 s", SHORT_TXN, Map.of(), false),
-      new Lever("static-short-txn", "static membership + session 6 s + transaction timeout 5 s",
-          with(SHORT_TXN, "group.instance.id", "rote-analyzer-%d"), Map.of(), false),
+      new Lever("defaults", "Kafka's defaults: dynamic membership, session 45 s, transaction timeout 10 s",
+          KAFKA_DEFAULTS, Map.of(), false),
+      new Lever("static", "static membership (group.instance.id), session 45 s, transaction timeout 10 s",
+          without(KAFKA_DEFAULTS, "group.instance.id"), Map.of(), false),
+      new Lever("short-session", "dynamic membership, session.timeout.ms 6 s, heartbeat 1.5 s", SHORT, Map.of(),
+          false),
+      new Lever("short-session-txn", "dynamic membership, session 6 s + producer transaction.timeout.ms 5 s",
+          SHORT_TXN, Map.of(), false),
+      new Lever("static-short-txn", "Rote's defaults: static membership + session 6 s + transaction timeout 5 s",
+          ROTE, Map.of(), false),
+      new Lever("static-short-txn-no-cds", "Rote's defaults, the JVM without its class-data archive", ROTE,
+          Map.of(), false, false),
       new Lever("streams-protocol", "group.protocol=streams (KIP-1071), group session 6 s on the broker",
           with(SHORT_TXN, "group.protocol", "streams"), STREAMS_BROKER, false),
-      new Lever("two-defaults", "two instances, Kafka's defaults (today)", KAFKA_DEFAULTS, Map.of(), true),
-      new Lever("two-short-txn", "two instances, session 6 s + transaction timeout 5 s", SHORT_TXN, Map.of(), true),
-      new Lever("two-standby", "two instances, session 6 s + transaction timeout 5 s + num.standby.replicas=1",
-          with(SHORT_TXN, "num.standby.replicas", "1"), Map.of(), true),
+      new Lever("two-defaults", "two instances, Kafka's defaults (dynamic, session 45 s)", KAFKA_DEFAULTS,
+          Map.of(), true),
+      new Lever("two-dynamic-short-txn", "two instances, dynamic membership, session 6 s + transaction timeout 5 s",
+          SHORT_TXN, Map.of(), true),
+      new Lever("two-short-txn", "two instances, Rote's defaults (static, session 6 s, transaction timeout 5 s)",
+          ROTE, Map.of(), true),
+      new Lever("two-standby", "two instances, Rote's defaults + num.standby.replicas=1",
+          Map.of("num.standby.replicas", "1"), Map.of(), true),
       new Lever("two-streams-protocol", "two instances, group.protocol=streams, group session 6 s",
           with(SHORT_TXN, "group.protocol", "streams"), STREAMS_BROKER, true));
 
   @Option(names = "--levers", split = ",", paramLabel = "NAME",
       description = "Levers to measure (default: all): defaults, static, short-session, short-session-txn, "
-          + "static-short-txn, streams-protocol, two-defaults, two-short-txn, two-standby, two-streams-protocol.")
+          + "static-short-txn, static-short-txn-no-cds, streams-protocol, two-defaults, two-dynamic-short-txn, "
+          + "two-short-txn, two-standby, two-streams-protocol.")
   List<String> levers;
 
   @Option(names = "--rate", defaultValue = "40", description = "Steps per second of the replayed run (default: ${DEFAULT-VALUE}).")
@@ -98,6 +125,7 @@ final class FailoverBench implements Callable<Integer> {
     PrintStream out = System.out;
     List<Telemetry> recording = RecordedRun.load().stream().filter(t -> t.getStep() <= steps).toList();
     List<Outcome> outcomes = new ArrayList<>();
+    warmUp(out);
     for (Lever lever : LEVERS) {
       if (levers != null && !levers.contains(lever.name())) {
         continue;
@@ -108,14 +136,28 @@ final class FailoverBench implements Callable<Integer> {
           + "%d missing%n", o.resumeSeconds(), o.restartSeconds(), o.indicators(), o.duplicates(), o.missing());
       outcomes.add(o);
     }
-    out.printf("%n| lever | instances | what | indicators resume after kill -9 | duplicates | missing |%n"
-        + "|---|---|---|---|---|---|%n");
+    out.printf("%n| lever | instances | what | indicators resume after kill -9 | restart of the JVM | duplicates "
+        + "| missing |%n|---|---|---|---|---|---|---|%n");
     for (Outcome o : outcomes) {
-      out.printf("| %s | %s | %s | %.1f s | %d | %d |%n", o.lever().name(),
+      out.printf("| %s | %s | %s | %.1f s | %s | %d | %d |%n", o.lever().name(),
           o.lever().twoInstances() ? "2, one killed" : "1, killed and restarted at once", o.lever().description(),
-          o.resumeSeconds(), o.duplicates(), o.missing());
+          o.resumeSeconds(), o.lever().twoInstances() ? "-" : String.format("%.1f s", o.restartSeconds()),
+          o.duplicates(), o.missing());
     }
     return 0;
+  }
+
+  /**
+   * Starts and stops one analyzer before the levers: its clean exit writes the class-data archive
+   * (unless one is there), so that every lever's restart maps it, the first as the last.
+   */
+  private static void warmUp(PrintStream out) throws Exception {
+    out.println("warm-up: one analyzer started and stopped (writes its class-data archive) ...");
+    Path dir = Files.createTempDirectory("rote-failover-warmup-");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("kafka"), Map.of());
+        ServiceProcess analyzer = analyzer(broker.bootstrapServers(), dir, 0, freePort(), Map.of())) {
+      analyzer.start(Duration.ofSeconds(90));
+    }
   }
 
   private Outcome measure(Lever lever, List<Telemetry> recording) throws Exception {
@@ -132,7 +174,7 @@ final class FailoverBench implements Callable<Integer> {
           int port = freePort();
           ports.add(port);
           instances.add(analyzer(broker.bootstrapServers(), dir, i, port, lever.analyzer())
-              .start(Duration.ofSeconds(90)));
+              .classDataSharing(lever.cds()).start(Duration.ofSeconds(90)));
         }
         CountDownLatch killNow = new CountDownLatch(1);
         Thread replay = new Thread(() -> {
@@ -253,6 +295,12 @@ final class FailoverBench implements Callable<Integer> {
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  private static Map<String, String> without(Map<String, String> base, String key) {
+    Map<String, String> m = new HashMap<>(base);
+    m.remove(key);
+    return m;
   }
 
   private static Map<String, String> with(Map<String, String> base, String key, String value) {

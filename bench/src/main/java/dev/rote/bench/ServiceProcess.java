@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +27,10 @@ public final class ServiceProcess implements AutoCloseable {
   private final List<String> args;
   private final Path log;
   private Process process;
+  private ClassDataSharing.Start cds;
+  private boolean cdsEnabled = ClassDataSharing.enabled();
   private int starts;
+  private final List<Start> startTimes = new ArrayList<>();
   private long cpuNanosOfEarlierStarts;
 
   /**
@@ -46,13 +50,40 @@ public final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /**
+   * When one start of the service happened, wall clock ({@link System#currentTimeMillis()}), to line
+   * up with the timestamps of its log and of a test's timeline.
+   *
+   * @param spawnedMs when the JVM was spawned
+   * @param runningMs when its log first said that it runs (polled every 100 ms), or 0
+   */
+  public record Start(long spawnedMs, long runningMs) {
+    /** Seconds from the spawn to running. */
+    public double seconds() {
+      return (runningMs - spawnedMs) / 1e3;
+    }
+  }
+
+  /**
+   * Whether its JVM maps a class-data archive of the service's classes ({@link ClassDataSharing}),
+   * written by its first start that exits cleanly; on by default, unless {@code ROTE_CDS=off}.
+   */
+  public synchronized ServiceProcess classDataSharing(boolean on) {
+    cdsEnabled = on;
+    return this;
+  }
+
   /** Starts the service and waits until it prints that it runs. */
   public synchronized ServiceProcess start(Duration timeout) throws InterruptedException {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(mainClass + " is running");
     }
     long mark = logLength();
-    process = ChildJvm.start(mainClass, classpath == null ? ChildJvm.classpath() : classpath, jvmOptions, args, log);
+    long spawned = System.currentTimeMillis();
+    cds = ClassDataSharing.plan(mainClass, classpath == null ? ChildJvm.classpath() : classpath, cdsEnabled);
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.addAll(cds.options());
+    process = ChildJvm.start(mainClass, cds.classpath(), options, args, log);
     starts++;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!logSince(mark).contains("running against")) {
@@ -66,7 +97,13 @@ public final class ServiceProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
+    startTimes.add(new Start(spawned, System.currentTimeMillis()));
     return this;
+  }
+
+  /** Every completed start so far, in order. */
+  public synchronized List<Start> starts() {
+    return List.copyOf(startTimes);
   }
 
   /** Kills the service with SIGKILL, as a crash would, and waits until it is gone. */
@@ -74,6 +111,7 @@ public final class ServiceProcess implements AutoCloseable {
     cpuNanosOfEarlierStarts += cpuNanos(process);
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    cds.settle(false);
   }
 
   public synchronized boolean isRunning() {
@@ -120,11 +158,16 @@ public final class ServiceProcess implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (process == null || !process.isAlive()) {
+      if (cds != null) {
+        cds.settle(false);
+      }
       return;
     }
     process.destroy();
+    boolean clean = false;
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      clean = process.waitFor(30, TimeUnit.SECONDS);
+      if (!clean) {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
       }
@@ -132,5 +175,6 @@ public final class ServiceProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    cds.settle(clean);
   }
 }

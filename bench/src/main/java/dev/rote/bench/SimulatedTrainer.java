@@ -106,8 +106,19 @@ public final class SimulatedTrainer implements AutoCloseable {
       lastStep = step;
       afterStep.accept(step);
     }
-    return new Result(runId, lastStep, records, control.stopSignal(), stopNanos, maxOffer, sink.sent(),
+    return new Result(runId, lastStep, records, control.stopSignal(), stopNanos(), maxOffer, sink.sent(),
         sink.dropped());
+  }
+
+  /**
+   * When the stop signal arrived, or 0: the control thread publishes the signal a moment before it
+   * calls back with the time, so a signal seen without a time gets that moment to catch up.
+   */
+  private long stopNanos() throws InterruptedException {
+    for (int i = 0; i < 100 && stopNanos == 0 && control.stopSignal().isPresent(); i++) {
+      Thread.sleep(10);
+    }
+    return stopNanos;
   }
 
   /**
@@ -116,7 +127,7 @@ public final class SimulatedTrainer implements AutoCloseable {
    * on standard output how late it came, so a test log shows it.
    */
   public Result awaitStop(Result r, Duration timeout) throws InterruptedException {
-    if (r.stop().isPresent()) {
+    if (r.stop().isPresent() && r.stopNanos() != 0) {
       return r;
     }
     long start = System.nanoTime();
@@ -128,7 +139,7 @@ public final class SimulatedTrainer implements AutoCloseable {
       System.out.printf("run %s: the stop signal came %.1f s after the recording ran out (the pipeline lagged)%n",
           runId, (System.nanoTime() - start) / 1e9);
     }
-    return new Result(r.runId(), r.lastStep(), r.records(), control.stopSignal(), stopNanos, r.maxOfferNanos(),
+    return new Result(r.runId(), r.lastStep(), r.records(), control.stopSignal(), stopNanos(), r.maxOfferNanos(),
         sink.sent(), sink.dropped());
   }
 

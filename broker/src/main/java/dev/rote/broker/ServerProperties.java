@@ -81,6 +81,9 @@ public final class ServerProperties {
     p.put("default.replication.factor", replicas);
     p.put("min.insync.replicas", minIsr);
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A transaction whose producer died is aborted once it times out, but the broker looks for such
+    // transactions only every 10 s by default: up to 10 s more that read_committed readers wait.
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("auto.create.topics.enable", "false");
     p.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
     p.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));

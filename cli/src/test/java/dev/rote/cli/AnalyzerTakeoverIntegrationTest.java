@@ -40,7 +40,7 @@ class AnalyzerTakeoverIntegrationTest {
   @Test
   void shouldHaveTheSurvivorTakeOverWithin10SecondsWhenOneOfTwoAnalyzersIsKilled(
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
-    List<Telemetry> recording = RecordedRun.load();
+    List<Telemetry> recording = FaultRuns.trainingOn(RecordedRun.load());
     StopSignal expected = FaultRuns.expectedStop(recording);
     String run = "takeover";
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {

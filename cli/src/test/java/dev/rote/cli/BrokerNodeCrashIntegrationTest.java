@@ -36,7 +36,7 @@ class BrokerNodeCrashIntegrationTest {
   @Test
   void shouldLoseNoTelemetryAndMissNoStopWhenOneOfThreeBrokersIsKilled(
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
-    List<Telemetry> recording = RecordedRun.load();
+    List<Telemetry> recording = FaultRuns.trainingOn(RecordedRun.load());
     StopSignal expected = FaultRuns.expectedStop(recording);
     String run = "node-crash";
     try (KafkaCluster cluster = KafkaCluster.start(3, 0, dir.resolve("kafka"), Map.of(), Duration.ofMinutes(3))) {

@@ -39,7 +39,7 @@ class BrokerOutageIntegrationTest {
   @Test
   void shouldDeliverTelemetryAndStopTheRunAfterA30SecondBrokerOutage(
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
-    List<Telemetry> recording = RecordedRun.load();
+    List<Telemetry> recording = FaultRuns.trainingOn(RecordedRun.load());
     StopSignal expected = FaultRuns.expectedStop(recording);
     String run = "broker-outage";
     try (KafkaCluster broker = KafkaCluster.start(1, 0, dir.resolve("kafka"), Map.of(), Duration.ofMinutes(2))) {

@@ -33,6 +33,16 @@ final class FaultRuns {
 
   private FaultRuns() {}
 
+  /**
+   * The recorded run, then the same run trained on past the recording's end ({@link
+   * RecordedRun#looped}) to twice its length: what the fault tests replay, so that a stop the
+   * faults delay past step 1,580 still finds the run training, as a real run would, and a test can
+   * tell a late stop from none.
+   */
+  static List<Telemetry> trainingOn(List<Telemetry> recording) {
+    return RecordedRun.looped(recording, 2 * recording.get(recording.size() - 1).getStep());
+  }
+
   /** The stop signal the built-in rules fire on the recording, analyzed in process. */
   static StopSignal expectedStop(List<Telemetry> recording) {
     StopSignal s = firstStop(recording, -1, -1);

@@ -28,11 +28,13 @@ public final class InstanceId implements AutoCloseable {
   private static final int MAX_SLOTS = 64;
 
   private final String id;
+  private final Path stateDir;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private InstanceId(String id, FileChannel channel, FileLock lock) {
+  private InstanceId(String id, Path stateDir, FileChannel channel, FileLock lock) {
     this.id = id;
+    this.stateDir = stateDir;
     this.channel = channel;
     this.lock = lock;
   }
@@ -57,7 +59,8 @@ public final class InstanceId implements AutoCloseable {
           lock = null;
         }
         if (lock != null) {
-          return new InstanceId("rote-" + service + "-" + host() + "-" + hash(dir) + "-" + slot, ch, lock);
+          return new InstanceId("rote-" + service + "-" + host() + "-" + hash(dir) + "-" + slot,
+              dir.resolve("instance-" + slot), ch, lock);
         }
         ch.close();
       }
@@ -88,6 +91,16 @@ public final class InstanceId implements AutoCloseable {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The Kafka Streams state directory of this instance, {@code <state directory>/instance-<slot>}:
+   * its own, so that Kafka Streams' lock on it never turns away another instance sharing the state
+   * directory, and the same after a restart, so that the restarted instance keeps its process id
+   * ({@link StableProcessId}).
+   */
+  public Path stateDir() {
+    return stateDir;
   }
 
   /** Releases the slot. Idempotent. */

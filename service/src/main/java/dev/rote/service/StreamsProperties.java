@@ -53,7 +53,8 @@ public final class StreamsProperties {
    * @param applicationId Kafka Streams application id, unless the user's properties set one
    * @param stateDir local state directory, or null for Kafka Streams' default
    * @param serviceSettings the service's own settings (e.g. {@code group.instance.id} from
-   *     {@link InstanceId}); they win over the shared defaults
+   *     {@link InstanceId}); they win over the shared defaults. An empty {@code group.instance.id}
+   *     in the user's properties leaves it out: dynamic membership
    */
   public static Properties of(KafkaSettings kafka, String applicationId, Path stateDir,
       Map<String, ?> serviceSettings) {
@@ -65,8 +66,12 @@ public final class StreamsProperties {
     }
     Properties props = new Properties();
     props.putAll(kafka.with(defaults));
-    if ("streams".equals(String.valueOf(props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)))
-        && !kafka.properties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+    Object instance = kafka.properties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    if (instance != null && instance.toString().isBlank()) {
+      // An empty group.instance.id (Kafka refuses one) is how a user turns static membership off.
+      props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    } else if ("streams".equals(String.valueOf(props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)))
+        && instance == null) {
       // Brokers before Kafka 4.4 refuse static membership in streams groups, fatally.
       props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     }

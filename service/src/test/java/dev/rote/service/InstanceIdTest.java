@@ -29,4 +29,17 @@ class InstanceIdTest {
       assertThat(b.id()).endsWith("-0");
     }
   }
+
+  @Test
+  void shouldGiveEachInstanceAStreamsStateDirectoryOfItsOwnAndTheSameAfterARestart(@TempDir Path dir) {
+    InstanceId first = InstanceId.acquire("analyzer", dir);
+    try (InstanceId second = InstanceId.acquire("analyzer", dir)) {
+      assertThat(first.stateDir()).isEqualTo(dir.toAbsolutePath().normalize().resolve("instance-0"));
+      assertThat(second.stateDir()).isEqualTo(dir.toAbsolutePath().normalize().resolve("instance-1"));
+      first.close();
+      try (InstanceId again = InstanceId.acquire("analyzer", dir)) {
+        assertThat(again.stateDir()).isEqualTo(first.stateDir());
+      }
+    }
+  }
 }

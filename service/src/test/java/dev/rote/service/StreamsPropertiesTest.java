@@ -58,4 +58,11 @@ class StreamsPropertiesTest {
     assertThat(StreamsProperties.of(both, "rote-x", null, Map.of("group.instance.id", "rote-x-host-0")))
         .containsEntry("group.instance.id", "mine");
   }
+
+  @Test
+  void shouldTurnStaticMembershipOffWhenTheUserSetsAnEmptyGroupInstanceId() {
+    KafkaSettings dynamic = new KafkaSettings(Map.of("bootstrap.servers", "k:9092", "group.instance.id", " "));
+    assertThat(StreamsProperties.of(dynamic, "rote-x", null, Map.of("group.instance.id", "rote-x-host-0")))
+        .doesNotContainKey("group.instance.id").containsEntry("session.timeout.ms", 6000);
+  }
 }
