@@ -165,6 +165,8 @@ final class MatrixExperiment {
         b == null ? null : (Double) b.bestModelTestAcc(),
         b == null ? null : (Double) b.bestTestAccSeen(),
         curve, baseCurve, stopped ? (Double) r.testAccuracyAtStop() : null, averaged,
-        run.cell().name(), run.cell().describeSetting(), run.noise().mode().cliName(), restores, outcome.minutes());
+        run.cell().name(), run.cell().describeSetting(), run.noise().mode().cliName(), restores, outcome.minutes(),
+        outcome.epochIndicators().stream().map(v -> new ExperimentRun.EpochValue(v.name(), v.step(), v.epoch(),
+            v.value(), Double.isNaN(v.standardError()) ? null : v.standardError())).toList());
   }
 }

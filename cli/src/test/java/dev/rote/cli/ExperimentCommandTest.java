@@ -52,7 +52,7 @@ class ExperimentCommandTest {
     Path json = dir.resolve("m.json");
     ExperimentRun recorded = new ExperimentRun(0.4, 1, null, null, null, null, 0.8, 100, 0.7, 200, null, null,
         null, null, List.of(new Point(100, 0.8)), List.of(), null, null, "central",
-        "3000 training examples, something else", "symmetric", List.of(), 1.0);
+        "3000 training examples, something else", "symmetric", List.of(), 1.0, List.of());
     ExperimentJson.write(new ExperimentResults("c", "s", "m", "d", List.of(recorded)), json);
     RoteCliTest.Run r = RoteCliTest.run("experiment", "--matrix", MATRIX, "--cells", "central", "--resume",
         "--out", json.toString());

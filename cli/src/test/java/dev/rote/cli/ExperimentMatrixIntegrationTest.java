@@ -46,6 +46,22 @@ class ExperimentMatrixIntegrationTest {
       assertThat(run.get("baseline_test_acc_at_stop").asDouble()).isBetween(0.0, 1.0);
       assertThat(run.get("cell_settings").asText()).contains("500 training examples (500 test examples)");
       assertThat(run.get("minutes").asDouble()).isPositive();
+      // the epoch-level series the built-in rule read, as committed: one train accuracy per pass, a flip
+      // rate with its binomial standard error from the second pass on, at the pass's last step
+      List<JsonNode> accuracy = new ArrayList<>();
+      List<JsonNode> flipRate = new ArrayList<>();
+      run.get("epoch_indicators").forEach(v -> (switch (v.get("name").asText()) {
+        case "epoch_train_accuracy" -> accuracy;
+        case "epoch_prediction_flip_rate" -> flipRate;
+        default -> new ArrayList<JsonNode>();
+      }).add(v));
+      assertThat(accuracy).hasSize(2);
+      assertThat(flipRate).hasSize(1);
+      double p = flipRate.get(0).get("value").asDouble();
+      assertThat(p).isBetween(0.0, 1.0);
+      assertThat(flipRate.get(0).get("standard_error").asDouble()).isCloseTo(Math.sqrt(p * (1 - p) / 500),
+          org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(flipRate.get(0).get("step").asLong()).isEqualTo(run.get("final_step").asLong());
     }
     assertThat(cells).containsExactly("central", "cnn-sgd", "resnet-sgd");
     assertThat(runs.get(1).get("cell_settings").asText()).contains("CNN, sgd (Nesterov 0.9) 0.05, cosine schedule");

@@ -38,6 +38,8 @@ import java.util.List;
  * @param restores each restore policy measured at the stop (see {@link RestoreResult}); empty without a
  *     stop
  * @param minutes wall-clock minutes of the run and its baseline, or {@code null}
+ * @param epochIndicators the epoch-level indicators the analyzer committed for the run (the series the
+ *     built-in rule reads, with their standard errors), by step; empty in results recorded without them
  */
 public record ExperimentRun(
     double labelNoise,
@@ -62,7 +64,8 @@ public record ExperimentRun(
     String cellSettings,
     String noiseMode,
     List<RestoreResult> restores,
-    Double minutes) {
+    Double minutes,
+    List<EpochValue> epochIndicators) {
 
   /** A run of a single setting, without cell, noise mode, restore policies or time. */
   public ExperimentRun(double labelNoise, long seed, Long stopStep, Double testAccAtStop, Double testAccAtRestore,
@@ -71,7 +74,21 @@ public record ExperimentRun(
       List<Point> baselineTestAccuracy, Double testAccAtStopStep, Double testAccAtRestoreAverage) {
     this(labelNoise, seed, stopStep, testAccAtStop, testAccAtRestore, restoreStep, bestTestAcc, bestStep,
         finalTestAcc, finalStep, stopRule, baselineStopStep, baselineTestAccAtStop, baselineBestTestAcc, testAccuracy,
-        baselineTestAccuracy, testAccAtStopStep, testAccAtRestoreAverage, null, null, null, List.of(), null);
+        baselineTestAccuracy, testAccAtStopStep, testAccAtRestoreAverage, null, null, null, List.of(), null, List.of());
+  }
+
+  /**
+   * One epoch-level indicator value of the run, as the analyzer committed it.
+   *
+   * @param name e.g. {@code epoch_prediction_flip_rate}, {@code epoch_fit_progress}
+   * @param step the step of the pass's last presentation
+   * @param epoch the pass's index as the analyzer numbered it
+   * @param standardError the value's standard error, or {@code null} when the analyzer sent none
+   */
+  public record EpochValue(String name, long step, int epoch, double value, Double standardError) {
+    public EpochValue {
+      java.util.Objects.requireNonNull(name, "name");
+    }
   }
 
   /**
@@ -113,6 +130,7 @@ public record ExperimentRun(
       throw new IllegalArgumentException("noiseMode must be none, symmetric or asymmetric, was " + noiseMode);
     }
     restores = restores == null ? List.of() : List.copyOf(restores);
+    epochIndicators = epochIndicators == null ? List.of() : List.copyOf(epochIndicators);
   }
 
   /** The cell, {@code default} for results of a single setting. */

@@ -44,7 +44,7 @@ class ExperimentJsonTest {
     assertThat(names(run)).containsExactlyInAnyOrder("label_noise", "seed", "stop_step", "test_acc_at_stop",
         "test_acc_at_restore", "test_acc_at_stop_step", "test_acc_at_restore_average", "restore_step", "best_test_acc", "best_step", "final_test_acc", "final_step",
         "stop_rule", "baseline_stop_step", "baseline_test_acc_at_stop", "baseline_best_test_acc",
-        "test_accuracy", "baseline_test_accuracy", "cell", "cell_settings", "noise_mode", "restores", "minutes");
+        "test_accuracy", "baseline_test_accuracy", "cell", "cell_settings", "noise_mode", "restores", "minutes", "epoch_indicators");
     assertThat(run.get("label_noise").asDouble()).isEqualTo(0.4);
     assertThat(run.get("stop_step").asLong()).isEqualTo(812);
     assertThat(run.get("test_accuracy").get(0).get("step").asLong()).isZero();
@@ -69,6 +69,10 @@ class ExperimentJsonTest {
     assertThat(ExperimentJson.read(file)).isEqualTo(results);
     JsonNode restore = new ObjectMapper().readTree(file.toFile()).get("runs").get(0).get("restores").get(0);
     assertThat(names(restore)).containsExactlyInAnyOrder("policy", "test_acc", "steps");
+    JsonNode flipRate = new ObjectMapper().readTree(file.toFile()).get("runs").get(0).get("epoch_indicators").get(0);
+    assertThat(names(flipRate)).containsExactlyInAnyOrder("name", "step", "epoch", "value", "standard_error");
+    assertThat(ExperimentJson.read(file).runs().get(0).epochIndicators()).hasSize(2)
+        .extracting(ExperimentRun.EpochValue::standardError).containsExactly(0.0043, null);
     assertThat(ExperimentJson.read(file).runs().get(0).noiseKey()).isEqualTo("asym40");
   }
 
@@ -77,12 +81,13 @@ class ExperimentJsonTest {
     Path file = dir.resolve("old.json");
     ExperimentJson.write(results(), file);
     String old = Files.readString(file).replaceAll(",\\s*\"(cell|cell_settings|noise_mode|minutes|rules_designed_on)\" : null", "")
-        .replaceAll(",\\s*\"restores\" : \\[ \\]", "");
+        .replaceAll(",\\s*\"(restores|epoch_indicators)\" : \\[ \\]", "");
     assertThat(old).doesNotContain("\"cell\"").doesNotContain("restores");
     Files.writeString(file, old);
     ExperimentRun read = ExperimentJson.read(file).runs().get(0);
     assertThat(read.cellName()).isEqualTo("default");
     assertThat(read.restores()).isEmpty();
+    assertThat(read.epochIndicators()).isEmpty();
     assertThat(read.noiseLabel()).isEqualTo("symmetric 40%");
   }
 

@@ -22,7 +22,9 @@ final class TestRuns {
         base.testAccAtRestore(), base.restoreStep(), base.bestTestAcc(), base.bestStep(), base.finalTestAcc(),
         base.finalStep(), base.stopRule(), base.baselineStopStep(), base.baselineTestAccAtStop(),
         base.baselineBestTestAcc(), base.testAccuracy(), base.baselineTestAccuracy(), base.testAccAtStopStep(),
-        base.testAccAtRestoreAverage(), cell, "setting of " + cell, noiseMode, restores, 1.5);
+        base.testAccAtRestoreAverage(), cell, "setting of " + cell, noiseMode, restores, 1.5,
+        List.of(new ExperimentRun.EpochValue("epoch_prediction_flip_rate", 79, 1, 0.25, 0.0043),
+            new ExperimentRun.EpochValue("epoch_fit_progress", 316, 4, 0.031, null)));
   }
 
   /** Rising to {@code best} at step 700, then falling to 0.5 at step 2000 (points out of order on purpose). */

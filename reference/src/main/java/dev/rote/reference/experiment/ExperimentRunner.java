@@ -10,6 +10,7 @@ import dev.rote.reference.TrainOptions;
 import dev.rote.reference.data.IdxDataset;
 import dev.rote.trainer.RoteTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -52,9 +53,11 @@ public final class ExperimentRunner {
    * @param baseline the baseline's run, or null without one
    * @param flippedLabels training labels the noise changed
    * @param minutes wall-clock minutes of the run and its baseline
+   * @param epochIndicators the epoch-level indicators the analyzer committed for the run (what the
+   *     built-in rule read), by step
    */
   public record Outcome(MatrixRun run, String runId, ReferenceTrainer.Result rote, BaselineTrainer.Result baseline,
-      int flippedLabels, double minutes) {}
+      int flippedLabels, double minutes, List<EpochIndicators.Value> epochIndicators) {}
 
   private final Settings settings;
   private final KafkaSettings kafka;
@@ -109,6 +112,8 @@ public final class ExperimentRunner {
       progress.accept(String.format(Locale.ROOT, "  baseline: stopped after step %d (%d epochs), keeps epoch %d at %.4f",
           b.stopStep(), b.epochsTrained(), b.bestEpoch() + 1, b.bestModelTestAcc()));
     }
-    return new Outcome(run, runId, r, b, trainer.labels().flippedCount(), (System.nanoTime() - t0) / 6e10);
+    List<EpochIndicators.Value> epochIndicators = EpochIndicators.read(kafka, runId, r.steps(), Duration.ofSeconds(60));
+    return new Outcome(run, runId, r, b, trainer.labels().flippedCount(), (System.nanoTime() - t0) / 6e10,
+        epochIndicators);
   }
 }
