@@ -13,7 +13,7 @@ import java.time.Duration;
  * clock) lies within {@code ±maxAge}. An analyzer that is behind sees older records and leaves the
  * commits to the interval, so its throughput is untouched; a trainer clock so far ahead that its
  * records look to come from the future also falls back to the interval, as does any record with an
- * age outside the window. At most one commit is requested per task every {@code minInterval}.
+ * age outside the window. At most one commit is requested per stream thread every {@code minInterval} (Kafka Streams commits all of a thread's tasks on one request).
  *
  * @param maxAge the largest age (either sign) of a record whose indicators are committed at once;
  *     zero turns the requests off
@@ -21,7 +21,7 @@ import java.time.Duration;
  */
 public record CaughtUpCommits(Duration maxAge, Duration minInterval) {
 
-  /** Rote's default: records up to 200 ms old, at most one request per task every 20 ms. */
+  /** Rote's default: records up to 200 ms old, at most one request per stream thread every 20 ms. */
   public static final CaughtUpCommits DEFAULT = new CaughtUpCommits(Duration.ofMillis(200), Duration.ofMillis(20));
 
   /** No requested commits: every commit comes from {@code commit.interval.ms}, as in Kafka Streams. */

@@ -58,7 +58,7 @@ public final class AnalyzerCommand implements Callable<Integer> {
   String commitWhenCaughtUp;
 
   @Option(names = "--commit-min-interval", paramLabel = "DURATION", defaultValue = "20ms",
-      description = "At most one such commit per task this often (default: ${DEFAULT-VALUE}).")
+      description = "At most one such commit per stream thread this often (default: ${DEFAULT-VALUE}).")
   String commitMinInterval;
 
   @Override

@@ -3,19 +3,38 @@ package dev.rote.analyzer.internal;
 import dev.rote.analyzer.CaughtUpCommits;
 
 /**
- * One task's decisions under {@link CaughtUpCommits}: whether to request a commit after emitting
- * indicators for a record. Not thread-safe; a task's processor is called by one thread at a time.
+ * One stream thread's decisions under {@link CaughtUpCommits}: whether to request a commit after
+ * emitting indicators for a record. Kafka Streams commits every task of a thread on one request, so
+ * the rate limit belongs to the thread, not to each task: {@link #ofCurrentThread} gives the calling
+ * thread's instance. Not thread-safe; each instance is used by one thread.
  */
 public final class CommitRequests {
 
+  private static final ThreadLocal<CommitRequests> PER_THREAD = new ThreadLocal<>();
+
+  private final CaughtUpCommits policy;
   private final long maxAgeMs;
   private final long minIntervalMs;
   private boolean requested;
   private long lastMs;
 
   public CommitRequests(CaughtUpCommits policy) {
+    this.policy = policy;
     this.maxAgeMs = policy.maxAge().toMillis();
     this.minIntervalMs = policy.minInterval().toMillis();
+  }
+
+  /**
+   * The calling thread's requests under {@code policy}: every task processed on a stream thread shares
+   * one rate limit (a new one when the policy differs, e.g. another analyzer in the same JVM).
+   */
+  public static CommitRequests ofCurrentThread(CaughtUpCommits policy) {
+    CommitRequests r = PER_THREAD.get();
+    if (r == null || !r.policy.equals(policy)) {
+      r = new CommitRequests(policy);
+      PER_THREAD.set(r);
+    }
+    return r;
   }
 
   /**

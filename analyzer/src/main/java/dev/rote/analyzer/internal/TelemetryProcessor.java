@@ -1,5 +1,7 @@
 package dev.rote.analyzer.internal;
 
+import dev.rote.analyzer.CaughtUpCommits;
+
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
 import dev.rote.contract.v1.Indicator;
@@ -48,14 +50,14 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
   /** A write-behind store: {@code get} returns the live state, {@code put} marks it for the next commit. */
   private KeyValueStore<String, RunState> store;
   private RunEviction.Late eviction;
-  private final CommitRequests commits;
+  private final CaughtUpCommits caughtUpCommits;
 
   public TelemetryProcessor(AnalyzerConfig config, AnalyzerMetrics metrics) {
     this.validator = new TelemetryValidator(config);
     this.indicators = new Indicators(config);
     this.metrics = metrics;
     this.suspects = config.suspectsTop() > 0;
-    this.commits = new CommitRequests(config.caughtUpCommits());
+    this.caughtUpCommits = config.caughtUpCommits();
   }
 
   @Override
@@ -99,7 +101,8 @@ public final class TelemetryProcessor implements Processor<String, byte[], Strin
         context.forward(record.withValue(i.toByteArray()), INDICATORS);
         metrics.indicator(i);
       }
-      if (!out.isEmpty() && commits.request(record.timestamp(), context.currentSystemTimeMs())) {
+      if (!out.isEmpty() && CommitRequests.ofCurrentThread(caughtUpCommits)
+          .request(record.timestamp(), context.currentSystemTimeMs())) {
         // Caught up: commit now rather than at the next commit interval, so readers see them sooner.
         context.commit();
       }

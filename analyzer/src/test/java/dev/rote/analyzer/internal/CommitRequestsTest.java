@@ -84,4 +84,22 @@ class CommitRequestsTest {
     assertThatThrownBy(() -> new CaughtUpCommits(Duration.ofMillis(200), Duration.ofMillis(-5)))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("minInterval must be >= 0, was PT-0.005S");
   }
+
+  @Test
+  void shouldShareOneLimitAmongTheTasksOfAThreadAndNotAcrossThreads() throws Exception {
+    CaughtUpCommits policy = new CaughtUpCommits(Duration.ofMillis(200), Duration.ofMillis(20));
+    CommitRequests taskA = CommitRequests.ofCurrentThread(policy);
+    CommitRequests taskB = CommitRequests.ofCurrentThread(policy);
+
+    assertThat(taskA.request(NOW, NOW)).isTrue();
+    assertThat(taskB.request(NOW, NOW + 5)).as("another task on the same thread, 5 ms later").isFalse();
+    boolean[] otherThread = new boolean[1];
+    Thread t = new Thread(() -> otherThread[0] = CommitRequests.ofCurrentThread(policy).request(NOW, NOW + 5));
+    t.start();
+    t.join();
+    assertThat(otherThread[0]).as("a task of another stream thread").isTrue();
+    CaughtUpCommits other = new CaughtUpCommits(Duration.ofMillis(200), Duration.ofMillis(50));
+    assertThat(CommitRequests.ofCurrentThread(other)).as("another analyzer's policy in the same JVM")
+        .isNotSameAs(taskA);
+  }
 }
