@@ -90,19 +90,35 @@ public record Rule(
   }
 
   /**
-   * A condition on the latest value of another indicator of the same run.
+   * A condition on the latest value of another indicator of the same run, or on the mean of its
+   * latest values.
    *
    * @param indicator indicator name
    * @param layer layer of the indicator, or null for run-level values
    * @param above holds when the value is greater than this, or null
    * @param below holds when the value is less than this, or null
+   * @param smoothing how many of the indicator's latest values the condition averages (1: the latest
+   *     value alone); it never holds before that many values arrived
    */
-  public record Condition(String indicator, Integer layer, Double above, Double below) {
+  public record Condition(String indicator, Integer layer, Double above, Double below, int smoothing) {
+
+    /** The largest {@code smoothing} a condition may ask for. */
+    public static final int MAX_SMOOTHING = 16;
+
     public Condition {
       requireName(indicator, "indicator");
       if (above == null && below == null) {
         throw new IllegalArgumentException("condition on " + indicator + " needs above or below");
       }
+      if (smoothing < 1 || smoothing > MAX_SMOOTHING) {
+        throw new IllegalArgumentException("smoothing of the condition on " + indicator + " must be in [1, "
+            + MAX_SMOOTHING + "], was " + smoothing);
+      }
+    }
+
+    /** A condition on the latest value alone. */
+    public Condition(String indicator, Integer layer, Double above, Double below) {
+      this(indicator, layer, above, below, 1);
     }
 
     /** The series the condition reads: {@code name} or {@code name/layer}. */
@@ -199,7 +215,8 @@ public record Rule(
       b.append(", or diverges beyond ").append(divergenceThreshold);
     }
     for (Condition c : when) {
-      b.append(", while ").append(c.series()).append(c.above() != null ? " > " + c.above() : "")
+      b.append(", while ").append(c.smoothing() > 1 ? "the mean of the last " + c.smoothing() + " " + c.series()
+          : c.series()).append(c.above() != null ? " > " + c.above() : "")
           .append(c.below() != null ? " < " + c.below() : "");
     }
     if (startFrom.amount() > 0) {

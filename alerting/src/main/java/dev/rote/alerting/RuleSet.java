@@ -51,6 +51,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     when:                          # optional, all must hold
  *       - indicator: train_accuracy
  *         above: 0.5
+ *         smoothing: 1               # the mean of the last N values (default 1)
  * }</pre>
  *
  * @param rules the rules, names unique
@@ -67,7 +68,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
       "start_from", "start_from_step", "action", "restore_best", "restore_average", "when");
   private static final Set<Span.Unit> ANY_UNIT = EnumSet.allOf(Span.Unit.class);
   private static final Set<Span.Unit> STEPS_OR_EPOCHS = EnumSet.of(Span.Unit.STEPS, Span.Unit.EPOCHS);
-  private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below");
+  private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below", "smoothing");
   /** Indicators with no value that has neither a layer nor a class label. */
   private static final Set<String> PER_CLASS_OR_LAYER =
       Set.of(IndicatorNames.NMF_NONLINEARITY, IndicatorNames.LOSS_SENSITIVITY_MEAN);
@@ -192,7 +193,8 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
           Map<String, Node> cf = mapping(c, CONDITION_FIELDS, "a condition");
           try {
             when.add(new Rule.Condition(string(cf, c, "indicator", null), integer(cf, "layer", null, 0),
-                number(cf, "above", null, false), number(cf, "below", null, false)));
+                number(cf, "above", null, false), number(cf, "below", null, false),
+                integer(cf, "smoothing", 1, 1)));
           } catch (RulesException e) {
             throw e;
           } catch (IllegalArgumentException e) {

@@ -85,6 +85,19 @@ class RuleSetTest {
     assertThatThrownBy(() -> RuleSet.parse("", "t.yaml")).hasMessageContaining("empty rules file");
     assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    when:\n      - indicator: x\n",
         "t.yaml")).hasMessage("t.yaml line 5: when: condition on x needs above or below");
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    when:\n      - indicator: x\n"
+        + "        below: 1\n        smoothing: 17\n", "t.yaml"))
+        .hasMessage("t.yaml line 5: when: smoothing of the condition on x must be in [1, 16], was 17");
+  }
+
+  @Test
+  void shouldReadASmoothedCondition() {
+    Rule r = RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    when:\n      - indicator: epoch_fit_progress\n"
+        + "        below: 0.02\n        smoothing: 2\n", "t.yaml").rules().get(0);
+    assertThat(r.when()).containsExactly(new Rule.Condition("epoch_fit_progress", null, null, 0.02, 2));
+    assertThat(r.describe()).contains("while the mean of the last 2 epoch_fit_progress < 0.02");
+    assertThat(RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    when:\n      - indicator: g\n        above: 1\n",
+        "t.yaml").rules().get(0).when().get(0).smoothing()).isEqualTo(1);
   }
 
   @Test

@@ -11,8 +11,10 @@ import dev.rote.contract.v1.SignalAction;
 import dev.rote.contract.v1.StopSignal;
 import dev.rote.service.RunDirectory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Evaluates the rules on one run's indicators, one record at a time. Pure apart from the state it
@@ -26,10 +28,19 @@ public final class RuleEngine {
 
   private final RuleSet rules;
   private final EvaluationListener listener;
+  /** Series a smoothed condition reads, to the longest smoothing asked of it. */
+  private final Map<String, Integer> smoothed = new HashMap<>();
 
   public RuleEngine(RuleSet rules, EvaluationListener listener) {
     this.rules = rules;
     this.listener = listener;
+    for (Rule r : rules.rules()) {
+      for (Rule.Condition c : r.when()) {
+        if (c.smoothing() > 1) {
+          smoothed.merge(c.series(), c.smoothing(), Math::max);
+        }
+      }
+    }
   }
 
   public RuleSet rules() {
@@ -64,6 +75,10 @@ public final class RuleEngine {
     }
     String series = i.hasLayer() ? i.getName() + "/" + i.getLayer() : i.getName();
     state.latest.put(series, i.getValue());
+    Integer keep = smoothed.get(series);
+    if (keep != null) {
+      state.remember(series, i.getValue(), keep);
+    }
     List<StopSignal> out = new ArrayList<>();
     for (Rule r : rules.rules()) {
       if (!r.series().equals(series)) {
@@ -236,11 +251,16 @@ public final class RuleEngine {
 
   private static boolean conditionsHold(Rule r, RunAlerts state) {
     for (Rule.Condition c : r.when()) {
-      if (!c.holds(state.latest.get(c.series()))) {
+      if (!c.holds(conditionValue(c, state))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** What a condition compares: the latest value, or the mean of the last {@code smoothing} values. */
+  private static Double conditionValue(Rule.Condition c, RunAlerts state) {
+    return c.smoothing() == 1 ? state.latest.get(c.series()) : state.meanOfLast(c.series(), c.smoothing());
   }
 
   private static StopSignal signal(Rule r, RuleState s, Indicator i, String reason, RunAlerts state, long nowMs,
@@ -280,6 +300,10 @@ public final class RuleEngine {
       Double v = state.latest.get(c.series());
       if (v != null) {
         b.putValues(c.series(), v);
+      }
+      Double mean = c.smoothing() > 1 ? conditionValue(c, state) : null;
+      if (mean != null) {
+        b.putValues(c.series() + "/mean", mean);
       }
     }
     return b.build();

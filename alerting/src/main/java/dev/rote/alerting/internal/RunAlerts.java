@@ -13,14 +13,46 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** The alerting state of one run: each rule's progress and the latest value of each series. */
+/**
+ * The alerting state of one run: each rule's progress, the latest value of each series and, for the
+ * series a smoothed condition reads, its latest values.
+ */
 public final class RunAlerts {
 
-  /** Version 2 adds units, smoothing and errors to each rule's state; version 1 still reads. */
-  private static final int VERSION = 2;
+  /**
+   * Version 2 adds units, smoothing and errors to each rule's state, version 3 the recent values of
+   * smoothed conditions; versions 1 and 2 still read (without recent values: a smoothed condition
+   * waits for its window to fill again).
+   */
+  private static final int VERSION = 3;
 
   final Map<String, RuleState> rules = new TreeMap<>();
   final Map<String, Double> latest = new TreeMap<>();
+  /** Series to its latest values, oldest first, at most as many as the longest smoothing asks. */
+  final Map<String, double[]> recent = new TreeMap<>();
+
+  /** Appends {@code value} to the series' recent values, keeping the last {@code keep}. */
+  void remember(String series, double value, int keep) {
+    double[] old = recent.getOrDefault(series, new double[0]);
+    int n = Math.min(keep, old.length + 1);
+    double[] now = new double[n];
+    System.arraycopy(old, old.length - (n - 1), now, 0, n - 1);
+    now[n - 1] = value;
+    recent.put(series, now);
+  }
+
+  /** The mean of the series' last {@code n} values, or null before {@code n} arrived. */
+  Double meanOfLast(String series, int n) {
+    double[] v = recent.get(series);
+    if (v == null || v.length < n) {
+      return null;
+    }
+    double sum = 0;
+    for (int k = v.length - n; k < v.length; k++) {
+      sum += v[k];
+    }
+    return sum / n;
+  }
 
   /** Whether the named rule has fired for this run. */
   public boolean fired(String rule) {
@@ -67,6 +99,14 @@ public final class RunAlerts {
         out.writeUTF(e.getKey());
         out.writeDouble(e.getValue());
       }
+      out.writeInt(recent.size());
+      for (var e : recent.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeInt(e.getValue().length);
+        for (double v : e.getValue()) {
+          out.writeDouble(v);
+        }
+      }
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -77,7 +117,7 @@ public final class RunAlerts {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int version = in.readInt();
-      if (version != VERSION && version != 1) {
+      if (version < 1 || version > VERSION) {
         throw new IllegalStateException("unknown alerting state version " + version);
       }
       RunAlerts a = new RunAlerts();
@@ -114,6 +154,17 @@ public final class RunAlerts {
       int m = in.readInt();
       for (int i = 0; i < m; i++) {
         a.latest.put(in.readUTF(), in.readDouble());
+      }
+      if (version >= 3) {
+        int r = in.readInt();
+        for (int i = 0; i < r; i++) {
+          String series = in.readUTF();
+          double[] values = new double[in.readInt()];
+          for (int k = 0; k < values.length; k++) {
+            values[k] = in.readDouble();
+          }
+          a.recent.put(series, values);
+        }
       }
       return a;
     } catch (IOException e) {

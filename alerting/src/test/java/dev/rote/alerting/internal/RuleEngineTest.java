@@ -184,6 +184,54 @@ class RuleEngineTest {
   }
 
   @Test
+  void shouldJudgeASmoothedConditionOnTheMeanOfItsLatestValues() {
+    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of(new Rule.Condition("g", null, null, 0.02, 2)));
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("m", 10, 0.2), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 15, 0.01), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0, RunDirectory.EMPTY)).as("one value of g: no mean yet")
+        .isEmpty();
+    engine.apply(state, value("g", 25, 0.047), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 35, 0.0097), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 40, 0.3), 0, RunDirectory.EMPTY))
+        .as("latest g 0.0097 < 0.02, but the mean of 0.047 and 0.0097 is not").isEmpty();
+    engine.apply(state, value("g", 45, 0.01), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 50, 0.3), 0, RunDirectory.EMPTY)).singleElement().satisfies(s -> {
+      assertThat(s.getValuesMap()).containsEntry("g", 0.01);
+      assertThat(s.getValuesMap().get("g/mean")).isCloseTo((0.0097 + 0.01) / 2, org.assertj.core.data.Offset.offset(1e-12));
+    });
+  }
+
+  @Test
+  void shouldKeepASmoothedConditionsValuesThroughTheSerdeAndReadVersionTwoWithout() throws Exception {
+    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of(new Rule.Condition("g", null, null, 0.02, 3)));
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    for (double g : new double[] {0.5, 0.01, 0.02, 0.0}) {
+      engine.apply(state, value("g", 5, g), 0, RunDirectory.EMPTY);
+    }
+    assertThat(state.recent.get("g")).as("the last 3 only").containsExactly(0.01, 0.02, 0.0);
+    byte[] bytes = RunAlerts.serde().serializer().serialize("t", state);
+    RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", bytes);
+    assertThat(copy.meanOfLast("g", 3)).isEqualTo(0.01);
+    assertThat(copy.meanOfLast("g", 4)).isNull();
+    // The same state as version 2 wrote it: no recent values; the condition waits for 3 new ones.
+    java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(v2);
+    out.writeInt(2);
+    out.writeInt(0); // rules
+    out.writeInt(1); // latest
+    out.writeUTF("g");
+    out.writeDouble(0.0);
+    RunAlerts old = RunAlerts.serde().deserializer().deserialize("t", v2.toByteArray());
+    assertThat(old.latest).containsEntry("g", 0.0);
+    assertThat(old.meanOfLast("g", 3)).isNull();
+  }
+
+  @Test
   void shouldMatchLayerAndSkipPerClassValues() {
     Rule r = new Rule("l", "m", 1, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true, List.of());
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
