@@ -195,10 +195,11 @@ def persistence(r, k=3):
         pers[e] = allw / max(1e-9, wrong[e].mean())
     return q, pers
 
-def lw6(r, s, P=2, imp=1.0, reb=3.0, hmax=0.02, hk=3, start=2, sig='PC'):
+def lw6(r, s, P=2, imp=1.0, reb=3.0, hmax=0.02, hk=3, start=2, sig='PC', hs=1):
     """As lw5 (w=1, not sustained) with thresholds in standard errors of the DIFFERENCE between the value
-    and the best (both binomial): se_d = sqrt(v(1-v)/n + b(1-b)/n)."""
-    x = s[sig]; n = r['n']; E = len(x); h = hazard(s, hk)
+    and the best (both binomial): se_d = sqrt(v(1-v)/n + b(1-b)/n). hs: the plateau condition reads the
+    mean of the last hs fit-progress values (the shipped rule: 2)."""
+    x = s[sig]; n = r['n']; E = len(x); h = ma(hazard(s, hk), hs)
     best = np.inf; best_e = None
     for e in range(E):
         v = x[e]

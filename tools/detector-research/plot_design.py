@@ -9,7 +9,7 @@ out = sys.argv[1]
 fig, axes = plt.subplots(len(names), 1, figsize=(8, 2.6 * len(names)), sharex=False)
 for ax, nm in zip(np.atleast_1d(axes), names):
     r = load(f'runs/{nm}.npz'); s = signals(r); h = hazard(s, 3)
-    st, rs = lw6(r, s, P=2, imp=0.5, reb=3.0, hmax=0.02)
+    st, rs = lw6(r, s, P=2, imp=0.5, reb=3.0, hmax=0.02, hs=2)
     ep = np.arange(1, r['E'] + 1)
     ax.plot(ep, s['PC'], 'o-', ms=3, color='tab:blue', label='prediction flip rate per epoch (label wave)')
     ax.set_ylabel('flip rate', color='tab:blue')

@@ -11,7 +11,7 @@ rows = []
 for p in sorted(glob.glob('runs/*.npz')):
     if 'smoke' in p: continue
     r = load(p); s = signals(r); m = r['meta']
-    st, rs = lw6(r, s, P=2, imp=0.5, reb=3.0, hmax=0.02)
+    st, rs = lw6(r, s, P=2, imp=0.5, reb=3.0, hmax=0.02, hs=2)
     ra = ratio(r, st, rs); clean = m['r'] == 0
     ok = ra >= (0.99 if clean else 0.98)
     held = any(h in p for h in HELD)
