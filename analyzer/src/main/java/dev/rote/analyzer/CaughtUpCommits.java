@@ -13,11 +13,12 @@ import java.time.Duration;
  * clock) lies within {@code ±maxAge}. An analyzer that is behind sees older records and leaves the
  * commits to the interval, so its throughput is untouched; a trainer clock so far ahead that its
  * records look to come from the future also falls back to the interval, as does any record with an
- * age outside the window. At most one commit is requested per stream thread every {@code minInterval} (Kafka Streams commits all of a thread's tasks on one request).
+ * age outside the window. At most one commit is requested per stream thread every {@code
+ * minInterval} (Kafka Streams commits all of a thread's tasks on one request).
  *
  * @param maxAge the largest age (either sign) of a record whose indicators are committed at once;
  *     zero turns the requests off
- * @param minInterval the shortest time between two requests of one task
+ * @param minInterval the shortest time between two requests of one stream thread
  */
 public record CaughtUpCommits(Duration maxAge, Duration minInterval) {
 

@@ -77,7 +77,7 @@ public final class RuleEngine {
     state.latest.put(series, i.getValue());
     Integer keep = smoothed.get(series);
     if (keep != null) {
-      state.remember(series, i.getValue(), keep);
+      state.remember(series, i.getStep(), i.getValue(), keep);
     }
     List<StopSignal> out = new ArrayList<>();
     for (Rule r : rules.rules()) {
@@ -303,7 +303,7 @@ public final class RuleEngine {
       }
       Double mean = c.smoothing() > 1 ? conditionValue(c, state) : null;
       if (mean != null) {
-        b.putValues(c.series() + "/mean", mean);
+        b.putValues(c.series() + "/mean_of_" + c.smoothing(), mean);
       }
     }
     return b.build();

@@ -28,28 +28,46 @@ public final class RunAlerts {
 
   final Map<String, RuleState> rules = new TreeMap<>();
   final Map<String, Double> latest = new TreeMap<>();
-  /** Series to its latest values, oldest first, at most as many as the longest smoothing asks. */
-  final Map<String, double[]> recent = new TreeMap<>();
+  /** Series to its latest values and their steps, oldest first, as many as the longest smoothing asks. */
+  final Map<String, Recent> recent = new TreeMap<>();
 
-  /** Appends {@code value} to the series' recent values, keeping the last {@code keep}. */
-  void remember(String series, double value, int keep) {
-    double[] old = recent.getOrDefault(series, new double[0]);
-    int n = Math.min(keep, old.length + 1);
-    double[] now = new double[n];
-    System.arraycopy(old, old.length - (n - 1), now, 0, n - 1);
-    now[n - 1] = value;
-    recent.put(series, now);
+  /** A series' latest values with their steps, in step order. */
+  record Recent(long[] steps, double[] values) {}
+
+  /**
+   * Adds the series' value at {@code step} to its recent values, keeping the last {@code keep}: a
+   * value at the last step kept replaces it (a re-delivery), one at an earlier step changes nothing
+   * (out of order), as for the rules' own state.
+   */
+  void remember(String series, long step, double value, int keep) {
+    Recent old = recent.getOrDefault(series, new Recent(new long[0], new double[0]));
+    int last = old.steps().length - 1;
+    if (last >= 0 && step < old.steps()[last]) {
+      return;
+    }
+    if (last >= 0 && step == old.steps()[last]) {
+      old.values()[last] = value;
+      return;
+    }
+    int n = Math.min(keep, old.steps().length + 1);
+    long[] steps = new long[n];
+    double[] values = new double[n];
+    System.arraycopy(old.steps(), old.steps().length - (n - 1), steps, 0, n - 1);
+    System.arraycopy(old.values(), old.values().length - (n - 1), values, 0, n - 1);
+    steps[n - 1] = step;
+    values[n - 1] = value;
+    recent.put(series, new Recent(steps, values));
   }
 
   /** The mean of the series' last {@code n} values, or null before {@code n} arrived. */
   Double meanOfLast(String series, int n) {
-    double[] v = recent.get(series);
-    if (v == null || v.length < n) {
+    Recent r = recent.get(series);
+    if (r == null || r.values().length < n) {
       return null;
     }
     double sum = 0;
-    for (int k = v.length - n; k < v.length; k++) {
-      sum += v[k];
+    for (int k = r.values().length - n; k < r.values().length; k++) {
+      sum += r.values()[k];
     }
     return sum / n;
   }
@@ -102,9 +120,10 @@ public final class RunAlerts {
       out.writeInt(recent.size());
       for (var e : recent.entrySet()) {
         out.writeUTF(e.getKey());
-        out.writeInt(e.getValue().length);
-        for (double v : e.getValue()) {
-          out.writeDouble(v);
+        out.writeInt(e.getValue().steps().length);
+        for (int k = 0; k < e.getValue().steps().length; k++) {
+          out.writeLong(e.getValue().steps()[k]);
+          out.writeDouble(e.getValue().values()[k]);
         }
       }
       return bytes.toByteArray();
@@ -159,11 +178,14 @@ public final class RunAlerts {
         int r = in.readInt();
         for (int i = 0; i < r; i++) {
           String series = in.readUTF();
-          double[] values = new double[in.readInt()];
-          for (int k = 0; k < values.length; k++) {
+          int length = in.readInt();
+          long[] steps = new long[length];
+          double[] values = new double[length];
+          for (int k = 0; k < length; k++) {
+            steps[k] = in.readLong();
             values[k] = in.readDouble();
           }
-          a.recent.put(series, values);
+          a.recent.put(series, new Recent(steps, values));
         }
       }
       return a;

@@ -1,6 +1,7 @@
 package dev.rote.alerting.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.rote.alerting.Delta;
 import dev.rote.alerting.EvaluationListener;
@@ -200,8 +201,23 @@ class RuleEngineTest {
     engine.apply(state, value("g", 45, 0.01), 0, RunDirectory.EMPTY);
     assertThat(engine.apply(state, value("m", 50, 0.3), 0, RunDirectory.EMPTY)).singleElement().satisfies(s -> {
       assertThat(s.getValuesMap()).containsEntry("g", 0.01);
-      assertThat(s.getValuesMap().get("g/mean")).isCloseTo((0.0097 + 0.01) / 2, org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(s.getValuesMap().get("g/mean_of_2")).isCloseTo((0.0097 + 0.01) / 2, within(1e-12));
     });
+  }
+
+  @Test
+  void shouldCountARedeliveredOrLateValueOfASmoothedConditionOnce() {
+    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of(new Rule.Condition("g", null, null, 0.02, 2)));
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("m", 10, 0.2), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 25, 0.047), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 35, 0.0097), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 35, 0.0097), 0, RunDirectory.EMPTY); // re-delivered
+    engine.apply(state, value("g", 15, 0.0), 0, RunDirectory.EMPTY); // out of order
+    assertThat(state.meanOfLast("g", 2)).isCloseTo((0.047 + 0.0097) / 2, within(1e-12));
+    assertThat(engine.apply(state, value("m", 40, 0.3), 0, RunDirectory.EMPTY)).isEmpty();
   }
 
   @Test
@@ -210,10 +226,12 @@ class RuleEngineTest {
         List.of(new Rule.Condition("g", null, null, 0.02, 3)));
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
     RunAlerts state = new RunAlerts();
-    for (double g : new double[] {0.5, 0.01, 0.02, 0.0}) {
-      engine.apply(state, value("g", 5, g), 0, RunDirectory.EMPTY);
+    double[] g = {0.5, 0.01, 0.02, 0.0};
+    for (int k = 0; k < g.length; k++) {
+      engine.apply(state, value("g", 5 + 10 * k, g[k]), 0, RunDirectory.EMPTY);
     }
-    assertThat(state.recent.get("g")).as("the last 3 only").containsExactly(0.01, 0.02, 0.0);
+    assertThat(state.recent.get("g").values()).as("the last 3 only").containsExactly(0.01, 0.02, 0.0);
+    assertThat(state.recent.get("g").steps()).containsExactly(15L, 25L, 35L);
     byte[] bytes = RunAlerts.serde().serializer().serialize("t", state);
     RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", bytes);
     assertThat(copy.meanOfLast("g", 3)).isEqualTo(0.01);

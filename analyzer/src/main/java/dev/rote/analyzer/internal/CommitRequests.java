@@ -26,7 +26,8 @@ public final class CommitRequests {
 
   /**
    * The calling thread's requests under {@code policy}: every task processed on a stream thread shares
-   * one rate limit (a new one when the policy differs, e.g. another analyzer in the same JVM).
+   * one rate limit. Stream threads belong to one Kafka Streams instance; a new limit is made when the
+   * policy differs only for threads that serve several (tests calling processors directly).
    */
   public static CommitRequests ofCurrentThread(CaughtUpCommits policy) {
     CommitRequests r = PER_THREAD.get();

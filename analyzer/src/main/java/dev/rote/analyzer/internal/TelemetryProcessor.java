@@ -1,9 +1,8 @@
 package dev.rote.analyzer.internal;
 
-import dev.rote.analyzer.CaughtUpCommits;
-
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.AnalyzerMetrics;
+import dev.rote.analyzer.CaughtUpCommits;
 import dev.rote.contract.v1.Indicator;
 import dev.rote.contract.v1.Telemetry;
 import dev.rote.service.RunEviction;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rote.analyzer.CaughtUpCommits;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommitRequestsTest {
@@ -88,18 +89,25 @@ class CommitRequestsTest {
   @Test
   void shouldShareOneLimitAmongTheTasksOfAThreadAndNotAcrossThreads() throws Exception {
     CaughtUpCommits policy = new CaughtUpCommits(Duration.ofMillis(200), Duration.ofMillis(20));
-    CommitRequests taskA = CommitRequests.ofCurrentThread(policy);
-    CommitRequests taskB = CommitRequests.ofCurrentThread(policy);
+    // each "stream thread" is a fresh thread, so no state is left on the test's own thread
+    List<Boolean> first = onNewThread(() -> {
+      CommitRequests taskA = CommitRequests.ofCurrentThread(policy);
+      CommitRequests taskB = CommitRequests.ofCurrentThread(policy);
+      CommitRequests otherPolicy = CommitRequests.ofCurrentThread(
+          new CaughtUpCommits(Duration.ofMillis(200), Duration.ofMillis(50)));
+      return List.of(taskA.request(NOW, NOW), taskB.request(NOW, NOW + 5), taskA == taskB, otherPolicy != taskA);
+    });
+    List<Boolean> second = onNewThread(() -> List.of(CommitRequests.ofCurrentThread(policy).request(NOW, NOW + 5)));
 
-    assertThat(taskA.request(NOW, NOW)).isTrue();
-    assertThat(taskB.request(NOW, NOW + 5)).as("another task on the same thread, 5 ms later").isFalse();
-    boolean[] otherThread = new boolean[1];
-    Thread t = new Thread(() -> otherThread[0] = CommitRequests.ofCurrentThread(policy).request(NOW, NOW + 5));
-    t.start();
-    t.join();
-    assertThat(otherThread[0]).as("a task of another stream thread").isTrue();
-    CaughtUpCommits other = new CaughtUpCommits(Duration.ofMillis(200), Duration.ofMillis(50));
-    assertThat(CommitRequests.ofCurrentThread(other)).as("another analyzer's policy in the same JVM")
-        .isNotSameAs(taskA);
+    assertThat(first).containsExactly(true, false, true, true); // the second task, 5 ms later: refused
+    assertThat(second).as("a task of another stream thread, 5 ms later").containsExactly(true);
   }
+
+  private static List<Boolean> onNewThread(java.util.concurrent.Callable<List<Boolean>> body) throws Exception {
+    java.util.concurrent.FutureTask<List<Boolean>> task = new java.util.concurrent.FutureTask<>(body);
+    Thread t = new Thread(task, "stream-thread-under-test");
+    t.start();
+    return task.get();
+  }
+
 }

@@ -11,9 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,56 +42,88 @@ public final class EpochIndicators {
   private EpochIndicators() {}
 
   /**
-   * The run's epoch-level indicators ({@link IndicatorNames#EPOCH_ORDER}), ordered by step then name.
-   * Reads the topic to its end; while the flip rate of the pass that ends at {@code lastStep} is missing
-   * (the analyzer still working), reads on for up to {@code wait}. Unreadable records are skipped (the
-   * analyzer's own output; the services dead-letter what they cannot read).
+   * The run's epoch-level indicators ({@link IndicatorNames#EPOCH_ORDER}), ordered by step then name,
+   * from the records written since {@code sinceMs}. Reads the topic to its end; while the flip rate of
+   * the pass that ends at {@code lastStep} is missing (the analyzer still working), reads on for up to
+   * {@code wait}. Never throws for what it reads: unreadable records are skipped and a Kafka error ends
+   * the read, each told to {@code progress} with what was read up to then.
    */
-  public static List<Value> read(KafkaSettings kafka, String runId, long lastStep, Duration wait) {
+  public static List<Value> read(KafkaSettings kafka, String runId, long sinceMs, long lastStep, Duration wait,
+      Consumer<String> progress) {
     Map<String, Object> props = kafka.with(Map.of(
         ConsumerConfig.CLIENT_ID_CONFIG, "rote-experiment-indicators",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
     Map<String, Value> byKey = new HashMap<>();
+    List<String> unreadable = new ArrayList<>();
     long deadline = System.nanoTime() + wait.toNanos();
+    boolean complete = false;
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
         new ByteArrayDeserializer())) {
       List<TopicPartition> parts = consumer.partitionsFor(Topics.INDICATORS.name()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      boolean complete = false;
-      while (!complete) {
+      Map<TopicPartition, Long> since = new HashMap<>();
+      parts.forEach(p -> since.put(p, sinceMs));
+      consumer.offsetsForTimes(since).forEach((p, o) -> {
+        if (o == null) {
+          consumer.seekToEnd(List.of(p)); // nothing written since: only what comes next
+        } else {
+          consumer.seek(p, o.offset());
+        }
+      });
+      while (!complete && System.nanoTime() < deadline) {
         Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-        while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        while (System.nanoTime() < deadline && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
           for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            Value v = runId.equals(r.key()) ? parse(r.value(), runId) : null;
-            if (v != null) {
+            if (!runId.equals(r.key())) {
+              continue;
+            }
+            Value v = parse(r.value(), runId);
+            if (v == UNREADABLE) {
+              unreadable.add(r.partition() + "@" + r.offset());
+            } else if (v != null) {
               byKey.put(v.name() + "@" + v.step(), v);
             }
           }
         }
         complete = byKey.values().stream().anyMatch(v -> v.step() >= lastStep
-            && v.name().equals(IndicatorNames.EPOCH_PREDICTION_FLIP_RATE)) || System.nanoTime() > deadline;
+            && v.name().equals(IndicatorNames.EPOCH_PREDICTION_FLIP_RATE));
         if (!complete) {
           sleep();
         }
       }
+    } catch (KafkaException e) {
+      progress.accept("  epoch indicators: reading " + Topics.INDICATORS.name() + " failed (" + e + "); keeping the "
+          + byKey.size() + " values read");
+    }
+    if (!complete) {
+      progress.accept("  epoch indicators: no flip rate at the last step " + lastStep + " after " + wait.toSeconds()
+          + " s; keeping the " + byKey.size() + " values read");
+    }
+    if (!unreadable.isEmpty()) {
+      progress.accept("  epoch indicators: skipped " + unreadable.size() + " unreadable record(s) of the run at "
+          + Topics.INDICATORS.name() + " partition@offset " + unreadable);
     }
     List<Value> out = new ArrayList<>(byKey.values());
     out.sort(Comparator.comparingLong(Value::step).thenComparing(Value::name));
     return out;
   }
 
+  /** Marks a record that could not be read. */
+  private static final Value UNREADABLE = new Value("unreadable", -1, -1, Double.NaN, Double.NaN);
+
+  /** The record's value when it is one of the run's epoch-level values, else null or {@link #UNREADABLE}. */
   private static Value parse(byte[] bytes, String runId) {
     if (bytes == null) {
-      return null;
+      return UNREADABLE;
     }
     Indicator i;
     try {
       i = Topics.INDICATORS.valueSerde().deserializer().deserialize(Topics.INDICATORS.name(), bytes);
     } catch (SerializationException e) {
-      return null;
+      return UNREADABLE;
     }
     if (!runId.equals(i.getRunId()) || i.hasLayer() || i.hasClassLabel()
         || !IndicatorNames.EPOCH_ORDER.contains(i.getName())) {

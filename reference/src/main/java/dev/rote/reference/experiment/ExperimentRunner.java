@@ -75,6 +75,7 @@ public final class ExperimentRunner {
    */
   public Outcome run(MatrixRun run, IdxDataset data, Consumer<String> progress) {
     long t0 = System.nanoTime();
+    long startMs = System.currentTimeMillis() - 60_000; // the run's first records, with room for clock steps
     String runId = String.format(Locale.ROOT, "exp-%s-%s-s%d-%s", run.cell().name(), run.noise().key(), run.seed(),
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")));
     TrainOptions options = run.cell().options(run.noise(), run.seed(), runId);
@@ -112,8 +113,9 @@ public final class ExperimentRunner {
       progress.accept(String.format(Locale.ROOT, "  baseline: stopped after step %d (%d epochs), keeps epoch %d at %.4f",
           b.stopStep(), b.epochsTrained(), b.bestEpoch() + 1, b.bestModelTestAcc()));
     }
-    List<EpochIndicators.Value> epochIndicators = EpochIndicators.read(kafka, runId, r.steps(), Duration.ofSeconds(60));
-    return new Outcome(run, runId, r, b, trainer.labels().flippedCount(), (System.nanoTime() - t0) / 6e10,
-        epochIndicators);
+    double minutes = (System.nanoTime() - t0) / 6e10;
+    List<EpochIndicators.Value> epochIndicators = EpochIndicators.read(kafka, runId, startMs, r.steps(),
+        Duration.ofSeconds(60), progress);
+    return new Outcome(run, runId, r, b, trainer.labels().flippedCount(), minutes, epochIndicators);
   }
 }
