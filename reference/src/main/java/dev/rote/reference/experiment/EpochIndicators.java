@@ -2,6 +2,7 @@ package dev.rote.reference.experiment;
 
 import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.TopicReader;
 import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Indicator;
 import java.time.Duration;
@@ -12,14 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads back the epoch-level indicators the analyzer committed for one run (the series the built-in
@@ -50,19 +47,12 @@ public final class EpochIndicators {
    */
   public static List<Value> read(KafkaSettings kafka, String runId, long sinceMs, long lastStep, Duration wait,
       Consumer<String> progress) {
-    Map<String, Object> props = kafka.with(Map.of(
-        ConsumerConfig.CLIENT_ID_CONFIG, "rote-experiment-indicators",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
     Map<String, Value> byKey = new HashMap<>();
     List<String> unreadable = new ArrayList<>();
     long deadline = System.nanoTime() + wait.toNanos();
     boolean complete = false;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(Topics.INDICATORS.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer = TopicReader.open(kafka, "rote-experiment-indicators")) {
+      List<TopicPartition> parts = TopicReader.partitions(consumer, Topics.INDICATORS.name(), wait);
       consumer.assign(parts);
       Map<TopicPartition, Long> since = new HashMap<>();
       parts.forEach(p -> since.put(p, sinceMs));
@@ -74,20 +64,18 @@ public final class EpochIndicators {
         }
       });
       while (!complete && System.nanoTime() < deadline) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-        while (System.nanoTime() < deadline && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            if (!runId.equals(r.key())) {
-              continue;
-            }
-            Value v = parse(r.value(), runId);
-            if (v == UNREADABLE) {
-              unreadable.add(r.partition() + "@" + r.offset());
-            } else if (v != null) {
-              byKey.put(v.name() + "@" + v.step(), v);
-            }
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        TopicReader.readTo(consumer, consumer.endOffsets(parts), Integer.MAX_VALUE, left, r -> {
+          if (!runId.equals(r.key())) {
+            return;
           }
-        }
+          Value v = parse(r.value(), runId);
+          if (v == UNREADABLE) {
+            unreadable.add(r.partition() + "@" + r.offset());
+          } else if (v != null) {
+            byKey.put(v.name() + "@" + v.step(), v);
+          }
+        });
         complete = byKey.values().stream().anyMatch(v -> v.step() >= lastStep
             && v.name().equals(IndicatorNames.EPOCH_PREDICTION_FLIP_RATE));
         if (!complete) {
