@@ -2,6 +2,7 @@ package dev.rote.bench;
 
 import dev.rote.broker.KafkaCluster;
 import dev.rote.contract.KafkaSettings;
+import dev.rote.contract.Topics;
 import dev.rote.contract.v1.Telemetry;
 import dev.rote.service.KafkaOptions;
 import java.io.IOException;
@@ -17,6 +18,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,6 +57,13 @@ final class FleetBench implements Callable<Integer> {
       description = "Runs in the backlog phase (0 skips it): their whole recordings published first, then "
           + "drained by a fresh analyzer as fast as it goes (default: ${DEFAULT-VALUE}).")
   int backlogRuns;
+
+  @Option(names = "--warmup-runs", defaultValue = "0",
+      description = "Runs the analyzer drains before the backlog phase is timed (0: a fresh analyzer, its JIT "
+          + "compiling, drains the backlog). With warm-up runs the backlog is written in one transaction while the "
+          + "warmed instance waits, and the drain is timed from its commit: a service's steady state "
+          + "(default: ${DEFAULT-VALUE}).")
+  int warmupRuns;
 
   @Option(names = "--threads", defaultValue = "2", description = "Stream threads per instance (default: ${DEFAULT-VALUE}).")
   int threads;
@@ -119,44 +132,103 @@ final class FleetBench implements Callable<Integer> {
     return 0;
   }
 
-  /** Runs published in full first, then a fresh analyzer drains them: the sustained processing rate. */
+  /**
+   * Runs published in full first, then the analyzer drains them: the sustained processing rate. Fresh
+   * (no warm-up runs): timed from the first committed indicator. Warmed: the instance first drains
+   * {@link #warmupRuns} runs, then the backlog is written in one transaction and the drain timed from
+   * its commit, so that neither the JIT's compiling nor the publisher shares the timed window.
+   */
   private Phase backlog(PrintStream out, List<Telemetry> recording, int n) throws Exception {
-    out.printf("backlog: %d runs x %d summaries, %d instance(s)...%n", backlogRuns, recording.size(), n);
+    out.printf("backlog: %d runs x %d summaries, %d instance(s)%s...%n", backlogRuns, recording.size(), n,
+        warmupRuns > 0 ? ", after " + warmupRuns + " warm-up runs" : "");
     try (Setup s = new Setup(n)) {
-      List<String> ids = new ArrayList<>();
-      for (int r = 0; r < backlogRuns; r++) {
-        ids.add("fleet-backlog-" + r);
-      }
-      publishAll(trainerKafka(s.kafka), ids, recording);
+      List<String> ids = runIds("fleet-backlog-", backlogRuns);
       long total = (long) ids.size() * lastStep(recording);
       try (CommittedIndicators committed = new CommittedIndicators(s.kafka)) {
         committed.awaitAssigned(Duration.ofMinutes(1));
-        s.startAnalyzers(n);
-        // Timed from the first committed indicator to the last: start-up and rebalancing excluded.
-        CommittedIndicators.Seen first = committed.await(i -> true, Duration.ofMinutes(3));
-        if (first == null) {
-          throw new IllegalStateException("no committed indicator 3 minutes after the analyzers started");
+        long startNanos;
+        if (warmupRuns > 0) {
+          List<String> warm = runIds("fleet-warmup-", warmupRuns);
+          publishAll(trainerKafka(s.kafka), warm, recording);
+          s.startAnalyzers(n);
+          long t0 = System.nanoTime();
+          awaitDrained(committed, warm, (long) warm.size() * lastStep(recording));
+          out.printf("  warm-up: %d runs drained in %.1f s%n", warm.size(), (System.nanoTime() - t0) / 1e9);
+          long p0 = System.nanoTime();
+          publishInOneTransaction(s.kafka, ids, recording);
+          startNanos = System.nanoTime();
+          out.printf("  backlog published in one transaction, committed after %.1f s%n", (startNanos - p0) / 1e9);
+        } else {
+          publishAll(trainerKafka(s.kafka), ids, recording);
+          s.startAnalyzers(n);
+          // Timed from the first committed indicator to the last: start-up and rebalancing excluded.
+          CommittedIndicators.Seen first = committed.await(i -> true, Duration.ofMinutes(3));
+          if (first == null) {
+            throw new IllegalStateException("no committed indicator 3 minutes after the analyzers started");
+          }
+          startNanos = first.nanos();
         }
         double cpu0 = s.cpuSeconds();
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (committedSteps(committed, ids) < total - ids.size() * 10L && System.nanoTime() < deadline) {
-          Thread.sleep(250);
-        }
+        awaitDrained(committed, ids, total);
         Map<String, Long> runs = new HashMap<>();
         ids.forEach(id -> runs.put(id, total / ids.size()));
         List<CommittedIndicators.Seen> seen = committed.all();
-        long lastNanos = seen.stream().mapToLong(CommittedIndicators.Seen::nanos).max().orElse(first.nanos());
-        CommittedProgress start = CommittedProgress.at(first.nanos(), runs, seen);
+        long lastNanos = seen.stream().mapToLong(CommittedIndicators.Seen::nanos).max().orElse(startNanos);
+        CommittedProgress start = CommittedProgress.at(startNanos, runs, seen);
         CommittedProgress end = CommittedProgress.at(lastNanos, runs, seen);
         double cpu = s.cpuSeconds() - cpu0;
         double secs = (end.nanos() - start.nanos()) / 1e9;
         double rate = end.nanos() > start.nanos() ? end.rateSince(start) : Double.NaN;
         long done = end.committedSteps();
-        out.printf("  %d summaries committed, %d of them in %.1f s after the first commit: %.0f/s%n", done,
-            done - start.committedSteps(), secs, rate);
-        return new Phase(backlogRuns + " runs, backlog", n, 0, secs, rate, -1, -1, -1, -1,
-            cpu / Math.max(1, done - start.committedSteps()) * 1000);
+        out.printf("  %d summaries committed, %d of them in %.1f s after %s: %.0f/s%n", done,
+            done - start.committedSteps(), secs, warmupRuns > 0 ? "the backlog's commit" : "the first commit", rate);
+        return new Phase(backlogRuns + " runs, backlog" + (warmupRuns > 0 ? " (warmed: " + warmupRuns + " runs)" : ""),
+            n, 0, secs, rate, -1, -1, -1, -1, cpu / Math.max(1, done - start.committedSteps()) * 1000);
       }
+    }
+  }
+
+  /**
+   * Publishes the runs (metadata, then every record) in one Kafka transaction, so that the analyzer, a
+   * {@code read_committed} reader, sees none of them until the commit and then all of them at once: a
+   * warmed instance idles while the backlog is written and drains it untimed by the publisher.
+   */
+  private static void publishInOneTransaction(KafkaSettings kafka, List<String> ids, List<Telemetry> recording) {
+    Map<String, Object> props = kafka.with(Map.of(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rote-fleet-backlog-" + java.util.UUID.randomUUID(),
+        ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) Duration.ofMinutes(10).toMillis(),
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+        ProducerConfig.LINGER_MS_CONFIG, 50,
+        ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20,
+        ProducerConfig.BUFFER_MEMORY_CONFIG, 256L << 20));
+    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      long now = System.currentTimeMillis();
+      for (String id : ids) {
+        producer.send(new ProducerRecord<>(Topics.RUNS.name(), id, RecordedRun.metadata(id, now).toByteArray()));
+        for (Telemetry t : recording) {
+          producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), id, RecordedRun.as(t, id, now).toByteArray()));
+        }
+      }
+      producer.commitTransaction();
+    }
+  }
+
+  private static List<String> runIds(String prefix, int count) {
+    List<String> ids = new ArrayList<>();
+    for (int r = 0; r < count; r++) {
+      ids.add(prefix + r);
+    }
+    return ids;
+  }
+
+  /** Waits (up to 10 minutes) until the committed output of {@code ids} is within 10 steps a run of {@code total}. */
+  private static void awaitDrained(CommittedIndicators committed, List<String> ids, long total)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (committedSteps(committed, ids) < total - ids.size() * 10L && System.nanoTime() < deadline) {
+      Thread.sleep(250);
     }
   }
 
