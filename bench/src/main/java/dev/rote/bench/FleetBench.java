@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -152,10 +153,12 @@ final class FleetBench implements Callable<Integer> {
           publishAll(trainerKafka(s.kafka), warm, recording);
           s.startAnalyzers(n);
           long t0 = System.nanoTime();
-          awaitDrained(committed, warm, (long) warm.size() * lastStep(recording));
+          if (!awaitDrained(committed, warm, (long) warm.size() * lastStep(recording))) {
+            throw new IllegalStateException("the warm-up runs were not drained within 10 minutes");
+          }
           out.printf("  warm-up: %d runs drained in %.1f s%n", warm.size(), (System.nanoTime() - t0) / 1e9);
           long p0 = System.nanoTime();
-          publishInOneTransaction(s.kafka, ids, recording);
+          publishInOneTransaction(trainerKafka(s.kafka), ids, recording);
           startNanos = System.nanoTime();
           out.printf("  backlog published in one transaction, committed after %.1f s%n", (startNanos - p0) / 1e9);
         } else {
@@ -169,11 +172,14 @@ final class FleetBench implements Callable<Integer> {
           startNanos = first.nanos();
         }
         double cpu0 = s.cpuSeconds();
-        awaitDrained(committed, ids, total);
+        if (!awaitDrained(committed, ids, total)) {
+          throw new IllegalStateException("the backlog was not drained within 10 minutes");
+        }
         Map<String, Long> runs = new HashMap<>();
         ids.forEach(id -> runs.put(id, total / ids.size()));
         List<CommittedIndicators.Seen> seen = committed.all();
-        long lastNanos = seen.stream().mapToLong(CommittedIndicators.Seen::nanos).max().orElse(startNanos);
+        long lastNanos = seen.stream().filter(x -> runs.containsKey(x.indicator().getRunId()))
+            .mapToLong(CommittedIndicators.Seen::nanos).max().orElse(startNanos);
         CommittedProgress start = CommittedProgress.at(startNanos, runs, seen);
         CommittedProgress end = CommittedProgress.at(lastNanos, runs, seen);
         double cpu = s.cpuSeconds() - cpu0;
@@ -189,7 +195,8 @@ final class FleetBench implements Callable<Integer> {
   }
 
   /**
-   * Publishes the runs (metadata, then every record) in one Kafka transaction, so that the analyzer, a
+   * Publishes the runs (metadata, then every record, through a producer with the simulated trainers'
+   * client settings, {@code --trainer-producer} included) in one Kafka transaction, so that the analyzer, a
    * {@code read_committed} reader, sees none of them until the commit and then all of them at once: a
    * warmed instance idles while the backlog is written and drains it untimed by the publisher.
    */
@@ -204,14 +211,19 @@ final class FleetBench implements Callable<Integer> {
     try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       producer.initTransactions();
       producer.beginTransaction();
-      long now = System.currentTimeMillis();
-      for (String id : ids) {
-        producer.send(new ProducerRecord<>(Topics.RUNS.name(), id, RecordedRun.metadata(id, now).toByteArray()));
-        for (Telemetry t : recording) {
-          producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), id, RecordedRun.as(t, id, now).toByteArray()));
+      try {
+        long now = System.currentTimeMillis();
+        for (String id : ids) {
+          producer.send(new ProducerRecord<>(Topics.RUNS.name(), id, RecordedRun.metadata(id, now).toByteArray()));
+          for (Telemetry t : recording) {
+            producer.send(new ProducerRecord<>(Topics.TELEMETRY.name(), id, RecordedRun.as(t, id, now).toByteArray()));
+          }
         }
+        producer.commitTransaction();
+      } catch (KafkaException e) {
+        producer.abortTransaction(); // not left open, holding every read_committed reader back
+        throw e;
       }
-      producer.commitTransaction();
     }
   }
 
@@ -223,13 +235,20 @@ final class FleetBench implements Callable<Integer> {
     return ids;
   }
 
-  /** Waits (up to 10 minutes) until the committed output of {@code ids} is within 10 steps a run of {@code total}. */
-  private static void awaitDrained(CommittedIndicators committed, List<String> ids, long total)
+  /**
+   * Waits (up to 10 minutes) until the committed output of {@code ids} is within 10 steps a run of
+   * {@code total}; whether it got there.
+   */
+  private static boolean awaitDrained(CommittedIndicators committed, List<String> ids, long total)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (committedSteps(committed, ids) < total - ids.size() * 10L && System.nanoTime() < deadline) {
+    while (committedSteps(committed, ids) < total - ids.size() * 10L) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
       Thread.sleep(250);
     }
+    return true;
   }
 
   /**

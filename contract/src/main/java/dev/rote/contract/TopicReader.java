@@ -25,9 +25,10 @@ public final class TopicReader {
   private TopicReader() {}
 
   /**
-   * The reader's properties: the user's client properties with a group-less, read-committed reader's
-   * settings on top, and a fetch size that takes records as large as Rote's. A {@code group.id} the user
-   * set is dropped: the reader commits nothing and must not join the user's group.
+   * The reader's properties: the user's client properties, passed through, with a group-less,
+   * read-committed reader's settings where the user set none, and a fetch size that takes records as
+   * large as Rote's. A {@code group.id} the user set is dropped: the reader commits nothing and must
+   * not join the user's group.
    */
   public static Map<String, Object> properties(KafkaSettings kafka, String clientId) {
     Map<String, Object> props = kafka.with(Map.of(
@@ -54,24 +55,50 @@ public final class TopicReader {
 
   /**
    * Polls the consumer's assigned partitions until each one's position reaches its offset in {@code end},
-   * handing every record to {@code each}. Gives up after {@code maxIdlePolls} empty polls in a row (the
-   * broker has gone silent) or after {@code limit} (null for none).
+   * handing {@code each} every record below its partition's end; a record at or past it is left
+   * unread (the position set back to it, for a later read), and a partition that reached its end is
+   * paused, so records written since do not count as progress. Gives up after {@code maxIdlePolls}
+   * polls in a row that bring nothing below the ends (the broker has gone silent) or after {@code limit}
+   * (null for none). Partitions it paused are resumed before it returns.
    *
    * @return whether every partition reached its end
    */
   public static <K, V> boolean readTo(org.apache.kafka.clients.consumer.Consumer<K, V> consumer,
       Map<TopicPartition, Long> end, int maxIdlePolls, Duration limit, Consumer<ConsumerRecord<K, V>> each) {
     long t0 = System.nanoTime();
-    int idle = 0;
-    while (!reached(consumer, end)) {
-      if (idle >= maxIdlePolls || limit != null && System.nanoTime() - t0 >= limit.toNanos()) {
-        return false;
+    List<TopicPartition> paused = new java.util.ArrayList<>();
+    try {
+      int idle = 0;
+      while (true) {
+        for (var e : end.entrySet()) {
+          if (!paused.contains(e.getKey()) && consumer.position(e.getKey()) >= e.getValue()) {
+            consumer.pause(List.of(e.getKey()));
+            paused.add(e.getKey());
+          }
+        }
+        if (paused.size() == end.size()) {
+          return true;
+        }
+        if (idle >= maxIdlePolls || limit != null && System.nanoTime() - t0 >= limit.toNanos()) {
+          return false;
+        }
+        boolean progress = false;
+        java.util.Set<TopicPartition> rewound = new java.util.HashSet<>();
+        for (ConsumerRecord<K, V> r : consumer.poll(POLL)) {
+          TopicPartition p = new TopicPartition(r.topic(), r.partition());
+          Long stop = end.get(p);
+          if (stop != null && r.offset() < stop) {
+            each.accept(r);
+            progress = true;
+          } else if (stop != null && rewound.add(p)) {
+            consumer.seek(p, r.offset()); // past the end: left for a later read, from here
+          }
+        }
+        idle = progress ? 0 : idle + 1;
       }
-      var batch = consumer.poll(POLL);
-      idle = batch.isEmpty() ? idle + 1 : 0;
-      batch.forEach(each);
+    } finally {
+      consumer.resume(paused);
     }
-    return true;
   }
 
   /** The first partition whose position is short of its end, with both offsets, or null when all reached it. */
@@ -83,10 +110,5 @@ public final class TopicReader {
       }
     }
     return null;
-  }
-
-  private static boolean reached(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-      Map<TopicPartition, Long> end) {
-    return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 }

@@ -48,6 +48,43 @@ class TopicReaderTest {
   }
 
   @Test
+  void shouldCountOnlyEmptyPollsInARowAsSilence() {
+    assign(P0);
+    consumer.schedulePollTask(() -> { });
+    consumer.schedulePollTask(() -> { });
+    consumer.schedulePollTask(() -> add(P0, 0, 1));
+    consumer.schedulePollTask(() -> { });
+    consumer.schedulePollTask(() -> { });
+    consumer.schedulePollTask(() -> add(P0, 2));
+    assertThat(TopicReader.readTo(consumer, Map.of(P0, 3L), 3, null, read::add))
+        .as("two empty polls, records, two empty polls, the last record: never three empty in a row").isTrue();
+    assertThat(read).hasSize(3);
+  }
+
+  @Test
+  void shouldLeaveRecordsAtOrPastTheEndUnreadAndIgnoreWhatComesAfterAPartitionReachedIt() {
+    assign(P0, P1);
+    add(P0, 0, 1, 2, 3, 4);
+    consumer.schedulePollTask(() -> { });
+    consumer.schedulePollTask(() -> add(P1, 0));
+    assertThat(TopicReader.readTo(consumer, Map.of(P0, 3L, P1, 1L), 5, null, read::add)).isTrue();
+    assertThat(read).extracting(r -> r.partition() + "@" + r.offset()).containsExactlyInAnyOrder("0@0", "0@1", "0@2",
+        "1@0");
+    assertThat(consumer.position(P0)).as("set back to the first record past the end").isEqualTo(3);
+    assertThat(consumer.paused()).as("resumed on return").isEmpty();
+  }
+
+  @Test
+  void shouldGiveUpAtATimeLimitThatIsNotZero() {
+    assign(P0);
+    long t0 = System.nanoTime();
+    assertThat(TopicReader.readTo(consumer, Map.of(P0, 1L), Integer.MAX_VALUE, Duration.ofMillis(300), read::add))
+        .isFalse();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(ms).isBetween(300L, 10_000L);
+  }
+
+  @Test
   void shouldStopAtItsTimeLimitEvenWithRecordsWaiting() {
     assign(P0);
     add(P0, 0, 1);
@@ -62,7 +99,10 @@ class TopicReaderTest {
     Map<String, Object> props = TopicReader.properties(kafka, "rote-test");
     assertThat(props).doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG)
         .containsEntry("security.protocol", "SASL_SSL").containsEntry(ConsumerConfig.CLIENT_ID_CONFIG, "rote-test")
-        .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .containsEntry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024 * 1024);
   }
 
   private void assign(TopicPartition... parts) {
