@@ -124,7 +124,8 @@ class DefaultRulesOnRecordedEpochIndicatorsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"batch512-clean-s2.csv", "central-clean-s2.csv"})
+  @ValueSource(strings = {"batch512-clean-s2.csv", "batch512-clean-s3.csv", "central-clean-s2.csv",
+      "central-clean-s3.csv"})
   void shouldNeverStopACleanRunBelow99PercentOfItsBest(String fixture) {
     Recording run = Recording.load(fixture);
     assertThat(run.rows()).as("epochs recorded").hasSizeGreaterThan(20);
