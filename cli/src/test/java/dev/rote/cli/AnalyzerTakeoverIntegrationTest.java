@@ -103,11 +103,16 @@ class AnalyzerTakeoverIntegrationTest {
   }
 
   static double processedBatches(int port) {
+    return counter(port, "rote_analyzer_records_processed_total", "type=\"batch\"");
+  }
+
+  /** The sum of the series of {@code metric} whose labels contain {@code labels}, scraped from a service's port. */
+  static double counter(int port, String metric, String labels) {
     try {
       String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      return body.lines().filter(l -> l.startsWith("rote_analyzer_records_processed_total") && l.contains("type=\"batch\""))
+      return body.lines().filter(l -> (l.startsWith(metric + "{") || l.startsWith(metric + " ")) && l.contains(labels))
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     } catch (IOException e) {
       return 0;
