@@ -54,8 +54,8 @@ class AlertingTakeoverIntegrationTest {
           AnalyzerService analyzer = new AnalyzerService(kafka, AnalyzerConfig.defaults(), new SimpleMeterRegistry(),
               dir.resolve("analyzer"), 1);
           SimulatedTrainer trainer = new SimulatedTrainer(kafka, run, recording, 40)) {
-        CompletableFuture.allOf(CompletableFuture.runAsync(() -> start(one)),
-            CompletableFuture.runAsync(() -> start(two))).get();
+        CompletableFuture.allOf(CompletableFuture.runAsync(() -> ServiceCrashIntegrationTest.start(one)),
+            CompletableFuture.runAsync(() -> ServiceCrashIntegrationTest.start(two))).get();
         analyzer.start(Duration.ofSeconds(90));
         // Just before the firing indicator's step is published: the stop waits on the survivor.
         long killAt = expected.getStep() - 10;
@@ -98,11 +98,4 @@ class AlertingTakeoverIntegrationTest {
     return AnalyzerTakeoverIntegrationTest.counter(port, "rote_alerting_records_processed_total", "");
   }
 
-  private static void start(ServiceProcess p) {
-    try {
-      p.start(Duration.ofSeconds(90));
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

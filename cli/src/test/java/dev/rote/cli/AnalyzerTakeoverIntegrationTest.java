@@ -60,8 +60,8 @@ class AnalyzerTakeoverIntegrationTest {
               AlertingService.DEFAULT_APPLICATION_ID, new SimpleMeterRegistry(), dir.resolve("alerting"));
           CommittedIndicators committed = new CommittedIndicators(kafka);
           SimulatedTrainer trainer = new SimulatedTrainer(kafka, run, recording, 40)) {
-        CompletableFuture.allOf(CompletableFuture.runAsync(() -> start(one)),
-            CompletableFuture.runAsync(() -> start(two))).get();
+        CompletableFuture.allOf(CompletableFuture.runAsync(() -> ServiceCrashIntegrationTest.start(one)),
+            CompletableFuture.runAsync(() -> ServiceCrashIntegrationTest.start(two))).get();
         alerting.start(Duration.ofSeconds(90));
         long killAt = expected.getStep() - 400;
         List<CompletableFuture<Double>> resumed = new ArrayList<>();
@@ -94,13 +94,6 @@ class AnalyzerTakeoverIntegrationTest {
     }
   }
 
-  private static void start(ServiceProcess p) {
-    try {
-      p.start(Duration.ofSeconds(90));
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   static double processedBatches(int port) {
     return counter(port, "rote_analyzer_records_processed_total", "type=\"batch\"");

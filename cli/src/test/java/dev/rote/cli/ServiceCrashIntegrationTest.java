@@ -125,7 +125,8 @@ class ServiceCrashIntegrationTest {
         dir.resolve(name + ".log"));
   }
 
-  private static void start(ServiceProcess p) {
+  /** Starts {@code p}, waiting up to 90 s for it to run (a loaded machine's JVM start). */
+  static void start(ServiceProcess p) {
     try {
       p.start(Duration.ofSeconds(90));
     } catch (InterruptedException e) {
