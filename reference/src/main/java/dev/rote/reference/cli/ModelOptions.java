@@ -22,7 +22,7 @@ public final class ModelOptions {
       "Fashion-MNIST is missing: sudo apt-get install dataset-fashion-mnist (or pass --data DIR)";
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = DEFAULT_DATA,
-      description = "Dataset in the MNIST IDX layout (default: ${DEFAULT-VALUE}).")
+      description = "Dataset in the MNIST IDX layout, any image size, classes 0..K-1 (default: ${DEFAULT-VALUE}).")
   public Path data;
 
   @Option(names = "--train-size", paramLabel = "N", defaultValue = "10000",
@@ -89,7 +89,8 @@ public final class ModelOptions {
   }
 
   /**
-   * Loads a 10-class IDX dataset; when {@code dir} is the default and missing, says how to install it.
+   * Loads an IDX dataset, its class count the labels' (largest label + 1, see {@link IdxDataset#load(Path)});
+   * when {@code dir} is the default and missing, says how to install it.
    *
    * @throws DatasetException naming the directory, the file or the install command
    */
@@ -101,6 +102,6 @@ public final class ModelOptions {
     if (dir.equals(defaultDir) && !Files.isDirectory(dir)) {
       throw new DatasetException(MISSING_DEFAULT_DATA);
     }
-    return IdxDataset.load(dir, 10);
+    return IdxDataset.load(dir);
   }
 }

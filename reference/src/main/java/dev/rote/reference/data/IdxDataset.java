@@ -49,6 +49,23 @@ public final class IdxDataset {
     if (numClasses < 2 || numClasses > 256) {
       throw new IllegalArgumentException("numClasses must be in [2, 256], was " + numClasses);
     }
+    return read(dir, numClasses);
+  }
+
+  /**
+   * Loads and validates a dataset directory whose class count is its labels': the largest label in
+   * the training or test split, plus one (at least 2), so labels 0..K-1 give K classes, as in
+   * MNIST, Fashion-MNIST, KMNIST or EMNIST's digits and balanced splits (a set labelled 1..K, such
+   * as EMNIST letters, gets K + 1 classes, class 0 without examples).
+   *
+   * @throws DatasetException as {@link #load(Path, int)} does
+   */
+  public static IdxDataset load(Path dir) {
+    return read(dir, 0);
+  }
+
+  /** {@code numClasses} 0: the labels' own count. */
+  private static IdxDataset read(Path dir, int numClasses) {
     if (!Files.isDirectory(dir)) {
       throw new DatasetException("dataset directory " + dir + " (--data) does not exist or is not a directory");
     }
@@ -76,6 +93,9 @@ public final class IdxDataset {
     int[] testLabels = IdxReader.readLabels(files[3]);
     checkCounts(files[0], train.count(), files[1], trainLabels.length);
     checkCounts(files[2], test.count(), files[3], testLabels.length);
+    if (numClasses == 0) {
+      numClasses = Math.max(2, Math.max(maxLabel(trainLabels), maxLabel(testLabels)) + 1);
+    }
     checkLabels(files[1], trainLabels, numClasses);
     checkLabels(files[3], testLabels, numClasses);
     if (train.rows() != test.rows() || train.cols() != test.cols()) {
@@ -201,6 +221,14 @@ public final class IdxDataset {
       throw new DatasetException(images + " holds " + imageCount + " images but " + labels + " holds "
           + labelCount + " labels");
     }
+  }
+
+  private static int maxLabel(int[] labels) {
+    int max = 0;
+    for (int l : labels) {
+      max = Math.max(max, l);
+    }
+    return max;
   }
 
   private static void checkLabels(Path file, int[] labels, int numClasses) {

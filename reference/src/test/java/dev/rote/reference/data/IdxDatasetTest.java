@@ -38,6 +38,18 @@ class IdxDatasetTest {
   }
 
   @Test
+  void shouldTakeTheClassCountFromTheLargestLabelOfEitherSplit() throws Exception {
+    assertThat(IdxDataset.load(IdxFiles.dataset(dir, new int[] {0, 4, 1}, new int[] {2, 1})).numClasses())
+        .as("largest label 4, in the training split").isEqualTo(5);
+    Path other = Files.createDirectory(tmp.resolve("letters"));
+    assertThat(IdxDataset.load(IdxFiles.dataset(other, new int[] {1, 3}, new int[] {26, 2})).numClasses())
+        .as("labels 1..26, the largest in the test split: class 0 stays empty").isEqualTo(27);
+    Path single = Files.createDirectory(tmp.resolve("single"));
+    assertThat(IdxDataset.load(IdxFiles.dataset(single, new int[] {0, 0}, new int[] {0})).numClasses())
+        .as("one label only: still two classes, the least a classifier has").isEqualTo(2);
+  }
+
+  @Test
   void shouldAcceptPlainFileNames() throws Exception {
     IdxDataset d = IdxDataset.load(IdxFiles.dataset(dir, new int[] {0, 1}, new int[] {1}, ""), 2);
     assertThat(d.trainLabels()).containsExactly(0, 1);
