@@ -113,7 +113,9 @@ public final class IdxDataset {
    */
   public IdxDataset subsetTrain(int n) {
     if (n < 1 || n > trainLabels.length) {
-      throw new DatasetException("--train-size must be in [1, " + trainLabels.length + "], was " + n);
+      throw new DatasetException("--train-size must be in [1, " + trainLabels.length + "], was " + n
+          + (n > trainLabels.length ? " (" + name + " has " + trainLabels.length + " training examples; --train-size 0 "
+              + "trains on all of them)" : ""));
     }
     return new IdxDataset(name, numClasses, rows, cols, Arrays.copyOf(trainPixels, n * inputSize()),
         Arrays.copyOf(trainLabels, n), testPixels, testLabels);

@@ -105,7 +105,7 @@ class IdxDatasetTest {
     assertThat(part).containsExactly(whole);
     assertThat(d.subsetTrain(3).trainSize()).isEqualTo(3);
     assertThatThrownBy(() -> d.subsetTrain(4)).isInstanceOf(DatasetException.class)
-        .hasMessage("--train-size must be in [1, 3], was 4");
+        .hasMessage("--train-size must be in [1, 3], was 4 (tiny-mnist has 3 training examples; --train-size 0 trains on all of them)");
     assertThatThrownBy(() -> d.subsetTrain(0)).hasMessage("--train-size must be in [1, 3], was 0");
   }
 
