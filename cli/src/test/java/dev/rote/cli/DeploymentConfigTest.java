@@ -89,22 +89,25 @@ class DeploymentConfigTest {
     assertThat(r.code()).as(r.output()).isZero();
     Result services = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config", "--services"));
     assertThat(services.output().lines()).contains("kafka-1", "kafka-2", "kafka-3", "prometheus", "grafana", "analyzer",
-        "alerting", "alerting-standby", "trainer", "security-init", "kafka-setup");
+        "analyzer-2", "alerting", "alerting-standby", "trainer", "security-init", "kafka-setup");
   }
 
   @Test
   @SuppressWarnings("unchecked")
-  void shouldRunTheAlertingServiceWithAStandbyThatPrometheusScrapes() throws Exception {
+  void shouldRunTwoInstancesOfEachServiceThatPrometheusScrapes() throws Exception {
     String config = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config")).output();
     Map<String, Object> services = (Map<String, Object>) new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(config)
         .get("services");
-    Map<String, Object> alerting = (Map<String, Object>) services.get("alerting");
-    Map<String, Object> standby = (Map<String, Object>) services.get("alerting-standby");
-    // The same service, so the same application id: the standby joins the primary's consumer group.
-    assertThat(standby.get("command")).isEqualTo(alerting.get("command"));
-    assertThat(standby.get("image")).isEqualTo(alerting.get("image"));
-    assertThat((List<Object>) standby.get("command")).doesNotContain("--application-id");
-    assertThat(Files.readString(ROOT.resolve("prometheus/prometheus.yml"))).contains("'alerting-standby:9402'");
+    String prometheus = Files.readString(ROOT.resolve("prometheus/prometheus.yml"));
+    for (String[] pair : new String[][] {{"analyzer", "analyzer-2", "9401"}, {"alerting", "alerting-standby", "9402"}}) {
+      Map<String, Object> first = (Map<String, Object>) services.get(pair[0]);
+      Map<String, Object> second = (Map<String, Object>) services.get(pair[1]);
+      // The same service, so the same application id: the second joins the first's consumer group.
+      assertThat(second.get("command")).as(pair[1]).isEqualTo(first.get("command"));
+      assertThat(second.get("image")).as(pair[1]).isEqualTo(first.get("image"));
+      assertThat((List<Object>) second.get("command")).doesNotContain("--application-id");
+      assertThat(prometheus).contains("'" + pair[0] + ":" + pair[2] + "', '" + pair[1] + ":" + pair[2] + "'");
+    }
   }
 
   @Test
@@ -123,7 +126,7 @@ class DeploymentConfigTest {
     for (String role : List.of("analyzer", "alerting", "trainer")) {
       assertThat(config).contains("/security/" + role + ".properties");
     }
-    assertThat(config.split("--metrics-password-file", -1)).as("analyzer, alerting, its standby, trainer").hasSize(5);
+    assertThat(config.split("--metrics-password-file", -1)).as("two analyzers, alerting, its standby, trainer").hasSize(6);
     // Prometheus: no lifecycle API, scrapes with basic auth; Grafana: no default admin password.
     assertThat(config).doesNotContain("web.enable-lifecycle").doesNotContain("GF_SECURITY_ADMIN_PASSWORD: admin")
         .contains("GF_SECURITY_ADMIN_PASSWORD: test-only-password");
