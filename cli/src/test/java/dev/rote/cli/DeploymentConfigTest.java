@@ -24,6 +24,13 @@ class DeploymentConfigTest {
 
   record Result(int code, String output) {}
 
+  /** The services of {@code docker-compose config}: the compose file as Compose reads it. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> composeServices() throws Exception {
+    String config = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config")).output();
+    return (Map<String, Object>) new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(config).get("services");
+  }
+
   static Result exec(List<String> command) throws Exception {
     return exec(command, Map.of("GRAFANA_ADMIN_PASSWORD", "test-only-password"));
   }
@@ -95,9 +102,7 @@ class DeploymentConfigTest {
   @Test
   @SuppressWarnings("unchecked")
   void shouldRunTwoInstancesOfEachServiceThatPrometheusScrapes() throws Exception {
-    String config = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config")).output();
-    Map<String, Object> services = (Map<String, Object>) new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(config)
-        .get("services");
+    Map<String, Object> services = composeServices();
     String prometheus = Files.readString(ROOT.resolve("prometheus/prometheus.yml"));
     for (String[] pair : new String[][] {{"analyzer", "analyzer-2", "9401"}, {"alerting", "alerting-standby", "9402"}}) {
       Map<String, Object> first = (Map<String, Object>) services.get(pair[0]);
@@ -141,9 +146,7 @@ class DeploymentConfigTest {
   @Test
   @SuppressWarnings("unchecked")
   void shouldRunKafkaAsThreeKraftNodesWithReplicatedTopics() throws Exception {
-    String config = exec(List.of("docker-compose", "-f", "docker-compose.yml", "config")).output();
-    Map<String, Object> services = (Map<String, Object>) new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(config)
-        .get("services");
+    Map<String, Object> services = composeServices();
     for (int node = 1; node <= 3; node++) {
       Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) services.get("kafka-" + node))
           .get("environment");
