@@ -43,7 +43,8 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = ModelOptions.DEFAULT_DATA, description = "Dataset (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--train-size", defaultValue = "2000", description = "Training examples (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--train-size", defaultValue = "2000",
+      description = "Training examples; 0 for all (default: ${DEFAULT-VALUE}).")
   int trainSize;
 
   @Option(names = "--epochs", defaultValue = "15", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
@@ -86,9 +87,11 @@ final class ReproduceCommand implements Callable<Integer> {
    * Trains with true and with random labels through an embedded broker and the analyzer, probes
    * about once per epoch, and returns each run's indicators by epoch.
    */
-  static Map<String, Series> run(Path data, int trainSize, int epochs, int[] hidden, PrintStream console)
+  static Map<String, Series> run(Path data, int requestedTrainSize, int epochs, int[] hidden, PrintStream console)
       throws Exception {
-    IdxDataset dataset = ModelOptions.loadDataset(data).subsetTrain(trainSize);
+    IdxDataset full = ModelOptions.loadDataset(data);
+    IdxDataset dataset = requestedTrainSize > 0 ? full.subsetTrain(requestedTrainSize) : full;
+    int trainSize = dataset.trainSize();
     int stepsPerEpoch = (trainSize + 127) / 128;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       KafkaSettings kafka = KafkaOptions.connect(broker.bootstrapServers(), null, 2, "1d");

@@ -32,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class AlertingTakeoverIntegrationTest {
 
+  /** What the test asserts; the promise (docs/RELIABILITY.md) is 10 s, printed by every run. */
+  static final Duration TAKEOVER_BOUND = Duration.ofSeconds(15);
+
   @Test
   void shouldStopTheRunOnceWithin10SecondsWhenOneOfTwoAlertingInstancesIsKilled(
       @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
@@ -61,9 +64,12 @@ class AlertingTakeoverIntegrationTest {
         long killAt = expected.getStep() - 10;
         int[] victim = {-1};
         long[] killed = {0, 0};
+        double[][] before = {{}};
         SimulatedTrainer.Result r = trainer.run(step -> {
           if (step == killAt) {
-            victim[0] = evaluated(ports.get(0)) > 0 ? 0 : 1;
+            // the run's indicators are on one partition: exactly one instance has evaluated them
+            before[0] = new double[] {evaluated(ports.get(0)), evaluated(ports.get(1))};
+            victim[0] = before[0][0] > 0 ? 0 : 1;
             killed[0] = System.currentTimeMillis();
             killed[1] = System.nanoTime();
             try {
@@ -85,9 +91,14 @@ class AlertingTakeoverIntegrationTest {
             r.stop().map(StopSignal::getRule).orElse("none"), r.stop().map(StopSignal::getStep).orElse(-1L),
             expected.getRule(), expected.getStep(), FaultRuns.controlSignals(kafka, run));
         FaultRuns.assertOneStop(kafka, r, expected);
-        assertThat(survivor).as("indicators the survivor evaluated").isPositive();
+        assertThat(List.of(before[0][0], before[0][1]))
+            .as("indicators each instance had evaluated at the kill: the run's are on one of them")
+            .satisfiesExactlyInAnyOrder(v -> assertThat(v).isPositive(), v -> assertThat(v).isZero());
+        assertThat(survivor).as("indicators the survivor evaluated after the kill").isGreaterThan(before[0][1 - victim[0]]);
+        // No JVM starts here, so the bound is the promise plus a margin for a loaded machine (measured
+        // 5.9-8.9 s quiet and at load 16-17), not the restart tests' 30 s.
         assertThat(seconds).as("seconds from the kill to the stop signal at the trainer")
-            .isLessThan(ServiceCrashIntegrationTest.RESUME_BOUND.toSeconds());
+            .isLessThan(TAKEOVER_BOUND.toSeconds());
       }
     } finally {
       timeline.keep(dir);

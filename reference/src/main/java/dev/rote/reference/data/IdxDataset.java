@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class IdxDataset {
 
+  /** The most classes Rote monitors: the analyzer takes labels and predictions in [0, 127]. */
+  public static final int MAX_CLASSES = 128;
+
   private final String name;
   private final int numClasses;
   private final int rows;
@@ -56,9 +59,10 @@ public final class IdxDataset {
    * Loads and validates a dataset directory whose class count is its labels': the largest label in
    * the training or test split, plus one (at least 2), so labels 0..K-1 give K classes, as in
    * MNIST, Fashion-MNIST, KMNIST or EMNIST's digits and balanced splits (a set labelled 1..K, such
-   * as EMNIST letters, gets K + 1 classes, class 0 without examples).
+   * as EMNIST letters, gets K + 1 classes, class 0 without examples). At most {@link #MAX_CLASSES}.
    *
-   * @throws DatasetException as {@link #load(Path, int)} does
+   * @throws DatasetException as {@link #load(Path, int)} does, and naming the limit when a label is
+   *     {@link #MAX_CLASSES} or more
    */
   public static IdxDataset load(Path dir) {
     return read(dir, 0);
@@ -94,7 +98,12 @@ public final class IdxDataset {
     checkCounts(files[0], train.count(), files[1], trainLabels.length);
     checkCounts(files[2], test.count(), files[3], testLabels.length);
     if (numClasses == 0) {
-      numClasses = Math.max(2, Math.max(maxLabel(trainLabels), maxLabel(testLabels)) + 1);
+      int largest = Math.max(maxLabel(trainLabels), maxLabel(testLabels));
+      if (largest >= MAX_CLASSES) {
+        throw new DatasetException(dir + " (--data) has labels up to " + largest + ": Rote monitors at most "
+            + MAX_CLASSES + " classes (labels 0.." + (MAX_CLASSES - 1) + ")");
+      }
+      numClasses = Math.max(2, largest + 1);
     }
     checkLabels(files[1], trainLabels, numClasses);
     checkLabels(files[3], testLabels, numClasses);

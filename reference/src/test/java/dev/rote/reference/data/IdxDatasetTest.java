@@ -47,6 +47,12 @@ class IdxDatasetTest {
     Path single = Files.createDirectory(tmp.resolve("single"));
     assertThat(IdxDataset.load(IdxFiles.dataset(single, new int[] {0, 0}, new int[] {0})).numClasses())
         .as("one label only: still two classes, the least a classifier has").isEqualTo(2);
+    Path wide = Files.createDirectory(tmp.resolve("wide"));
+    assertThat(IdxDataset.load(IdxFiles.dataset(wide, new int[] {127, 0}, new int[] {1})).numClasses()).isEqualTo(128);
+    Path tooWide = Files.createDirectory(tmp.resolve("too-wide"));
+    assertThatThrownBy(() -> IdxDataset.load(IdxFiles.dataset(tooWide, new int[] {0, 1}, new int[] {128})))
+        .isInstanceOf(DatasetException.class)
+        .hasMessage(tooWide + " (--data) has labels up to 128: Rote monitors at most 128 classes (labels 0..127)");
   }
 
   @Test
