@@ -1,6 +1,7 @@
 package dev.rote.analyzer.internal;
 
 import dev.rote.analyzer.AnalyzerConfig;
+import dev.rote.contract.Labels;
 import dev.rote.contract.v1.BatchSummary;
 import dev.rote.contract.v1.Evaluation;
 import dev.rote.contract.v1.ExampleColumns;
@@ -70,8 +71,9 @@ final class TelemetryValidator {
       throw new Rejected("shape_mismatch", "sensitivities need example ids");
     }
     for (int i = 0; i < n; i++) {
-      if (e.getLabel(i) < 0 || e.getLabel(i) > 127 || e.getPredicted(i) < 0 || e.getPredicted(i) > 127) {
-        throw new Rejected("out_of_range", "label/prediction out of [0, 127] at row " + i);
+      if (e.getLabel(i) < 0 || e.getLabel(i) >= Labels.MAX_CLASSES || e.getPredicted(i) < 0
+          || e.getPredicted(i) >= Labels.MAX_CLASSES) {
+        throw new Rejected("out_of_range", "label/prediction out of [0, " + (Labels.MAX_CLASSES - 1) + "] at row " + i);
       }
       finite("loss", i, e.getLoss(i));
     }

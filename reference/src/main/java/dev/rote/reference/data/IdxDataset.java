@@ -1,5 +1,6 @@
 package dev.rote.reference.data;
 
+import dev.rote.contract.Labels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +15,6 @@ import java.util.List;
  * ({@link #fillFeatures}). Immutable: accessors return copies.
  */
 public final class IdxDataset {
-
-  /** The most classes Rote monitors: the analyzer takes labels and predictions in [0, 127]. */
-  public static final int MAX_CLASSES = 128;
 
   private final String name;
   private final int numClasses;
@@ -59,10 +57,10 @@ public final class IdxDataset {
    * Loads and validates a dataset directory whose class count is its labels': the largest label in
    * the training or test split, plus one (at least 2), so labels 0..K-1 give K classes, as in
    * MNIST, Fashion-MNIST, KMNIST or EMNIST's digits and balanced splits (a set labelled 1..K, such
-   * as EMNIST letters, gets K + 1 classes, class 0 without examples). At most {@link #MAX_CLASSES}.
+   * as EMNIST letters, gets K + 1 classes, class 0 without examples). At most {@link Labels#MAX_CLASSES}.
    *
    * @throws DatasetException as {@link #load(Path, int)} does, and naming the limit when a label is
-   *     {@link #MAX_CLASSES} or more
+   *     {@link Labels#MAX_CLASSES} or more
    */
   public static IdxDataset load(Path dir) {
     return read(dir, 0);
@@ -99,9 +97,9 @@ public final class IdxDataset {
     checkCounts(files[2], test.count(), files[3], testLabels.length);
     if (numClasses == 0) {
       int largest = Math.max(maxLabel(trainLabels), maxLabel(testLabels));
-      if (largest >= MAX_CLASSES) {
+      if (largest >= Labels.MAX_CLASSES) {
         throw new DatasetException(dir + " (--data) has labels up to " + largest + ": Rote monitors at most "
-            + MAX_CLASSES + " classes (labels 0.." + (MAX_CLASSES - 1) + ")");
+            + Labels.MAX_CLASSES + " classes (labels 0.." + (Labels.MAX_CLASSES - 1) + ")");
       }
       numClasses = Math.max(2, largest + 1);
     }

@@ -1,14 +1,12 @@
 package dev.rote.trainer.internal;
 
+import dev.rote.contract.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 
 /** What a network lets the listener publish, checked once when the listener binds to it. */
 public final class NetworkChecks {
-
-  /** The analyzer accepts labels and predictions in [0, 127]. */
-  static final int MAX_CLASSES = 128;
 
   private NetworkChecks() {}
 
@@ -19,9 +17,9 @@ public final class NetworkChecks {
       degradations.report("output_layer", "output layer \"" + out.name() + "\" is a " + out.type()
           + "; Rote computes per-example values for an OutputLayer or a LossLayer on 2-d inputs: no per-example "
           + "label, prediction, loss or margin will be published", Degradations.NEEDS_PER_EXAMPLE);
-    } else if (out.conf() instanceof FeedForwardLayer ff && ff.getNOut() > MAX_CLASSES) {
+    } else if (out.conf() instanceof FeedForwardLayer ff && ff.getNOut() > Labels.MAX_CLASSES) {
       degradations.report("classes", "output layer \"" + out.name() + "\" has " + ff.getNOut()
-          + " outputs; the analyzer accepts labels and predictions in [0, " + (MAX_CLASSES - 1) + "] and rejects "
+          + " outputs; the analyzer accepts labels and predictions in [0, " + (Labels.MAX_CLASSES - 1) + "] and rejects "
           + "batch summaries with larger ones", Degradations.NEEDS_PER_EXAMPLE);
     }
     if (view.probeLayers().isEmpty()) {
