@@ -64,12 +64,13 @@ class AlertingTakeoverIntegrationTest {
         long killAt = expected.getStep() - 10;
         int[] victim = {-1};
         long[] killed = {0, 0};
-        double[][] before = {{}};
+        double[] before = new double[2];
         SimulatedTrainer.Result r = trainer.run(step -> {
           if (step == killAt) {
             // the run's indicators are on one partition: exactly one instance has evaluated them
-            before[0] = new double[] {evaluated(ports.get(0)), evaluated(ports.get(1))};
-            victim[0] = before[0][0] > 0 ? 0 : 1;
+            before[0] = evaluated(ports.get(0));
+            before[1] = evaluated(ports.get(1));
+            victim[0] = before[0] > 0 ? 0 : 1;
             killed[0] = System.currentTimeMillis();
             killed[1] = System.nanoTime();
             try {
@@ -91,10 +92,10 @@ class AlertingTakeoverIntegrationTest {
             r.stop().map(StopSignal::getRule).orElse("none"), r.stop().map(StopSignal::getStep).orElse(-1L),
             expected.getRule(), expected.getStep(), FaultRuns.controlSignals(kafka, run));
         FaultRuns.assertOneStop(kafka, r, expected);
-        assertThat(List.of(before[0][0], before[0][1]))
+        assertThat(List.of(before[0], before[1]))
             .as("indicators each instance had evaluated at the kill: the run's are on one of them")
             .satisfiesExactlyInAnyOrder(v -> assertThat(v).isPositive(), v -> assertThat(v).isZero());
-        assertThat(survivor).as("indicators the survivor evaluated after the kill").isGreaterThan(before[0][1 - victim[0]]);
+        assertThat(survivor).as("indicators the survivor evaluated after the kill").isGreaterThan(before[1 - victim[0]]);
         // No JVM starts here, so the bound is the promise plus a margin for a loaded machine (measured
         // 5.9-8.9 s quiet and at load 16-17), not the restart tests' 30 s.
         assertThat(seconds).as("seconds from the kill to the stop signal at the trainer")
@@ -108,5 +109,4 @@ class AlertingTakeoverIntegrationTest {
   private static double evaluated(int port) {
     return AnalyzerTakeoverIntegrationTest.counter(port, "rote_alerting_records_processed_total", "");
   }
-
 }

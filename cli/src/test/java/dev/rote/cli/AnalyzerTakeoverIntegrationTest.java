@@ -94,7 +94,6 @@ class AnalyzerTakeoverIntegrationTest {
     }
   }
 
-
   static double processedBatches(int port) {
     return counter(port, "rote_analyzer_records_processed_total", "type=\"batch\"");
   }
