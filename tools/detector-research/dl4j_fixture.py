@@ -2,7 +2,8 @@
 the CSV fixtures of DefaultRulesOnRecordedEpochIndicatorsTest, and replays the built-in rule on them.
 
     python3 dl4j_fixture.py FILE.json CELL NOISE_KEY SEED OUT.csv   # one run -> a fixture
-    python3 dl4j_fixture.py --replay FILE.json [FILE.json ...]      # the rule on every recorded run
+    python3 dl4j_fixture.py --replay FILE.json [FILE.json ...]      # the rule on every recorded run (and the
+                                                                    # rule as recorded, rebound_for 1)
 
 A fixture holds, per epoch end (the step of the pass's last presentation): the epoch-level indicators
 as the analyzer committed them (value and standard error) and the clean test accuracy the trainer
@@ -49,12 +50,16 @@ def export(path, cell, key, seed, out):
                 row += [v, '' if se is None else se]
             w.writerow(row)
 
-def replay(r, start=3, patience=2, imp=0.5, reb=3.0, below=0.02, smoothing=2):
-    """The built-in memorization_onset on the recorded series; (stop step, restore step) or None."""
+def replay(r, start=3, patience=2, imp=0.5, reb=3.0, below=0.02, smoothing=2, rebound_for=2):
+    """The built-in memorization_onset on the recorded series; (stop step, restore step) or None.
+    rebound_for: how many epoch ends in a row the flip rate must be more than `reb` se off its minimum;
+    with more than one, the plateau must hold at one of them (the alerting service's RuleEngine)."""
     acc, by = rows(r)
     spe = math.ceil(setting(r, 'train_size') / setting(r, 'batch_size'))
     fits = []
     best = None
+    above = 0
+    held = False
     for step in sorted(by):
         if 'epoch_fit_progress' in by[step]:
             fits.append(by[step]['epoch_fit_progress'][0])
@@ -65,11 +70,14 @@ def replay(r, start=3, patience=2, imp=0.5, reb=3.0, below=0.02, smoothing=2):
             best = (v, se, step)
             continue
         sd = math.sqrt(se * se + best[1] * best[1])
+        plateau = len(fits) >= smoothing and sum(fits[-smoothing:]) / smoothing < below
         if v < best[0] - imp * sd:
             best = (v, se, step)
+            above, held = 0, False
             continue
-        plateau = len(fits) >= smoothing and sum(fits[-smoothing:]) / smoothing < below
-        if step - best[2] >= patience * spe and v - best[0] > reb * sd and plateau:
+        above = above + 1 if v - best[0] > reb * sd else 0
+        held = above > 0 and (plateau or (above > 1 and held))
+        if step - best[2] >= patience * spe and above >= rebound_for and (held if rebound_for > 1 else plateau):
             return step, best[2]
     return None
 
@@ -82,10 +90,12 @@ if __name__ == '__main__':
                 acc, _ = rows(r)
                 best = max(acc.values())
                 got = replay(r)
-                old = replay(r, smoothing=1)
+                then = replay(r, rebound_for=1)
                 def at(g):
                     return 'no stop' if g is None else f'stop {g[0]} restore {g[1]} ({acc.get(g[1], float("nan")) / best:.3f} of best at the restore epoch)'
-                print(f"{r['cell']:<12} {noise_key(r):<7} s{r['seed']}  recorded stop {r['stop_step']}; "
-                      f"shipped rule: {at(got)}; without smoothing: {at(old)}")
+                same = (then[0] if then else None) == r['stop_step']
+                print(f"{r['cell']:<12} {noise_key(r):<7} s{r['seed']}  recorded stop {r['stop_step']} "
+                      f"(the rule as recorded, rebound_for 1: {at(then)}{'' if same else ' MISMATCH'}); "
+                      f"shipped rule: {at(got)}")
     else:
         export(*sys.argv[1:6])

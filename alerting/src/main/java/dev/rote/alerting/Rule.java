@@ -46,6 +46,11 @@ import java.util.Objects;
  * @param restoreAverage when set, also recommend the window of checkpoints within this distance of
  *     the best step ({@code restore_from_step}, {@code restore_to_step}) for averaging; null for none
  * @param when conditions on other indicators that must all hold for the rule to fire
+ * @param reboundFor Rote's addition: how many evaluations in a row the value must have been more
+ *     than {@code rebound} off the best (1: the current one alone). A turning point persists; a
+ *     disturbance of one evaluation does not. With more than 1, the {@code when} conditions must
+ *     have held at one of those evaluations (the rebound began, or went on, while they held), not
+ *     necessarily at the last. Needs a {@code rebound}
  */
 public record Rule(
     String name,
@@ -64,7 +69,8 @@ public record Rule(
     Action action,
     boolean restoreBest,
     Span restoreAverage,
-    List<Condition> when) {
+    List<Condition> when,
+    int reboundFor) {
 
   /** Which direction of the monitored value is an improvement. */
   public enum Mode {
@@ -151,6 +157,23 @@ public record Rule(
       throw new IllegalArgumentException("layer must be >= 0, was " + layer);
     }
     when = when == null ? List.of() : List.copyOf(when);
+    if (reboundFor < 1 || reboundFor > MAX_REBOUND_FOR) {
+      throw new IllegalArgumentException("rebound_for must be in [1, " + MAX_REBOUND_FOR + "], was " + reboundFor);
+    }
+    if (reboundFor > 1 && rebound.amount() <= 0) {
+      throw new IllegalArgumentException("rebound_for " + reboundFor + " needs a rebound > 0");
+    }
+  }
+
+  /** The largest {@code rebound_for} a rule may ask for. */
+  public static final int MAX_REBOUND_FOR = 16;
+
+  /** A rule whose rebound counts from the current evaluation alone ({@code rebound_for: 1}). */
+  public Rule(String name, String monitor, Integer layer, Mode mode, Delta minDelta, Span patience, Delta rebound,
+      int smoothing, Double baseline, Double stoppingThreshold, Double divergenceThreshold, boolean checkFinite,
+      Span startFrom, Action action, boolean restoreBest, Span restoreAverage, List<Condition> when) {
+    this(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, 1);
   }
 
   /**
@@ -207,6 +230,12 @@ public record Rule(
     b.append(") has not improved by more than ").append(minDelta).append(" for ").append(patience);
     if (rebound.amount() > 0) {
       b.append(" and is more than ").append(rebound).append(" off its best");
+      if (reboundFor > 1) {
+        b.append(" at ").append(reboundFor).append(" evaluations in a row");
+        if (!when.isEmpty()) {
+          b.append(" (the conditions holding at one of them)");
+        }
+      }
     }
     if (stoppingThreshold != null) {
       b.append(", or passes ").append(stoppingThreshold);
@@ -235,41 +264,48 @@ public record Rule(
 
   public Rule withPatience(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, value, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor);
   }
 
   public Rule withMode(Mode value) {
     return new Rule(name, monitor, layer, value, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor);
   }
 
   public Rule withAction(Action value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when);
+        divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when, reboundFor);
   }
 
   /** This rule judging changes by {@code minDelta} and {@code rebound}. */
   public Rule withDeltas(Delta minDeltaValue, Delta reboundValue) {
     return new Rule(name, monitor, layer, mode, minDeltaValue, patience, reboundValue, smoothing, baseline,
-        stoppingThreshold, divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when);
+        stoppingThreshold, divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when,
+        reboundFor);
   }
 
   /** This rule on the moving average of {@code n} evaluations, recommending a restore window. */
   public Rule withSmoothing(int n, Span restoreAverageValue) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, n, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when, reboundFor);
   }
 
   /** This rule ignoring values before {@code value}. */
   public Rule withStartFrom(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when);
+        divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when, reboundFor);
   }
 
   /** This rule firing only while {@code conditions} hold. */
   public Rule withWhen(List<Condition> conditions) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions, reboundFor);
+  }
+
+  /** This rule asking the rebound of {@code n} evaluations in a row. */
+  public Rule withReboundFor(int n) {
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, n);
   }
 
   static String series(String name, Integer layer) {

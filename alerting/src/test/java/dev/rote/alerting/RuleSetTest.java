@@ -72,6 +72,37 @@ class RuleSetTest {
   }
 
   @Test
+  void shouldReadReboundForAndRefuseItWithoutARebound() {
+    Rule r = RuleSet.parse("""
+        rules:
+          - name: a
+            monitor: epoch_prediction_flip_rate
+            rebound: 3 se
+            rebound_for: 2
+        """, "t.yaml").rules().get(0);
+    assertThat(r.reboundFor()).isEqualTo(2);
+    assertThat(r.describe()).contains("is more than 3 se off its best at 2 evaluations in a row");
+    assertThat(RuleSet.parse("rules:\n  - name: a\n    monitor: m\n", "t.yaml").rules().get(0).reboundFor())
+        .as("default").isEqualTo(1);
+    assertThatThrownBy(() -> RuleSet.parse("""
+        rules:
+          - name: a
+            monitor: m
+            rebound_for: 2
+        """, "t.yaml"))
+        .isInstanceOf(RulesException.class)
+        .hasMessageContaining("rebound_for 2 needs a rebound > 0");
+    assertThatThrownBy(() -> RuleSet.parse("""
+        rules:
+          - name: a
+            monitor: m
+            rebound: 0.1
+            rebound_for: 0
+        """, "t.yaml"))
+        .hasMessage("t.yaml line 5: rebound_for: must be an integer >= 1, was 0");
+  }
+
+  @Test
   void shouldRejectUnknownFieldsMissingFieldsAndDuplicates() {
     assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: train_loss\n    patiense: 3\n", "t.yaml"))
         .hasMessageStartingWith("t.yaml line 4: patiense: unknown field in a rule");

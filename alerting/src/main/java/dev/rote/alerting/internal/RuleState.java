@@ -11,6 +11,10 @@ final class RuleState {
   /** Step of the evaluation that set the best value; patience in steps counts from it. */
   long bestAt = -1;
   int wait;
+  /** Evaluations in a row, up to the latest, more than the rebound off the best; 0 after a new best. */
+  int above;
+  /** Whether the rule's conditions held at one of those evaluations in a row. */
+  boolean heldInStreak;
   /** Last step seen, evaluated or not: re-delivered or out-of-order values change nothing. */
   long lastStep = -1;
   long evaluations;

@@ -21,10 +21,12 @@ public final class RunAlerts {
 
   /**
    * Version 2 adds units, smoothing and errors to each rule's state, version 3 the recent values of
-   * smoothed conditions; versions 1 and 2 still read (without recent values: a smoothed condition
-   * waits for its window to fill again).
+   * smoothed conditions, version 4 each rule's count of evaluations in a row off its best (and whether its conditions held
+   * at one of them); versions
+   * 1 to 3 still read (without recent values: a smoothed condition waits for its window to fill
+   * again; without the count: a rebound asked of several evaluations in a row counts from the next).
    */
-  private static final int VERSION = 3;
+  private static final int VERSION = 4;
 
   final Map<String, RuleState> rules = new TreeMap<>();
   final Map<String, Double> latest = new TreeMap<>();
@@ -105,6 +107,8 @@ public final class RunAlerts {
         out.writeLong(s.lastEvaluated);
         out.writeLong(s.stepsPerEpoch);
         out.writeBoolean(s.broken);
+        out.writeInt(s.above);
+        out.writeBoolean(s.heldInStreak);
         out.writeInt(s.windowValues.length);
         for (int i = 0; i < s.windowValues.length; i++) {
           out.writeDouble(s.windowValues[i]);
@@ -156,6 +160,10 @@ public final class RunAlerts {
           s.lastEvaluated = in.readLong();
           s.stepsPerEpoch = in.readLong();
           s.broken = in.readBoolean();
+          if (version >= 4) {
+            s.above = in.readInt();
+            s.heldInStreak = in.readBoolean();
+          }
           int w = in.readInt();
           s.windowValues = new double[w];
           s.windowSes = new double[w];

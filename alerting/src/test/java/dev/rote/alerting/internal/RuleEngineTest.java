@@ -82,6 +82,39 @@ class RuleEngineTest {
   }
 
   @Test
+  void shouldAskTheReboundOfSeveralEvaluationsInARowWithReboundFor() {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of()).withReboundFor(2);
+    // best 0.10 at step 10; 0.20 at step 30 is off it with the patience met, but alone: a spike of one
+    // evaluation. 0.12 resets the count; 0.18 and 0.17 are two in a row -> fires at step 60.
+    assertThat(feed(r, 0.10, 0.12, 0.20, 0.12, 0.18, 0.17)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(60);
+      assertThat(s.getRestoreStep()).isEqualTo(10);
+      assertThat(s.getReason()).contains("more than 0.05 off it at 2 evaluations in a row");
+    });
+    assertThat(feed(r, 0.10, 0.12, 0.20, 0.12, 0.18, 0.12, 0.19)).as("no two in a row").isEmpty();
+    // the count starts again after a new best: 0.20 then the new best 0.05, then 0.11 once
+    assertThat(feed(r, 0.10, 0.20, 0.05, 0.11, 0.07)).isEmpty();
+    // with rebound_for 1 (the default) the spike alone fires
+    assertThat(feed(r.withReboundFor(1), 0.10, 0.12, 0.20)).singleElement().extracting(StopSignal::getStep)
+        .isEqualTo(30L);
+  }
+
+  @Test
+  void shouldKeepTheCountOfEvaluationsOffTheBestThroughTheSerde() {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 1, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of()).withReboundFor(3);
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("m", 10, 0.10), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("m", 20, 0.20), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("m", 30, 0.20), 0, RunDirectory.EMPTY);
+    RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
+    assertThat(engine.apply(copy, value("m", 40, 0.20), 0, RunDirectory.EMPTY)).as("third in a row, from the copy")
+        .singleElement().extracting(StopSignal::getStep).isEqualTo(40L);
+  }
+
+  @Test
   void shouldFireOnceAndIgnoreRedeliveredValues() {
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(Rule.of("r1", "m").withPatience(1)), List.of()),
         new EvaluationListener() {});
@@ -165,6 +198,38 @@ class RuleEngineTest {
       assertThat(s.getStep()).isEqualTo(40);
       assertThat(s.getRestoreStep()).isEqualTo(30);
     });
+  }
+
+  @Test
+  void shouldAskTheConditionsAtOneEvaluationOfTheReboundInARow() {
+    // rebound 0.05 at 2 evaluations in a row, while g < 0.5 (a plateau, say): the rebound that began
+    // while g held fires one evaluation later even though g no longer holds then; a rebound during
+    // which g never held does not.
+    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 1, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of(new Rule.Condition("g", null, null, 0.5))).withReboundFor(2);
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("m", 10, 0.10), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 20, 0.4), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 20, 0.20), 0, RunDirectory.EMPTY)).as("one in a row").isEmpty();
+    engine.apply(state, value("g", 30, 0.6), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 30, 0.20), 0, RunDirectory.EMPTY)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(30);
+      assertThat(s.getRestoreStep()).isEqualTo(10);
+    });
+
+    RunAlerts other = new RunAlerts();
+    engine.apply(other, value("m", 10, 0.10), 0, RunDirectory.EMPTY);
+    engine.apply(other, value("g", 20, 0.4), 0, RunDirectory.EMPTY);
+    engine.apply(other, value("m", 20, 0.20), 0, RunDirectory.EMPTY);
+    engine.apply(other, value("m", 30, 0.12), 0, RunDirectory.EMPTY); // back within the rebound: the count restarts
+    engine.apply(other, value("g", 40, 0.6), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(other, value("m", 40, 0.20), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(other, value("m", 50, 0.20), 0, RunDirectory.EMPTY))
+        .as("two in a row, but g held at neither").isEmpty();
+    engine.apply(other, value("g", 60, 0.3), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(other, value("m", 60, 0.20), 0, RunDirectory.EMPTY)).singleElement()
+        .extracting(StopSignal::getStep).isEqualTo(60L);
   }
 
   @Test
