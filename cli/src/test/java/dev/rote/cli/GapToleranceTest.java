@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Telemetry lost in a stretch of steps never hides the onset of memorization: on the recorded real
- * run (Fashion-MNIST, 40 % noisy labels; the built-in rules stop it at step 869 with nothing
+ * run (Fashion-MNIST, 40 % noisy labels; the built-in rules stop it at step 948 with nothing
  * missing), every gap of 14 steps (what a broker crash once cost), 30, one epoch (79) and two
  * epochs (158), wherever it falls between steps 100 and 1150, still ends in a stop, sometimes later.
  */
@@ -38,8 +38,8 @@ class GapToleranceTest {
       }
     }
     System.out.printf("RELIABILITY gaps: %d gapped runs (gaps of 14, 30, 79 and 158 steps starting at steps "
-        + "100..1150), %d never stopped; stop without a gap at step %d, latest stop with one at step %d (recording "
-        + "ends at step %d)%n", tried, missed.size(), whole.getStep(), latest,
+        + "100..1150), %d never stopped; stop without a gap at step %d (restore step %d), latest stop with one at "
+        + "step %d (recording ends at step %d)%n", tried, missed.size(), whole.getStep(), whole.getRestoreStep(), latest,
         recording.get(recording.size() - 1).getStep());
     assertThat(missed).as("gaps after which the run was never stopped").isEmpty();
     assertThat(latest).as("the latest stop of any gapped run, against %d without gaps", whole.getStep())

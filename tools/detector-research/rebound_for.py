@@ -1,0 +1,93 @@
+"""The built-in rule with a rebound at the latest epoch (as shipped on 2026-12-01) against the rebound
+at two epoch ends in a row (rebound_for: 2, the plateau holding at one of them; shipped 2026-12-02), on
+the research recordings (runs/*.npz, PyTorch; the runs the change was chosen on) and on DL4J runs of
+./rote experiment (their epoch_indicators; held out).
+
+    python3 rebound_for.py [--runs DIR]                 # research runs: Markdown table and summary
+    python3 rebound_for.py --dl4j FILE.json [...]       # DL4J experiment runs
+
+Kept: clean test accuracy of the model the rule leaves, over the run's best epoch-end accuracy. For a
+stop, the mean of the epoch-end accuracies of the restore window (the restore epoch and its
+neighbours; a proxy for the accuracy of the averaged weights the trainer restores); without a stop,
+the last epoch's. Needs NumPy.
+"""
+import argparse, glob, json, math, os
+import numpy as np
+
+def series_research(path):
+    from analyze import load, signals, hazard
+    r = load(path); s = signals(r); n = r['n']
+    pc = s['PC']
+    return dict(name=r['name'], pc=pc, se=np.sqrt(pc * (1 - pc) / n), fp=hazard(s, 3), acc=r['acc'])
+
+def series_dl4j(r):
+    acc = {p['step']: p['value'] for p in r['test_accuracy']}
+    by = {}
+    for v in r['epoch_indicators']:
+        by.setdefault(v['epoch'], {})[v['name']] = (v['value'], v['standard_error'], v['step'])
+    E = max(by) + 1
+    def col(k, i):
+        return np.array([by.get(e, {}).get(k, (np.nan, np.nan, 0))[i] for e in range(E)], float)
+    steps = [by[e].get('epoch_train_accuracy', (0, 0, None))[2] for e in range(E)]
+    noise = 'clean' if not r['label_noise'] else r['noise_mode'][:4] + str(round(r['label_noise'] * 100))
+    return dict(name=f"{r['cell']} {noise} s{r['seed']}", pc=col('epoch_prediction_flip_rate', 0),
+                se=col('epoch_prediction_flip_rate', 1), fp=col('epoch_fit_progress', 0),
+                acc=np.array([acc.get(st, np.nan) for st in steps]))
+
+def rule(x, rebound_for=1, patience=2, min_delta=0.5, rebound=3.0, below=0.02, smoothing=2, start=2):
+    """memorization_onset on per-epoch series (index e = epoch e+1); (stop epoch, restore epoch) or (None, None)."""
+    pc, se, fp = x['pc'], x['se'], x['fp']
+    best = None; above = 0; held = False
+    for e in range(len(pc)):
+        v = pc[e]
+        if np.isnan(v) or e < start:   # start_from 3 epochs: the third epoch end is the first evaluated
+            continue
+        w = fp[max(0, e - smoothing + 1):e + 1]
+        plateau = len(w) == smoothing and not np.isnan(w).any() and w.mean() < below
+        if best is None:
+            best = (v, se[e], e); continue
+        sd = math.sqrt(se[e] ** 2 + best[1] ** 2)
+        if v < best[0] - min_delta * sd:
+            best = (v, se[e], e); above, held = 0, False; continue
+        above = above + 1 if v - best[0] > rebound * sd else 0
+        held = above > 0 and (plateau or (above > 1 and held))
+        if e - best[2] >= patience and above >= rebound_for and (held if rebound_for > 1 else plateau):
+            return e, best[2]
+    return None, None
+
+def kept(x, stop, restore):
+    acc = x['acc']; best = np.nanmax(acc)
+    if stop is None:
+        return acc[-1] / best
+    return np.nanmean(acc[max(0, restore - 1):restore + 2]) / best
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--runs', default='runs')
+    p.add_argument('--dl4j', nargs='*')
+    a = p.parse_args()
+    if a.dl4j:
+        xs = [series_dl4j(r) for f in a.dl4j for r in json.load(open(f))['runs'] if r.get('epoch_indicators')]
+    else:
+        xs = [series_research(f) for f in sorted(glob.glob(os.path.join(a.runs, '*.npz'))) if os.path.getsize(f)]
+    print('| run | best epoch | rebound at the latest epoch: stop / restore / kept | rebound_for 2: stop / restore / kept |')
+    print('|---|---|---|---|')
+    totals = {1: [], 2: []}
+    for x in xs:
+        cells = []
+        for k in (1, 2):
+            st, rs = rule(x, rebound_for=k)
+            kp = kept(x, st, rs)
+            clean = 'clean' in x['name'] or '-c0-' in x['name']
+            totals[k].append((clean, st, kp))
+            cells.append(f"{'-' if st is None else st + 1} / {'-' if rs is None else rs + 1} / {kp:.3f}")
+        mark = ' **changed**' if cells[0].split(' / ')[1:] != cells[1].split(' / ')[1:] else ''
+        print(f"| {x['name']} | {int(np.nanargmax(x['acc'])) + 1} | {cells[0]} | {cells[1]}{mark} |")
+    for k, t in totals.items():
+        clean = [st is None or kp >= 0.99 for c, st, kp in t if c]
+        noisy = [kp for c, st, kp in t if not c]
+        print(f"\nrebound_for {k}: clean runs meeting the target (never stopped below 99%): {sum(clean)} of {len(clean)}; "
+              f"noisy runs at >= 98%: {sum(v >= 0.98 for v in noisy)} of {len(noisy)}, mean {np.mean(noisy):.3f}")
+
+if __name__ == '__main__':
+    main()
