@@ -2,8 +2,9 @@
 the CSV fixtures of DefaultRulesOnRecordedEpochIndicatorsTest, and replays the built-in rule on them.
 
     python3 dl4j_fixture.py FILE.json CELL NOISE_KEY SEED OUT.csv   # one run -> a fixture
-    python3 dl4j_fixture.py --replay FILE.json [FILE.json ...]      # the rule on every recorded run (and the
-                                                                    # rule as recorded, rebound_for 1)
+    python3 dl4j_fixture.py --replay FILE.json [FILE.json ...]      # the shipped rule and the rule of 2026-12-01
+                                                                    # (rebound_for 1) on every recorded run, and
+                                                                    # which of them reproduces its recorded stop
 
 A fixture holds, per epoch end (the step of the pass's last presentation): the epoch-level indicators
 as the analyzer committed them (value and standard error) and the clean test accuracy the trainer
@@ -93,9 +94,11 @@ if __name__ == '__main__':
                 then = replay(r, rebound_for=1)
                 def at(g):
                     return 'no stop' if g is None else f'stop {g[0]} restore {g[1]} ({acc.get(g[1], float("nan")) / best:.3f} of best at the restore epoch)'
-                same = (then[0] if then else None) == r['stop_step']
+                step = lambda g: g[0] if g else None
+                matches = [name for name, g in (('the rule of 2026-12-01', then), ('rebound_for 2', got))
+                           if step(g) == r['stop_step']]
                 print(f"{r['cell']:<12} {noise_key(r):<7} s{r['seed']}  recorded stop {r['stop_step']} "
-                      f"(the rule as recorded, rebound_for 1: {at(then)}{'' if same else ' MISMATCH'}); "
-                      f"shipped rule: {at(got)}")
+                      f"(reproduced by: {', '.join(matches) if matches else 'MISMATCH'}); "
+                      f"the rule of 2026-12-01: {at(then)}; shipped rule (rebound_for 2): {at(got)}")
     else:
         export(*sys.argv[1:6])

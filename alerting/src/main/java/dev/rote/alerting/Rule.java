@@ -48,9 +48,10 @@ import java.util.Objects;
  * @param when conditions on other indicators that must all hold for the rule to fire
  * @param reboundFor Rote's addition: how many evaluations in a row the value must have been more
  *     than {@code rebound} off the best (1: the current one alone). A turning point persists; a
- *     disturbance of one evaluation does not. With more than 1, the {@code when} conditions must
- *     have held at one of those evaluations (the rebound began, or went on, while they held), not
- *     necessarily at the last. Needs a {@code rebound}
+ *     disturbance of one evaluation does not. With more than 1, a rebound trigger asks the {@code
+ *     when} conditions at one of the evaluations of that run off the best (since it began), not
+ *     necessarily at the last; thresholds and non-finite values read them as without it. Needs a
+ *     {@code rebound}
  */
 public record Rule(
     String name,

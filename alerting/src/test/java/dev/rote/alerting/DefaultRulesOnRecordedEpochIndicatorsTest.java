@@ -175,10 +175,11 @@ class DefaultRulesOnRecordedEpochIndicatorsTest {
     assertThat(run.replay(new RuleSet(List.of(oneEpoch), List.of()))).singleElement()
         .satisfies(s -> assertThat(s.getStep()).isEqualTo(320));
     for (Rule guarded : List.of(onset.withReboundFor(1), onset)) {
-      assertThat(run.replay(new RuleSet(List.of(guarded), List.of()))).as(guarded.describe()).allSatisfy(s -> {
-        assertThat(s.getStep()).isGreaterThan(300);
-        assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).isGreaterThanOrEqualTo(0.99);
-      });
+      assertThat(run.replay(new RuleSet(List.of(guarded), List.of()))).as(guarded.describe()).singleElement()
+          .satisfies(s -> {
+            assertThat(s.getStep()).isGreaterThan(300);
+            assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).isGreaterThanOrEqualTo(0.99);
+          });
     }
   }
 }

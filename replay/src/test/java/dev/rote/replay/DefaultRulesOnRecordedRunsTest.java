@@ -33,6 +33,8 @@ class DefaultRulesOnRecordedRunsTest {
 
   static final double RESTORE_POINTS = 2.0;
   static final double STOP_POINTS = 3.5;
+  /** How far below its best the noisy run's last epoch is, at least: it memorized after the plateau. */
+  static final double MEMORIZED_POINTS = 3.0;
   static final double CLEAN_KEPT = 0.99;
 
   static Recording recording(String name) throws Exception {
@@ -106,7 +108,7 @@ class DefaultRulesOnRecordedRunsTest {
     assertThat(100 * (best - atStop)).as("stop step %d: %.4f against the best %.4f", o.stopStep(), atStop, best)
         .isLessThanOrEqualTo(STOP_POINTS);
     // The run did memorize afterwards: by its end the accuracy had left the plateau.
-    assertThat(100 * (best - acc.lastEntry().getValue())).isGreaterThan(STOP_POINTS);
+    assertThat(100 * (best - acc.lastEntry().getValue())).isGreaterThan(MEMORIZED_POINTS);
   }
 
   @Test

@@ -112,7 +112,8 @@ public final class RuleEngine {
       boolean hold = conditionsHold(r, state);
       // a rebound of several evaluations in a row counts when the conditions held at one of them
       s.heldInStreak = s.above > 0 && (hold || (s.above > 1 && s.heldInStreak));
-      if (reason != null && (r.reboundFor() > 1 ? s.heldInStreak : hold)) {
+      boolean streak = s.reboundTrigger && r.reboundFor() > 1; // thresholds and non-finite values read `hold`
+      if (reason != null && (streak ? s.heldInStreak : hold)) {
         s.fired = true;
         out.add(signal(r, s, i, reason, state, nowMs, gap));
       }
@@ -166,6 +167,7 @@ public final class RuleEngine {
 
   /** Updates the rule's state with a value; returns why it fires, or null. */
   private static String evaluate(Rule r, RuleState s, double v, double se, long step, long gap) {
+    s.reboundTrigger = false;
     String m = r.series();
     if ((Double.isNaN(v) || Double.isInfinite(v)) && r.checkFinite()) {
       return m + " = " + v + " is not finite";
@@ -204,6 +206,7 @@ public final class RuleEngine {
     if (r.rebound().amount() > 0 && !(off && s.above >= r.reboundFor())) {
       return null;
     }
+    s.reboundTrigger = true;
     String best = s.bestStep < 0
         ? "never improved on the baseline " + r.baseline()
         : String.format(Locale.ROOT, "best %.6g at step %d", s.best, s.bestStep);

@@ -93,11 +93,28 @@ class RuleEngineTest {
       assertThat(s.getReason()).contains("more than 0.05 off it at 2 evaluations in a row");
     });
     assertThat(feed(r, 0.10, 0.12, 0.20, 0.12, 0.18, 0.12, 0.19)).as("no two in a row").isEmpty();
-    // the count starts again after a new best: 0.20 then the new best 0.05, then 0.11 once
-    assertThat(feed(r, 0.10, 0.20, 0.05, 0.11, 0.07)).isEmpty();
+    // the count starts again after a new best: 0.20 off 0.10, then the new best 0.05, then 0.12 off it
+    // once, with the patience (1) met: not two in a row
+    assertThat(feed(r.withPatience(1), 0.10, 0.20, 0.05, 0.12)).isEmpty();
+    assertThat(feed(r.withPatience(1), 0.10, 0.20, 0.05, 0.12, 0.13)).singleElement()
+        .satisfies(s -> assertThat(s.getRestoreStep()).isEqualTo(30));
     // with rebound_for 1 (the default) the spike alone fires
     assertThat(feed(r.withReboundFor(1), 0.10, 0.12, 0.20)).singleElement().extracting(StopSignal::getStep)
         .isEqualTo(30L);
+  }
+
+  @Test
+  void shouldFireOnThresholdsAndNonFiniteValuesWhateverTheReboundAsksInARow() {
+    Rule r = new Rule("t", "m", null, Rule.Mode.MIN, 0, 5, 0.05, null, 0.01, 0.9, true, 0, Rule.Action.STOP, true,
+        List.of(new Rule.Condition("g", null, null, 0.5))).withReboundFor(3);
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    for (double v : new double[] {0.005, 0.95, Double.NaN}) {
+      RunAlerts state = new RunAlerts();
+      engine.apply(state, value("g", 5, 0.1), 0, RunDirectory.EMPTY);
+      engine.apply(state, value("m", 10, 0.2), 0, RunDirectory.EMPTY);
+      assertThat(engine.apply(state, value("m", 20, v), 0, RunDirectory.EMPTY)).as("value %s", v).singleElement()
+          .extracting(StopSignal::getStep).isEqualTo(20L);
+    }
   }
 
   @Test
@@ -112,6 +129,21 @@ class RuleEngineTest {
     RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
     assertThat(engine.apply(copy, value("m", 40, 0.20), 0, RunDirectory.EMPTY)).as("third in a row, from the copy")
         .singleElement().extracting(StopSignal::getStep).isEqualTo(40L);
+
+    // with a condition that held at the first of the evaluations in a row only: the copy remembers it
+    Rule c = r.withWhen(List.of(new Rule.Condition("g", null, null, 0.5)));
+    RuleEngine withCondition = new RuleEngine(new RuleSet(List.of(c), List.of()), new EvaluationListener() {});
+    RunAlerts held = new RunAlerts();
+    withCondition.apply(held, value("m", 10, 0.10), 0, RunDirectory.EMPTY);
+    withCondition.apply(held, value("g", 20, 0.4), 0, RunDirectory.EMPTY);
+    withCondition.apply(held, value("m", 20, 0.20), 0, RunDirectory.EMPTY);
+    withCondition.apply(held, value("g", 30, 0.6), 0, RunDirectory.EMPTY);
+    withCondition.apply(held, value("m", 30, 0.20), 0, RunDirectory.EMPTY);
+    RunAlerts heldCopy = RunAlerts.serde().deserializer().deserialize("t",
+        RunAlerts.serde().serializer().serialize("t", held));
+    assertThat(withCondition.apply(heldCopy, value("m", 40, 0.20), 0, RunDirectory.EMPTY))
+        .as("the condition held at step 20, before the copy").singleElement().extracting(StopSignal::getStep)
+        .isEqualTo(40L);
   }
 
   @Test
