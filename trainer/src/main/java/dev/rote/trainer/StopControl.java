@@ -51,12 +51,23 @@ public final class StopControl implements AutoCloseable {
   private final Thread thread;
   private final java.util.concurrent.atomic.AtomicLong invalid = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean running = true;
+  private final Runnable afterSeek;
 
   /**
    * @param fromTimeMs signals published before this wall-clock time are ignored
    */
   public StopControl(KafkaSettings kafka, String runId, long fromTimeMs) {
+    this(kafka, runId, fromTimeMs, () -> { });
+  }
+
+  /**
+   * As {@link #StopControl(KafkaSettings, String, long)}, calling {@code afterSeek} on the control
+   * thread once its start offsets are set and before its first poll (tests use it to publish in that
+   * window).
+   */
+  StopControl(KafkaSettings kafka, String runId, long fromTimeMs, Runnable afterSeek) {
     this.runId = runId;
+    this.afterSeek = afterSeek;
     this.fromTimeMs = fromTimeMs;
     Map<String, Object> defaults = new HashMap<>();
     defaults.put(ConsumerConfig.CLIENT_ID_CONFIG, "rote-trainer-control-" + runId);
@@ -75,6 +86,7 @@ public final class StopControl implements AutoCloseable {
 
   private StopControl(String runId) {
     this.runId = runId;
+    this.afterSeek = () -> { };
     this.fromTimeMs = 0;
     this.consumer = null;
     this.thread = null;
@@ -119,6 +131,7 @@ public final class StopControl implements AutoCloseable {
       while (running && !assign()) {
         Thread.sleep(500);
       }
+      afterSeek.run();
       while (running) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           deliverRecord(r.key(), r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
@@ -151,16 +164,25 @@ public final class StopControl implements AutoCloseable {
     List<TopicPartition> parts = infos.stream()
         .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     consumer.assign(parts);
+    // The ends first, then the first record at or after fromTimeMs: a partition without one starts at
+    // the end as it was before that lookup, so a signal published meanwhile is read. (seekToEnd would
+    // resolve the end only at the first poll and skip a signal published before it.)
+    Map<TopicPartition, Long> ends;
+    Map<TopicPartition, OffsetAndTimestamp> offsets;
     Map<TopicPartition, Long> query = new HashMap<>();
     parts.forEach(p -> query.put(p, fromTimeMs));
-    Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+    try {
+      ends = consumer.endOffsets(parts, Duration.ofSeconds(10));
+      offsets = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.debug("control topic offsets not available yet: {}", e.getMessage());
+      return false; // assigned again on the next try
+    }
     for (TopicPartition p : parts) {
       OffsetAndTimestamp o = offsets.get(p);
-      if (o != null) {
-        consumer.seek(p, o.offset());
-      } else {
-        consumer.seekToEnd(List.of(p));
-      }
+      consumer.seek(p, o != null ? o.offset() : ends.get(p));
     }
     return true;
   }
