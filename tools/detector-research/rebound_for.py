@@ -5,6 +5,7 @@ the research recordings (runs/*.npz, PyTorch; the runs the change was chosen on)
 
     python3 rebound_for.py [--runs DIR]                 # research runs: Markdown table and summary
     python3 rebound_for.py --dl4j FILE.json [...]       # DL4J experiment runs
+    python3 rebound_for.py --forms [--runs DIR | --dl4j ...]  # the forms compared: summary lines only
 
 Kept: clean test accuracy of the model the rule leaves, over the run's best epoch-end accuracy. For a
 stop, the mean of the epoch-end accuracies of the restore window (the restore epoch and its
@@ -34,8 +35,10 @@ def series_dl4j(r):
                 se=col('epoch_prediction_flip_rate', 1), fp=col('epoch_fit_progress', 0),
                 acc=np.array([acc.get(st, np.nan) for st in steps]))
 
-def rule(x, rebound_for=1, patience=2, min_delta=0.5, rebound=3.0, below=0.02, smoothing=2, start=2):
-    """memorization_onset on per-epoch series (index e = epoch e+1); (stop epoch, restore epoch) or (None, None)."""
+def rule(x, rebound_for=1, patience=2, min_delta=0.5, rebound=3.0, below=0.02, smoothing=2, start=2,
+         plateau_at='one'):
+    """memorization_onset on per-epoch series (index e = epoch e+1); (stop epoch, restore epoch) or (None, None).
+    plateau_at: with rebound_for > 1, 'one' (shipped: the plateau at one of the evaluations in a row) or 'last'."""
     pc, se, fp = x['pc'], x['se'], x['fp']
     best = None; above = 0; held = False
     for e in range(len(pc)):
@@ -51,7 +54,8 @@ def rule(x, rebound_for=1, patience=2, min_delta=0.5, rebound=3.0, below=0.02, s
             best = (v, se[e], e); above, held = 0, False; continue
         above = above + 1 if v - best[0] > rebound * sd else 0
         held = above > 0 and (plateau or (above > 1 and held))
-        if e - best[2] >= patience and above >= rebound_for and (held if rebound_for > 1 else plateau):
+        cond = held if rebound_for > 1 and plateau_at == 'one' else plateau
+        if e - best[2] >= patience and above >= rebound_for and cond:
             return e, best[2]
     return None, None
 
@@ -65,11 +69,24 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--runs', default='runs')
     p.add_argument('--dl4j', nargs='*')
+    p.add_argument('--forms', action='store_true')
     a = p.parse_args()
     if a.dl4j:
         xs = [series_dl4j(r) for f in a.dl4j for r in json.load(open(f))['runs'] if r.get('epoch_indicators')]
     else:
         xs = [series_research(f) for f in sorted(glob.glob(os.path.join(a.runs, '*.npz'))) if os.path.getsize(f)]
+    if a.forms:
+        for label, kw in (('rebound_for 1 (2026-12-01)', dict(rebound_for=1)),
+                          ('rebound_for 2, plateau at the second', dict(rebound_for=2, plateau_at='last')),
+                          ('rebound_for 2, plateau at one of them (shipped)', dict(rebound_for=2)),
+                          ('rebound_for 3, plateau at one of them', dict(rebound_for=3))):
+            res = [(('clean' in x['name'] or '-c0-' in x['name']),) + rule(x, **kw) for x in xs]
+            res = [(c, st, kept(x, st, rs)) for x, (c, st, rs) in zip(xs, res)]
+            clean = [st is None or kp >= 0.99 for c, st, kp in res if c]
+            noisy = [kp for c, st, kp in res if not c]
+            print(f"{label}: clean runs meeting the target {sum(clean)} of {len(clean)}; noisy runs at >= 98% "
+                  f"{sum(v >= 0.98 for v in noisy)} of {len(noisy)}, mean {np.mean(noisy):.3f}")
+        return
     print('| run | best epoch | rebound at the latest epoch: stop / restore / kept | rebound_for 2: stop / restore / kept |')
     print('|---|---|---|---|')
     totals = {1: [], 2: []}
