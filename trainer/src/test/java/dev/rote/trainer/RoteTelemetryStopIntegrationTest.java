@@ -14,52 +14,99 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** {@link RoteTelemetry#shouldStop()} and {@link RoteTerminationCondition} against a real embedded broker. */
+/**
+ * The trainer's side of the control topic against one real embedded broker: {@link
+ * RoteTelemetry#shouldStop()}, {@link RoteTerminationCondition} and where {@link StopControl} starts
+ * reading. Each test uses run ids of its own.
+ */
 @Tag("integration")
 class RoteTelemetryStopIntegrationTest {
 
+  private static EmbeddedKafkaBroker broker;
+  private static KafkaSettings kafka;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = EmbeddedKafkaBroker.start();
+    kafka = KafkaSettings.of(broker.bootstrapServers());
+    try (Admin admin = Admin.create(kafka.with(Map.of()))) {
+      new TopicProvisioner(1, null).ensureTopics(admin, Duration.ofSeconds(30));
+    }
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  private static KafkaProducer<String, StopSignal> producer() {
+    return new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
+        Topics.CONTROL.valueSerde().serializer());
+  }
+
   @Test
   void shouldStopOnceASignalForTheRunArrivesOverKafka() throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
-      try (Admin admin = Admin.create(kafka.with(Map.of()))) {
-        new TopicProvisioner(1, null).ensureTopics(admin, Duration.ofSeconds(30));
-      }
-      TelemetryConfig config = TelemetryConfig.defaults("it-should-stop");
-      var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-      try (RoteTelemetry rote = RoteTelemetry.start(config, kafka, registry);
-          var producer = new KafkaProducer<>(kafka.with(Map.of()), Topics.CONTROL.keySerde().serializer(),
-              Topics.CONTROL.valueSerde().serializer())) {
-        RoteTerminationCondition condition = RoteTerminationCondition.of(rote);
-        assertThat(rote.shouldStop()).isFalse();
-        assertThat(condition.terminate(0.3)).isFalse();
+    TelemetryConfig config = TelemetryConfig.defaults("it-should-stop");
+    var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try (RoteTelemetry rote = RoteTelemetry.start(config, kafka, registry);
+        var producer = producer()) {
+      RoteTerminationCondition condition = RoteTerminationCondition.of(rote);
+      assertThat(rote.shouldStop()).isFalse();
+      assertThat(condition.terminate(0.3)).isFalse();
 
-        StopSignal other = signal("other-run", "sig-other");
-        producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "other-run", other)).get(10, TimeUnit.SECONDS);
-        // A hand-made record for the run without signal id or rule: ignored and counted, never obeyed.
-        StopSignal bare = StopSignal.newBuilder().setRunId("it-should-stop")
-            .setAction(SignalAction.SIGNAL_ACTION_STOP).build();
-        producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-should-stop", bare)).get(10, TimeUnit.SECONDS);
-        StopSignal mine = signal("it-should-stop", "sig-mine");
-        producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-should-stop", mine)).get(10, TimeUnit.SECONDS);
+      StopSignal other = signal("other-run", "sig-other");
+      producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "other-run", other)).get(10, TimeUnit.SECONDS);
+      // A hand-made record for the run without signal id or rule: ignored and counted, never obeyed.
+      StopSignal bare = StopSignal.newBuilder().setRunId("it-should-stop")
+          .setAction(SignalAction.SIGNAL_ACTION_STOP).build();
+      producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-should-stop", bare)).get(10, TimeUnit.SECONDS);
+      StopSignal mine = signal("it-should-stop", "sig-mine");
+      producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "it-should-stop", mine)).get(10, TimeUnit.SECONDS);
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!rote.shouldStop() && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
-        assertThat(rote.shouldStop()).isTrue();
-        assertThat(rote.stopSignal()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-mine"));
-        // No network trained yet: the iteration role waits for a scored epoch, the epoch role fires.
-        assertThat(condition.terminate(0.3)).isFalse();
-        assertThat(condition.terminate(0, 0.3, true)).isTrue();
-        assertThat(condition.terminate(0.3)).isTrue();
-        assertThat(condition.signal()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-mine"));
-        assertThat(condition.toString()).contains("manual").contains("sig-mine");
-        assertThat(registry.get(TelemetryMetrics.INVALID_STOPS).functionCounter().count()).isEqualTo(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!rote.shouldStop() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
       }
+      assertThat(rote.shouldStop()).isTrue();
+      assertThat(rote.stopSignal()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-mine"));
+      // No network trained yet: the iteration role waits for a scored epoch, the epoch role fires.
+      assertThat(condition.terminate(0.3)).isFalse();
+      assertThat(condition.terminate(0, 0.3, true)).isTrue();
+      assertThat(condition.terminate(0.3)).isTrue();
+      assertThat(condition.signal()).hasValueSatisfying(s -> assertThat(s.getSignalId()).isEqualTo("sig-mine"));
+      assertThat(condition.toString()).contains("manual").contains("sig-mine");
+      assertThat(registry.get(TelemetryMetrics.INVALID_STOPS).functionCounter().count()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A signal published after the control set its start offsets on an empty partition, but before its
+   * first poll, is read: the start is the end as it was when the control looked, not the end at the
+   * first poll (a slow control thread on a loaded machine once lost a signal that way).
+   */
+  @Test
+  void shouldReadASignalPublishedBetweenItsSeekAndItsFirstPoll() throws Exception {
+    StopSignal mine = signal("run-seek", "sig-1");
+    try (var producer = producer();
+        StopControl control = new StopControl(kafka, "run-seek", 0, () -> {
+          try {
+            producer.send(new ProducerRecord<>(Topics.CONTROL.name(), "run-seek", mine)).get(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        })) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (control.stopSignal().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(control.stopSignal()).contains(mine);
     }
   }
 

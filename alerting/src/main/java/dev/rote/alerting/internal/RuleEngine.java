@@ -107,15 +107,16 @@ public final class RuleEngine {
       if (s.firstEvaluated < 0) {
         s.firstEvaluated = i.getStep();
       }
-      String reason = evaluate(r, s, i.getValue(), se, i.getStep(), gap);
+      Trigger trigger = evaluate(r, s, i.getValue(), se, i.getStep(), gap);
       s.lastEvaluated = i.getStep();
       boolean hold = conditionsHold(r, state);
       // a rebound of several evaluations in a row counts when the conditions held at one of them
       s.heldInStreak = s.above > 0 && (hold || (s.above > 1 && s.heldInStreak));
-      boolean streak = s.reboundTrigger && r.reboundFor() > 1; // thresholds and non-finite values read `hold`
-      if (reason != null && (streak ? s.heldInStreak : hold)) {
+      // thresholds and non-finite values read `hold`; a rebound of several evaluations, the streak's
+      boolean streak = trigger != null && trigger.patience() && r.reboundFor() > 1;
+      if (trigger != null && (streak ? s.heldInStreak : hold)) {
         s.fired = true;
-        out.add(signal(r, s, i, reason, state, nowMs, gap));
+        out.add(signal(r, s, i, trigger.reason(), state, nowMs, gap));
       }
     }
     return out;
@@ -165,12 +166,19 @@ public final class RuleEngine {
     return r.startFrom().inSteps(s.stepsPerEpoch);
   }
 
+  /**
+   * Why a rule fires at an evaluation.
+   *
+   * @param patience whether patience (and the rebound, if any) triggered it, rather than a threshold
+   *     or a non-finite value
+   */
+  private record Trigger(String reason, boolean patience) {}
+
   /** Updates the rule's state with a value; returns why it fires, or null. */
-  private static String evaluate(Rule r, RuleState s, double v, double se, long step, long gap) {
-    s.reboundTrigger = false;
+  private static Trigger evaluate(Rule r, RuleState s, double v, double se, long step, long gap) {
     String m = r.series();
     if ((Double.isNaN(v) || Double.isInfinite(v)) && r.checkFinite()) {
-      return m + " = " + v + " is not finite";
+      return new Trigger(m + " = " + v + " is not finite", false);
     }
     if (!s.push(v, se, step, r.smoothing())) {
       return null; // the moving average needs `smoothing` values
@@ -183,10 +191,11 @@ public final class RuleEngine {
     if (r.stoppingThreshold() != null && r.mode().better(value, r.stoppingThreshold())) {
       // the value that reached the target is the best so far: the step to keep is this one
       best(s, value, valueSe, restore, step);
-      return String.format(Locale.ROOT, "%s reached the stopping threshold %s", what, r.stoppingThreshold());
+      return new Trigger(String.format(Locale.ROOT, "%s reached the stopping threshold %s", what,
+          r.stoppingThreshold()), false);
     }
     if (r.divergenceThreshold() != null && r.mode().better(r.divergenceThreshold(), value)) {
-      return String.format(Locale.ROOT, "%s diverged beyond %s", what, r.divergenceThreshold());
+      return new Trigger(String.format(Locale.ROOT, "%s diverged beyond %s", what, r.divergenceThreshold()), false);
     }
     double bestSe = s.bestStep < 0 ? 0 : s.bestSe;
     double minDelta = r.minDelta().absolute(s.best, valueSe, bestSe);
@@ -206,15 +215,14 @@ public final class RuleEngine {
     if (r.rebound().amount() > 0 && !(off && s.above >= r.reboundFor())) {
       return null;
     }
-    s.reboundTrigger = true;
     String best = s.bestStep < 0
         ? "never improved on the baseline " + r.baseline()
         : String.format(Locale.ROOT, "best %.6g at step %d", s.best, s.bestStep);
     String reboundText = r.rebound().amount() > 0
         ? String.format(Locale.ROOT, " and is more than %s off it", amount(r.rebound().toString(), r.rebound().kind(),
             rebound)) + (r.reboundFor() > 1 ? " at " + s.above + " evaluations in a row" : "") : "";
-    return String.format(Locale.ROOT, "%s has not improved by more than %s for %s (%s)%s", what,
-        amount(r.minDelta().toString(), r.minDelta().kind(), minDelta), waited(r, s, since), best, reboundText);
+    return new Trigger(String.format(Locale.ROOT, "%s has not improved by more than %s for %s (%s)%s", what,
+        amount(r.minDelta().toString(), r.minDelta().kind(), minDelta), waited(r, s, since), best, reboundText), true);
   }
 
   private static void best(RuleState s, double value, double se, long restore, long step) {

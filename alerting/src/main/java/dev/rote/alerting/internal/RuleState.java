@@ -15,8 +15,6 @@ final class RuleState {
   int above;
   /** Whether the rule's conditions held at one of those evaluations in a row. */
   boolean heldInStreak;
-  /** Whether the latest evaluation's trigger was patience and rebound (not a threshold or a non-finite value); not kept. */
-  boolean reboundTrigger;
   /** Last step seen, evaluated or not: re-delivered or out-of-order values change nothing. */
   long lastStep = -1;
   long evaluations;
