@@ -23,6 +23,9 @@ import java.util.TreeMap;
 final class Indicators {
 
   private final AnalyzerConfig config;
+  /** Class labels below this are summed in arrays; others (a trainer's choice) in a map. */
+  private static final int MAX_DENSE_LABEL = 4096;
+
   private final SensitivityMeans sensitivityMeans = new SensitivityMeans();
 
   Indicators(AnalyzerConfig config) {
@@ -159,15 +162,35 @@ final class Indicators {
     if (n < 2) {
       return;
     }
-    double[] means = java.util.Arrays.copyOf(sensitivityMeans.means, n);
+    double[] means = sensitivityMeans.means;
     int[] labels = sensitivityMeans.labels;
+    out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_GINI, null, null, Gini.of(means, n)));
+    int maxLabel = -1;
+    boolean small = true;
+    for (int i = 0; i < n; i++) {
+      maxLabel = Math.max(maxLabel, labels[i]);
+      small &= labels[i] >= 0 && labels[i] < MAX_DENSE_LABEL;
+    }
+    if (small) {
+      double[] sums = new double[maxLabel + 1];
+      int[] counts = new int[maxLabel + 1];
+      for (int i = 0; i < n; i++) {
+        sums[labels[i]] += means[i];
+        counts[labels[i]]++;
+      }
+      for (int label = 0; label <= maxLabel; label++) {
+        if (counts[label] > 0) {
+          out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_MEAN, null, label, sums[label] / counts[label]));
+        }
+      }
+      return;
+    }
     TreeMap<Integer, double[]> perClass = new TreeMap<>();
     for (int i = 0; i < n; i++) {
       double[] c = perClass.computeIfAbsent(labels[i], k -> new double[2]);
       c[0] += means[i];
       c[1] += 1;
     }
-    out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_GINI, null, null, Gini.of(means)));
     perClass.forEach((label, c) ->
         out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_MEAN, null, label, c[0] / c[1])));
   }

@@ -45,11 +45,11 @@ record PendingBatch(long step, int[] ids, byte[] labels, byte[] predicted, float
     return ids.length;
   }
 
-  /** Adds row {@code i} to its example's statistics in {@code chunk}. */
-  void presentTo(ExampleStats chunk, int i) {
-    byte f = flags[i];
-    chunk.present(ids[i] % ExampleStats.SIZE, step, labels[i], predicted[i], losses[i],
-        (f & HAS_MARGIN) != 0 ? margins[i] : Float.NaN, (f & NOISE_KNOWN) == 0 ? -1 : (f & NOISY) != 0 ? 1 : 0);
+  /** Adds one row, given column by column as a batch holds it, to {@code slot} of {@code chunk}. */
+  static void presentTo(ExampleStats chunk, int slot, long step, byte label, byte predicted, float loss,
+      float margin, byte flags) {
+    chunk.present(slot, step, label, predicted, loss, (flags & HAS_MARGIN) != 0 ? margin : Float.NaN,
+        (flags & NOISE_KNOWN) == 0 ? -1 : (flags & NOISY) != 0 ? 1 : 0);
   }
 
   byte[] toBytes() {

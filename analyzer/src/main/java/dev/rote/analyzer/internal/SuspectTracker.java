@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
 
@@ -137,15 +136,26 @@ final class SuspectTracker {
     for (int c = 0; c < chunks; c++) {
       start[c + 1] += start[c];
     }
+    // the rows copied into flat arrays in that order, so that the fold below reads them in sequence
     int[] next = Arrays.copyOf(start, chunks);
-    int[] batchOf = new int[rows];
-    int[] rowOf = new int[rows];
-    for (int b = 0; b < batches.size(); b++) {
-      int[] ids = batches.get(b).ids();
+    long[] steps = new long[rows];
+    int[] slots = new int[rows];
+    byte[] labels = new byte[rows];
+    byte[] predicted = new byte[rows];
+    float[] losses = new float[rows];
+    float[] margins = new float[rows];
+    byte[] flags = new byte[rows];
+    for (PendingBatch b : batches) {
+      int[] ids = b.ids();
       for (int i = 0; i < ids.length; i++) {
         int at = next[ids[i] / ExampleStats.SIZE]++;
-        batchOf[at] = b;
-        rowOf[at] = i;
+        steps[at] = b.step();
+        slots[at] = ids[i] % ExampleStats.SIZE;
+        labels[at] = b.labels()[i];
+        predicted[at] = b.predicted()[i];
+        losses[at] = b.losses()[i];
+        margins[at] = b.margins()[i];
+        flags[at] = b.flags()[i];
       }
     }
     for (int chunk = 0; chunk < chunks; chunk++) {
@@ -157,11 +167,10 @@ final class SuspectTracker {
         s = new ExampleStats();
       }
       for (int r = start[chunk]; r < start[chunk + 1]; r++) {
-        PendingBatch b = batches.get(batchOf[r]);
-        if (s.presentations[b.ids()[rowOf[r]] % ExampleStats.SIZE] == 0) {
+        if (s.presentations[slots[r]] == 0) {
           run.examples++;
         }
-        b.presentTo(s, rowOf[r]);
+        PendingBatch.presentTo(s, slots[r], steps[r], labels[r], predicted[r], losses[r], margins[r], flags[r]);
       }
       storage.put(chunk, s);
     }
@@ -185,7 +194,7 @@ final class SuspectTracker {
    */
   SuspectRanking ranking(String runId, SuspectRun run, Storage storage, int top) {
     fold(run, storage);
-    PriorityQueue<Candidate> kept = new PriorityQueue<>(MOST_SUSPECT_FIRST.reversed());
+    TopSuspects kept = new TopSuspects(top);
     long[] suspected = {0};
     storage.forEach((s, chunk) -> {
       for (int slot = 0; slot < ExampleStats.SIZE; slot++) {
@@ -194,19 +203,10 @@ final class SuspectTracker {
         }
         double score = SuspectScore.of(s.presentations[slot], s.wrong[slot], s.meanMargin(slot));
         suspected[0] += score > SuspectScore.SUSPECT_THRESHOLD ? 1 : 0;
-        if (top == 0 || (kept.size() == top && score < kept.peek().score())) {
-          continue; // cannot enter the top
-        }
-        Candidate c = new Candidate((long) chunk * ExampleStats.SIZE + slot, score, s, slot);
-        if (kept.size() < top) {
-          kept.add(c);
-        } else if (MOST_SUSPECT_FIRST.compare(c, kept.peek()) < 0) {
-          kept.poll();
-          kept.add(c);
-        }
+        kept.offer((long) chunk * ExampleStats.SIZE + slot, score, s, slot);
       }
     });
-    List<Candidate> order = new ArrayList<>(kept);
+    List<Candidate> order = kept.candidates();
     order.sort(MOST_SUSPECT_FIRST);
     SuspectRanking.Builder b = SuspectRanking.newBuilder().setRunId(runId).setStep(run.lastStep)
         .setEpoch(Math.max(0, run.lastEpoch)).setExamples(run.examples).setSuspected(suspected[0])
@@ -217,6 +217,105 @@ final class SuspectTracker {
     run.lastEmitStep = run.lastStep;
     run.lastEmitEpoch = Math.max(run.lastEmitEpoch, run.lastEpoch);
     return b.build();
+  }
+
+  /**
+   * The {@code top} most suspect examples offered so far: a binary heap on primitive arrays whose
+   * root is the least suspect one kept (lowest score, then highest id), so an example that cannot
+   * enter costs one comparison.
+   */
+  static final class TopSuspects {
+    private final int top;
+    private double[] scores;
+    private long[] ids;
+    private ExampleStats[] stats;
+    private int[] slots;
+    private int size;
+
+    /** @param top the examples to keep; any number, the arrays grow as examples come */
+    TopSuspects(int top) {
+      this.top = top;
+      int capacity = Math.min(top, 128);
+      scores = new double[capacity];
+      ids = new long[capacity];
+      stats = new ExampleStats[capacity];
+      slots = new int[capacity];
+    }
+
+    /** Whether entry {@code a} ranks below entry {@code b}: lower score, or the same score and a higher id. */
+    private boolean below(int a, int b) {
+      int c = Double.compare(scores[a], scores[b]);
+      return c < 0 || (c == 0 && ids[a] > ids[b]);
+    }
+
+    void offer(long id, double score, ExampleStats s, int slot) {
+      if (top == 0) {
+        return;
+      }
+      if (size < top) {
+        if (size == ids.length) {
+          int capacity = (int) Math.min(top, 2L * size);
+          scores = Arrays.copyOf(scores, capacity);
+          ids = Arrays.copyOf(ids, capacity);
+          stats = Arrays.copyOf(stats, capacity);
+          slots = Arrays.copyOf(slots, capacity);
+        }
+        set(size, id, score, s, slot);
+        int i = size++;
+        while (i > 0 && below(i, (i - 1) / 2)) {
+          swap(i, (i - 1) / 2);
+          i = (i - 1) / 2;
+        }
+        return;
+      }
+      int c = Double.compare(score, scores[0]);
+      if (c < 0 || (c == 0 && id > ids[0])) {
+        return; // ranks below the least suspect one kept
+      }
+      set(0, id, score, s, slot);
+      int i = 0;
+      while (true) {
+        int least = i;
+        int l = 2 * i + 1;
+        int r = l + 1;
+        if (l < size && below(l, least)) {
+          least = l;
+        }
+        if (r < size && below(r, least)) {
+          least = r;
+        }
+        if (least == i) {
+          return;
+        }
+        swap(i, least);
+        i = least;
+      }
+    }
+
+    private void set(int i, long id, double score, ExampleStats s, int slot) {
+      ids[i] = id;
+      scores[i] = score;
+      stats[i] = s;
+      slots[i] = slot;
+    }
+
+    private void swap(int a, int b) {
+      long id = ids[a];
+      double score = scores[a];
+      ExampleStats s = stats[a];
+      int slot = slots[a];
+      set(a, ids[b], scores[b], stats[b], slots[b]);
+      set(b, id, score, s, slot);
+    }
+
+    /** The kept examples, in no particular order. */
+    List<Candidate> candidates() {
+      List<Candidate> out = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) {
+        out.add(new Candidate(ids[i], scores[i], stats[i], slots[i]));
+      }
+      return out;
+    }
   }
 
   private static Suspect suspect(Candidate c) {

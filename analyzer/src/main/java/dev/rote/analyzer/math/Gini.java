@@ -18,11 +18,22 @@ public final class Gini {
    * @throws IllegalArgumentException for a negative or non-finite value
    */
   public static double of(double[] values) {
-    int n = values.length;
+    return of(values, values.length);
+  }
+
+  /**
+   * {@link #of(double[])} of the first {@code n} values.
+   *
+   * @throws IllegalArgumentException when {@code n} is negative or exceeds the array
+   */
+  public static double of(double[] values, int n) {
+    if (n < 0 || n > values.length) {
+      throw new IllegalArgumentException("n must be in [0, " + values.length + "], was " + n);
+    }
     if (n == 0) {
       return Double.NaN;
     }
-    double[] x = values.clone();
+    double[] x = java.util.Arrays.copyOf(values, n);
     for (int i = 0; i < n; i++) {
       if (!(x[i] >= 0) || Double.isInfinite(x[i])) {
         throw new IllegalArgumentException("Gini needs finite non-negative values; value " + i + " is " + x[i]);

@@ -125,4 +125,40 @@ class SuspectTrackerTest {
     assertThat(PendingBatch.fromBytes(b.toBytes())).isEqualTo(b);
     assertThat(b.toBytes()).hasSize(13 + 9 * 15);
   }
+
+  @Test
+  void shouldKeepTheSameTopAsSortingEveryExampleTiesIncluded() {
+    Random rnd = new Random(23);
+    MapStorage storage = new MapStorage();
+    List<long[]> all = new ArrayList<>(); // {id, score bits}
+    for (int chunk = 0; chunk < 40; chunk++) {
+      ExampleStats s = new ExampleStats();
+      for (int slot = 0; slot < ExampleStats.SIZE; slot++) {
+        if (rnd.nextInt(7) == 0) {
+          continue; // never presented: not ranked
+        }
+        int presentations = 1 + rnd.nextInt(4);
+        // no margins: the score is (wrong + 0.5) / (presentations + 1), so ties are many
+        for (int p = 0; p < presentations; p++) {
+          s.present(slot, p + 1, 1, rnd.nextBoolean() ? 1 : 2, 0.5f, Float.NaN, -1);
+        }
+        long id = (long) chunk * ExampleStats.SIZE + slot;
+        double score = dev.rote.analyzer.math.SuspectScore.of(s.presentations[slot], s.wrong[slot], Double.NaN);
+        all.add(new long[] {id, Double.doubleToLongBits(score)});
+      }
+      storage.put(chunk, s);
+    }
+    all.sort((a, b) -> {
+      int c = Double.compare(Double.longBitsToDouble(b[1]), Double.longBitsToDouble(a[1]));
+      return c != 0 ? c : Long.compare(a[0], b[0]);
+    });
+    SuspectTracker tracker = new SuspectTracker();
+    for (int top : new int[] {0, 1, 7, 100, all.size(), all.size() + 50}) {
+      SuspectRun run = new SuspectRun();
+      List<Long> ranked = tracker.ranking("r", run, storage, top).getSuspectsList().stream()
+          .map(x -> x.getExampleId()).toList();
+      List<Long> expected = all.subList(0, Math.min(top, all.size())).stream().map(x -> x[0]).toList();
+      assertThat(ranked).as("top %d", top).isEqualTo(expected);
+    }
+  }
 }

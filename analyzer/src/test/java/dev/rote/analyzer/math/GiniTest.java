@@ -72,6 +72,16 @@ class GiniTest {
   }
 
   @Test
+  void shouldTakeAPrefixOfTheArray() {
+    double[] x = {0, 0, 0, 1, 99, -5};
+    assertThat(Gini.of(x, 4)).isCloseTo(0.75, within(1e-15));
+    assertThat(Gini.of(x, 0)).isNaN();
+    assertThat(x).containsExactly(0, 0, 0, 1, 99, -5);
+    assertThatThrownBy(() -> Gini.of(x, 7)).hasMessageContaining("n must be in [0, 6], was 7");
+    assertThatThrownBy(() -> Gini.of(x, 6)).hasMessageContaining("value 5 is -5.0");
+  }
+
+  @Test
   void shouldRejectNegativeAndNonFiniteValues() {
     assertThatThrownBy(() -> Gini.of(new double[] {1, -1})).hasMessageContaining("value 1 is -1.0");
     assertThatThrownBy(() -> Gini.of(new double[] {Double.NaN})).hasMessageContaining("NaN");
