@@ -3,6 +3,7 @@ package dev.rote.analyzer.internal;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.ProbeNonlinearity;
 import dev.rote.contract.IndicatorNames;
+import dev.rote.contract.Labels;
 import dev.rote.analyzer.math.Gini;
 import dev.rote.analyzer.math.StandardErrors;
 import dev.rote.contract.v1.BatchSummary;
@@ -22,9 +23,13 @@ import java.util.TreeMap;
  */
 final class Indicators {
 
+  /**
+   * Class labels in [0, this) are summed in arrays: every label the validator lets through ({@link
+   * Labels#MAX_CLASSES}); a map takes any other, for callers that skip the validation.
+   */
+  private static final int MAX_DENSE_LABEL = Labels.MAX_CLASSES;
+
   private final AnalyzerConfig config;
-  /** Class labels below this are summed in arrays; others (a trainer's choice) in a map. */
-  private static final int MAX_DENSE_LABEL = 4096;
 
   private final SensitivityMeans sensitivityMeans = new SensitivityMeans();
 

@@ -9,8 +9,8 @@ import java.util.Map;
  * with each example's latest label, one entry per distinct example in the order the window first
  * saw it. Each example's sum runs over its samples in window order.
  *
- * <p>The sums go into arrays indexed by example id, so a window costs two passes over its samples
- * and no boxing; ids outside {@code [0, idLimit)} take a map instead. One instance per thread: it
+ * <p>The sums go into arrays indexed by example id, so a window costs one pass over its samples,
+ * two over its distinct examples and no boxing; ids outside {@code [0, idLimit)} take a map instead. One instance per thread: it
  * reuses its arrays.
  */
 final class SensitivityMeans {

@@ -232,8 +232,15 @@ final class SuspectTracker {
     private int[] slots;
     private int size;
 
-    /** @param top the examples to keep; any number, the arrays grow as examples come */
+    /**
+     * @param top the examples to keep, 0 or more (up to {@code Integer.MAX_VALUE}: the arrays grow as
+     *     examples come)
+     * @throws IllegalArgumentException for a negative {@code top}
+     */
     TopSuspects(int top) {
+      if (top < 0) {
+        throw new IllegalArgumentException("a ranking keeps 0 or more examples, not " + top);
+      }
       this.top = top;
       int capacity = Math.min(top, 128);
       scores = new double[capacity];

@@ -33,7 +33,7 @@ public final class Gini {
     if (n == 0) {
       return Double.NaN;
     }
-    double[] x = java.util.Arrays.copyOf(values, n);
+    double[] x = Arrays.copyOf(values, n);
     for (int i = 0; i < n; i++) {
       if (!(x[i] >= 0) || Double.isInfinite(x[i])) {
         throw new IllegalArgumentException("Gini needs finite non-negative values; value " + i + " is " + x[i]);

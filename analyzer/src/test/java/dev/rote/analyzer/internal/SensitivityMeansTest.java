@@ -40,13 +40,20 @@ class SensitivityMeansTest {
   }
 
   @Test
-  void shouldTakeTheMapForIdsBeyondTheLimit() {
+  void shouldTakeTheMapForIdsBeyondTheLimitAndTheArraysAgainAfterIt() {
     SplittableRandom rnd = new SplittableRandom(3);
-    List<RunState.Sensitivities> window = window(rnd, 4, 128, () -> rnd.nextInt(5000));
     SensitivityMeans means = new SensitivityMeans();
-    assertSameAsMap(means, window, 100);
-    // and the arrays work again on the next window
-    assertSameAsMap(means, window, 5000);
+    // the same instance throughout: its arrays are sized by a first window with a large limit ...
+    assertSameAsMap(means, window(rnd, 3, 64, () -> rnd.nextInt(5000)), 5000);
+    // ... then a window that leaves the limit part-way, after in-range ids took slots ...
+    List<RunState.Sensitivities> mixed = new ArrayList<>(window(rnd, 2, 128, () -> rnd.nextInt(100)));
+    mixed.addAll(window(rnd, 2, 128, () -> rnd.nextInt(5000)));
+    assertSameAsMap(means, mixed, 100);
+    // ... and in-range windows after it: no slot of the broken-off window is left behind
+    for (int round = 0; round < 5; round++) {
+      assertSameAsMap(means, window(rnd, 3, 128, () -> rnd.nextInt(100)), 100);
+      assertSameAsMap(means, window(rnd, 3, 128, () -> rnd.nextInt(5000)), 5000);
+    }
   }
 
   private static List<RunState.Sensitivities> window(SplittableRandom rnd, int samples, int perSample,

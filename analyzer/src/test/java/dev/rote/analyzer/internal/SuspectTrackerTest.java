@@ -161,4 +161,10 @@ class SuspectTrackerTest {
       assertThat(ranked).as("top %d", top).isEqualTo(expected);
     }
   }
+
+  @Test
+  void shouldRefuseANegativeTop() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SuspectTracker.TopSuspects(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not -1");
+  }
 }
