@@ -4,7 +4,7 @@ import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.ProbeNonlinearity;
 import dev.rote.contract.IndicatorNames;
 import dev.rote.contract.Labels;
-import dev.rote.analyzer.math.Gini;
+import dev.rote.analyzer.math.SortedGini;
 import dev.rote.analyzer.math.StandardErrors;
 import dev.rote.contract.v1.BatchSummary;
 import dev.rote.contract.v1.ExampleColumns;
@@ -32,6 +32,7 @@ final class Indicators {
   private final AnalyzerConfig config;
 
   private final SensitivityMeans sensitivityMeans = new SensitivityMeans();
+  private final SortedGini sortedGini = new SortedGini();
 
   Indicators(AnalyzerConfig config) {
     this.config = config;
@@ -169,7 +170,8 @@ final class Indicators {
     }
     double[] means = sensitivityMeans.means;
     int[] labels = sensitivityMeans.labels;
-    out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_GINI, null, null, Gini.of(means, n)));
+    out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_GINI, null, null,
+        sortedGini.gini(s.sensitivityOrder, sensitivityMeans.ids, means, n, s.predicted.length)));
     int maxLabel = -1;
     boolean small = true;
     for (int i = 0; i < n; i++) {

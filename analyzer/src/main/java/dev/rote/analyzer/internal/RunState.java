@@ -1,5 +1,6 @@
 package dev.rote.analyzer.internal;
 
+import dev.rote.analyzer.math.SortedGini;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -40,6 +41,11 @@ public final class RunState {
   final Deque<Sensitivities> sensitivities = new ArrayDeque<>();
   /** The open pass and the closed passes' history, for the epoch-level indicators. */
   Passes passes = new Passes();
+  /**
+   * The sensitivity means of the last emission in ascending order, so the next Gini sorts only what
+   * changed; a cache, not serialized: a restored state starts it empty.
+   */
+  final SortedGini.Order sensitivityOrder = new SortedGini.Order();
 
   void ensureExamples(int maxIdInclusive) {
     if (maxIdInclusive >= predicted.length) {

@@ -40,6 +40,15 @@ public final class Gini {
       }
     }
     Arrays.sort(x);
+    return ofSorted(x, n);
+  }
+
+  /**
+   * {@link #of(double[], int)} of values already in ascending order, without the sort and without
+   * checking them: the first {@code n} values must be finite, non-negative and ascending ({@code n}
+   * at least 1). The same values give the same result as {@link #of(double[], int)}, bit for bit.
+   */
+  public static double ofSorted(double[] x, int n) {
     double max = x[n - 1];
     if (max == 0) {
       return 0;
