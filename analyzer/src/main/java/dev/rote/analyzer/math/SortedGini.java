@@ -45,9 +45,14 @@ public final class SortedGini {
    * {@code order} to them. Where an id falls outside {@code [0, idLimit)} or a value is negative or not
    * finite, it is {@link Gini#of(double[], int)} itself (which throws for such a value), and the
    * order is forgotten.
+   *
+   * @throws IllegalArgumentException when {@code n} is negative or exceeds either array
    */
   public double gini(Order order, long[] ids, double[] means, int n, int idLimit) {
     lastKept = 0;
+    if (n < 0 || n > means.length || n > ids.length) {
+      throw new IllegalArgumentException("n must be in [0, " + Math.min(means.length, ids.length) + "], was " + n);
+    }
     for (int i = 0; i < n; i++) {
       if (ids[i] < 0 || ids[i] >= idLimit || !(means[i] >= 0) || Double.isInfinite(means[i])) {
         order.size = 0;
@@ -106,6 +111,7 @@ public final class SortedGini {
     }
     if (!sorted) {
       order.size = 0;
+      lastKept = 0;
       return Gini.of(means, n);
     }
     merge(order, m, k);

@@ -115,5 +115,7 @@ class SortedGiniTest {
     assertThatThrownBy(() -> sorted.gini(order, new long[] {0, 1, 2}, new double[] {1, -1, 2}, 3, 5))
         .hasMessageContaining("value 1 is -1.0");
     assertThat(sorted.gini(order, new long[0], new double[0], 0, 5)).isNaN();
+    assertThatThrownBy(() -> sorted.gini(order, new long[] {0, 1}, new double[] {1, 2, 3}, 3, 5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("n must be in [0, 2], was 3");
   }
 }
