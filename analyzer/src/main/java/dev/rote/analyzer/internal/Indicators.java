@@ -3,7 +3,6 @@ package dev.rote.analyzer.internal;
 import dev.rote.analyzer.AnalyzerConfig;
 import dev.rote.analyzer.ProbeNonlinearity;
 import dev.rote.contract.IndicatorNames;
-import dev.rote.contract.Labels;
 import dev.rote.analyzer.math.SortedGini;
 import dev.rote.analyzer.math.StandardErrors;
 import dev.rote.contract.v1.BatchSummary;
@@ -15,7 +14,6 @@ import dev.rote.contract.v1.ProbeActivations;
 import dev.rote.contract.v1.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * The indicator computations on validated telemetry: state updates and the values to publish.
@@ -23,14 +21,7 @@ import java.util.TreeMap;
  */
 final class Indicators {
 
-  /**
-   * Class labels in [0, this) are summed in arrays: every label the validator lets through ({@link
-   * Labels#MAX_CLASSES}); a map takes any other, for callers that skip the validation.
-   */
-  private static final int MAX_DENSE_LABEL = Labels.MAX_CLASSES;
-
   private final AnalyzerConfig config;
-
   private final SensitivityMeans sensitivityMeans = new SensitivityMeans();
   private final SortedGini sortedGini = new SortedGini();
 
@@ -172,34 +163,22 @@ final class Indicators {
     int[] labels = sensitivityMeans.labels;
     out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_GINI, null, null,
         sortedGini.gini(s.sensitivityOrder, sensitivityMeans.ids, means, n, s.predicted.length)));
-    int maxLabel = -1;
-    boolean small = true;
+    // labels are validated into [0, Labels.MAX_CLASSES): per-class sums in arrays
+    int classes = 0;
     for (int i = 0; i < n; i++) {
-      maxLabel = Math.max(maxLabel, labels[i]);
-      small &= labels[i] >= 0 && labels[i] < MAX_DENSE_LABEL;
+      classes = Math.max(classes, labels[i] + 1);
     }
-    if (small) {
-      double[] sums = new double[maxLabel + 1];
-      int[] counts = new int[maxLabel + 1];
-      for (int i = 0; i < n; i++) {
-        sums[labels[i]] += means[i];
-        counts[labels[i]]++;
-      }
-      for (int label = 0; label <= maxLabel; label++) {
-        if (counts[label] > 0) {
-          out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_MEAN, null, label, sums[label] / counts[label]));
-        }
-      }
-      return;
-    }
-    TreeMap<Integer, double[]> perClass = new TreeMap<>();
+    double[] sums = new double[classes];
+    int[] counts = new int[classes];
     for (int i = 0; i < n; i++) {
-      double[] c = perClass.computeIfAbsent(labels[i], k -> new double[2]);
-      c[0] += means[i];
-      c[1] += 1;
+      sums[labels[i]] += means[i];
+      counts[labels[i]]++;
     }
-    perClass.forEach((label, c) ->
-        out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_MEAN, null, label, c[0] / c[1])));
+    for (int label = 0; label < classes; label++) {
+      if (counts[label] > 0) {
+        out.add(indicator(t, IndicatorNames.LOSS_SENSITIVITY_MEAN, null, label, sums[label] / counts[label]));
+      }
+    }
   }
 
   /**

@@ -7,7 +7,6 @@ import dev.rote.contract.v1.SuspectRanking;
 import dev.rote.contract.v1.Telemetry;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.ObjIntConsumer;
@@ -185,9 +184,6 @@ final class SuspectTracker {
   /** One example's place in the ranking. */
   private record Candidate(long id, double score, ExampleStats stats, int slot) {}
 
-  private static final Comparator<Candidate> MOST_SUSPECT_FIRST =
-      Comparator.comparingDouble(Candidate::score).reversed().thenComparingLong(Candidate::id);
-
   /**
    * Folds what is pending and ranks the run's examples now, the {@code top} most suspect first (ties
    * by example id); marks the ranking as published at the run's latest step.
@@ -206,8 +202,7 @@ final class SuspectTracker {
         kept.offer((long) chunk * ExampleStats.SIZE + slot, score, s, slot);
       }
     });
-    List<Candidate> order = kept.candidates();
-    order.sort(MOST_SUSPECT_FIRST);
+    List<Candidate> order = kept.mostSuspectFirst();
     SuspectRanking.Builder b = SuspectRanking.newBuilder().setRunId(runId).setStep(run.lastStep)
         .setEpoch(Math.max(0, run.lastEpoch)).setExamples(run.examples).setSuspected(suspected[0])
         .setSourceTimeMs(run.lastTimeMs).setScore(SuspectScore.NAME);
@@ -280,7 +275,11 @@ final class SuspectTracker {
         return; // ranks below the least suspect one kept
       }
       set(0, id, score, s, slot);
-      int i = 0;
+      siftDown(0);
+    }
+
+    /** Moves entry {@code i} down the heap until no child of it ranks below it. */
+    private void siftDown(int i) {
       while (true) {
         int least = i;
         int l = 2 * i + 1;
@@ -315,13 +314,18 @@ final class SuspectTracker {
       set(b, id, score, s, slot);
     }
 
-    /** The kept examples, in no particular order. */
-    List<Candidate> candidates() {
-      List<Candidate> out = new ArrayList<>(size);
-      for (int i = 0; i < size; i++) {
-        out.add(new Candidate(ids[i], scores[i], stats[i], slots[i]));
+    /**
+     * The kept examples, most suspect first (ties by example id), taken off the heap: the least
+     * suspect one is its root, so it fills the list from the end. Empties the heap.
+     */
+    List<Candidate> mostSuspectFirst() {
+      Candidate[] out = new Candidate[size];
+      while (size > 0) {
+        out[size - 1] = new Candidate(ids[0], scores[0], stats[0], slots[0]);
+        swap(0, --size);
+        siftDown(0);
       }
-      return out;
+      return Arrays.asList(out);
     }
   }
 
