@@ -36,7 +36,7 @@ class EpochIndicatorsTopologyTest {
 
   /** A pass-by-pass recount, example by example, in id order. */
   record Expected(double accuracy, double meanLoss, double lossSe, double flipRate, double forgettingRate,
-      double learnedRate) {
+      double learnedRate, int previousWrong, double wrongLearnedRate) {
     static Expected of(int pass) {
       int correct = 0;
       double sum = 0;
@@ -44,6 +44,7 @@ class EpochIndicatorsTopologyTest {
       int flips = 0;
       int forgets = 0;
       int learned = 0;
+      int previousWrong = 0;
       for (int id = 0; id < N; id++) {
         boolean ok = PREDICTED[pass][id] == LABELS[id];
         correct += ok ? 1 : 0;
@@ -55,12 +56,13 @@ class EpochIndicatorsTopologyTest {
           flips += PREDICTED[pass][id] != PREDICTED[pass - 1][id] ? 1 : 0;
           forgets += before && !ok ? 1 : 0;
           learned += !before && ok ? 1 : 0;
+          previousWrong += before ? 0 : 1;
         }
       }
       double mean = sum / N;
       double sd = Math.sqrt((squares - N * mean * mean) / (N - 1));
       return new Expected(correct / (double) N, mean, sd / Math.sqrt(N), flips / (double) N, forgets / (double) N,
-          learned / (double) N);
+          learned / (double) N, previousWrong, previousWrong == 0 ? Double.NaN : learned / (double) previousWrong);
     }
   }
 
@@ -149,6 +151,16 @@ class EpochIndicatorsTopologyTest {
     assertThat(find(xs, IndicatorNames.EPOCH_FORGETTING_RATE, pass).getValue()).isCloseTo(e.forgettingRate(),
         within(1e-12));
     assertThat(find(xs, IndicatorNames.EPOCH_LEARNED_RATE, pass).getValue()).isCloseTo(e.learnedRate(), within(1e-12));
+    if (e.previousWrong() == 0) {
+      // nothing was wrong at the previous presentation: no share of it to learn
+      assertThat(xs).noneMatch(i -> i.getEpoch() == pass && i.getName().equals(IndicatorNames.EPOCH_WRONG_LEARNED_RATE));
+    } else {
+      Indicator wrongLearned = find(xs, IndicatorNames.EPOCH_WRONG_LEARNED_RATE, pass);
+      assertThat(wrongLearned.getValue()).isCloseTo(e.wrongLearnedRate(), within(1e-12));
+      assertThat(wrongLearned.getSampleSize()).isEqualTo(e.previousWrong());
+      assertThat(wrongLearned.getStandardError()).isCloseTo(
+          Math.sqrt(e.wrongLearnedRate() * (1 - e.wrongLearnedRate()) / e.previousWrong()), within(1e-12));
+    }
   }
 
   @Test
@@ -241,12 +253,16 @@ class EpochIndicatorsTopologyTest {
     try (AnalyzerTopologyTest.Harness h = new AnalyzerTopologyTest.Harness(AnalyzerConfig.defaults())) {
       epochBatches(5, true).forEach(h::send);
       List<Indicator> xs = epochIndicators(h.indicators());
-      assertThat(xs.stream().filter(i -> i.getEpoch() == 4).map(Indicator::getName).toList())
+      assertThat(xs.stream().filter(i -> i.getEpoch() == 3).map(Indicator::getName).toList())
           .containsExactlyElementsOf(IndicatorNames.EPOCH_ORDER);
       assertThat(xs.stream().filter(i -> i.getEpoch() == 1).map(Indicator::getName).toList())
           .containsExactly(IndicatorNames.EPOCH_TRAIN_ACCURACY, IndicatorNames.EPOCH_TRAIN_LOSS,
               IndicatorNames.EPOCH_FORGETTING_RATE, IndicatorNames.EPOCH_LEARNED_RATE,
-              IndicatorNames.EPOCH_PREDICTION_FLIP_RATE);
+              IndicatorNames.EPOCH_WRONG_LEARNED_RATE, IndicatorNames.EPOCH_PREDICTION_FLIP_RATE);
+      // pass 3 got every example right, so pass 4 has no wrong ones to learn
+      assertThat(xs.stream().filter(i -> i.getEpoch() == 4).map(Indicator::getName).toList())
+          .containsExactlyElementsOf(IndicatorNames.EPOCH_ORDER.stream()
+              .filter(n -> !n.equals(IndicatorNames.EPOCH_WRONG_LEARNED_RATE)).toList());
     }
   }
 

@@ -52,6 +52,12 @@ public final class IndicatorNames {
   /** Share of the pass's presentations (with a previous one) that went from incorrect to correct. */
   public static final String EPOCH_LEARNED_RATE = "epoch_learned_rate";
   /**
+   * Of the pass's presentations whose previous presentation was incorrect, the share that is correct
+   * now: how much of what the network got wrong it learns per pass, against the labels as trained.
+   * Low when the wrong examples resist (labels that contradict what the network has learned).
+   */
+  public static final String EPOCH_WRONG_LEARNED_RATE = "epoch_wrong_learned_rate";
+  /**
    * Share of the still-misclassified training examples learned per pass, over the last 3 passes:
    * (A_e - A_{e-3}) / (3 (1 - A_{e-3})), A = epoch_train_accuracy; from the 4th pass on.
    */
@@ -64,14 +70,16 @@ public final class IndicatorNames {
 
   /** The epoch-level indicators in the order the analyzer emits them for one pass. */
   public static final java.util.List<String> EPOCH_ORDER = java.util.List.of(EPOCH_TRAIN_ACCURACY,
-      EPOCH_TRAIN_LOSS, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE, EPOCH_FIT_PROGRESS, EPOCH_PREDICTION_FLIP_RATE);
+      EPOCH_TRAIN_LOSS, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE, EPOCH_WRONG_LEARNED_RATE, EPOCH_FIT_PROGRESS,
+      EPOCH_PREDICTION_FLIP_RATE);
 
   /** Every run-level indicator name above, for validating what rules monitor. */
   public static final java.util.Set<String> ALL = java.util.Set.of(
       LOSS_SENSITIVITY_GINI, LOSS_SENSITIVITY_MEAN, NMF_NONLINEARITY, NMF_NONLINEARITY_DEPTH_RATIO,
       PREDICTION_FLIPS, PREDICTION_FLIP_RATE, FORGETTING_EVENTS, FORGETTING_RATE, TRAIN_ACCURACY,
       TRAIN_LOSS, GENERALIZATION_GAP, TEST_ACCURACY, TEST_LOSS, NOISY_MEMORIZED_FRACTION,
-      EPOCH_TRAIN_ACCURACY, EPOCH_TRAIN_LOSS, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE, EPOCH_FIT_PROGRESS,
+      EPOCH_TRAIN_ACCURACY, EPOCH_TRAIN_LOSS, EPOCH_FORGETTING_RATE, EPOCH_LEARNED_RATE, EPOCH_WRONG_LEARNED_RATE,
+      EPOCH_FIT_PROGRESS,
       EPOCH_PREDICTION_FLIP_RATE);
 
   private IndicatorNames() {}

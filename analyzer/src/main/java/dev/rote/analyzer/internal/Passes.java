@@ -43,6 +43,8 @@ final class Passes {
   long flips;
   long forgets;
   long learned;
+  /** Presentations whose previous presentation was incorrect. */
+  long previousWrong;
   long lastStep;
   long lastTimeMs;
   /** A repeated id has been seen: the first pass is over, passes close by count. */
@@ -87,6 +89,7 @@ final class Passes {
       flips += previous != predicted ? 1 : 0;
       forgets += previousCorrect && !ok ? 1 : 0;
       learned += !previousCorrect && ok ? 1 : 0;
+      previousWrong += previousCorrect ? 0 : 1;
     }
     lastStep = step;
     lastTimeMs = timeMs;
@@ -118,6 +121,11 @@ final class Passes {
       out.add(value(runId, IndicatorNames.EPOCH_LEARNED_RATE, learning, withHistory,
           StandardErrors.binomial(learning, withHistory)));
     }
+    if (previousWrong > 0) {
+      double wrongLearned = (double) learned / previousWrong;
+      out.add(value(runId, IndicatorNames.EPOCH_WRONG_LEARNED_RATE, wrongLearned, previousWrong,
+          StandardErrors.binomial(wrongLearned, previousWrong)));
+    }
     if (closed >= FIT_SPAN) {
       out.add(fitProgress(runId, accuracy, accuracySe));
     }
@@ -144,6 +152,7 @@ final class Passes {
     flips = 0;
     forgets = 0;
     learned = 0;
+    previousWrong = 0;
   }
 
   /**
@@ -168,7 +177,7 @@ final class Passes {
     return Indicators.indicator(runId, lastStep, index, lastTimeMs, name, null, null, value, n, se);
   }
 
-  static final int BYTES = 4 + 8 * 6 + 8 * 2 + 8 * 2 + 1 + 8 + FIT_SPAN * 16 + 4;
+  static final int BYTES = 4 + 8 * 6 + 8 * 2 + 8 * 2 + 1 + 8 + FIT_SPAN * 16 + 4 + 8;
 
   void write(ByteBuffer out) {
     out.putInt(index).putLong(presentations).putLong(correct).putLong(withHistory).putLong(flips).putLong(forgets)
@@ -177,10 +186,11 @@ final class Passes {
     for (int i = 0; i < FIT_SPAN; i++) {
       out.putDouble(recentAccuracy[i]).putLong(recentPresentations[i]);
     }
-    out.putInt(closed);
+    out.putInt(closed).putLong(previousWrong);
   }
 
-  static Passes read(ByteBuffer in) {
+  /** @param withPreviousWrong whether the state holds {@link #previousWrong} (run state format 3 on) */
+  static Passes read(ByteBuffer in, boolean withPreviousWrong) {
     Passes p = new Passes();
     p.index = in.getInt();
     p.presentations = in.getLong();
@@ -200,6 +210,9 @@ final class Passes {
       p.recentPresentations[i] = in.getLong();
     }
     p.closed = in.getInt();
+    if (withPreviousWrong) {
+      p.previousWrong = in.getLong();
+    }
     return p;
   }
 }

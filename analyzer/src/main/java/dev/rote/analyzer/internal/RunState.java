@@ -17,8 +17,11 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class RunState {
 
-  /** Format 2 adds the pass state; format 1 (no passes) still reads. */
-  private static final int FORMAT = 2;
+  /**
+   * Format 3 adds the pass's count of presentations previously wrong, format 2 the pass state;
+   * formats 1 (no passes) and 2 still read (a pass open at a format-2 state counts from zero).
+   */
+  private static final int FORMAT = 3;
 
   /** Per summary step: counts that rolling indicators sum over the window. */
   record StepStats(long step, int examples, int correct, double lossSum, double lossSquares, int withHistory,
@@ -112,8 +115,8 @@ public final class RunState {
   static RunState fromBytes(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
     int format = in.getInt();
-    if (format != FORMAT && format != 1) {
-      throw new IllegalStateException("run state format " + format + " is neither 1 nor " + FORMAT);
+    if (format < 1 || format > FORMAT) {
+      throw new IllegalStateException("run state format " + format + " is not one of 1.." + FORMAT);
     }
     RunState s = new RunState();
     s.lastStep = in.getLong();
@@ -160,7 +163,7 @@ public final class RunState {
       s.sensitivities.addLast(new Sensitivities(step, ids, labels, values));
     }
     if (format >= 2) {
-      s.passes = Passes.read(in);
+      s.passes = Passes.read(in, format >= 3);
     }
     return s;
   }

@@ -31,6 +31,7 @@ class RunStateTest {
     p.flips = 8;
     p.forgets = 3;
     p.learned = 4;
+    p.previousWrong = 11;
     p.lastStep = 42;
     p.lastTimeMs = 1234;
     p.repeated = true;
@@ -77,5 +78,25 @@ class RunStateTest {
     assertThat(r.lastStep).isEqualTo(7);
     assertThat(r.steps).containsExactlyElementsOf(s.steps);
     assertThat(r.passes.index).isZero();
+  }
+
+  @Test
+  void shouldReadAStateOfTheSecondFormatWithItsPassAndNoCountOfPreviouslyWrong() {
+    RunState s = new RunState();
+    s.lastStep = 7;
+    s.passes.index = 3;
+    s.passes.learned = 2;
+    s.passes.previousWrong = 5;
+    byte[] current = s.toBytes();
+    // Format 2 is format 3 without the pass's trailing count of presentations previously wrong.
+    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(current.length - Long.BYTES);
+    old.put(current, 0, old.capacity()).putInt(0, 2);
+
+    RunState r = RunState.fromBytes(old.array());
+
+    assertThat(r.lastStep).isEqualTo(7);
+    assertThat(r.passes.index).isEqualTo(3);
+    assertThat(r.passes.learned).isEqualTo(2);
+    assertThat(r.passes.previousWrong).isZero();
   }
 }
