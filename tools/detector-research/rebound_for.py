@@ -36,9 +36,10 @@ def series_dl4j(r):
                 acc=np.array([acc.get(st, np.nan) for st in steps]))
 
 def rule(x, rebound_for=1, patience=2, min_delta=0.5, rebound=3.0, below=0.02, smoothing=2, start=2,
-         plateau_at='one'):
+         plateau_at='one', lh_below=None):
     """memorization_onset on per-epoch series (index e = epoch e+1); (stop epoch, restore epoch) or (None, None).
-    plateau_at: with rebound_for > 1, 'one' (shipped: the plateau at one of the evaluations in a row) or 'last'."""
+    plateau_at: with rebound_for > 1, 'one' (shipped: the plateau at one of the evaluations in a row) or 'last'.
+    lh_below: also ask the mean of the last `smoothing` values of x['lh'] (epoch_wrong_learned_rate) below it."""
     pc, se, fp = x['pc'], x['se'], x['fp']
     best = None; above = 0; held = False
     for e in range(len(pc)):
@@ -47,6 +48,9 @@ def rule(x, rebound_for=1, patience=2, min_delta=0.5, rebound=3.0, below=0.02, s
             continue
         w = fp[max(0, e - smoothing + 1):e + 1]
         plateau = len(w) == smoothing and not np.isnan(w).any() and w.mean() < below
+        if lh_below is not None:
+            l = x['lh'][max(0, e - smoothing + 1):e + 1]
+            plateau = plateau and len(l) == smoothing and not np.isnan(l).any() and l.mean() < lh_below
         if best is None:
             best = (v, se[e], e); continue
         sd = math.sqrt(se[e] ** 2 + best[1] ** 2)

@@ -16,8 +16,10 @@ pass's epoch_train_accuracy). Kept: clean test accuracy of the model the rule le
 best epoch-end accuracy (the mean of the restore epoch's and its neighbours' accuracies for a stop, a
 proxy for the averaged weights the trainer restores; the last epoch's without one). Needs NumPy.
 """
-import argparse, glob, json, math, os
+import argparse, glob, json, os
 import numpy as np
+import rebound_for
+from rebound_for import kept
 
 def research(path):
     from analyze import load, signals, hazard
@@ -50,33 +52,10 @@ def mean_last(a, e, k=2):
     w = a[max(0, e - k + 1):e + 1]
     return np.nan if len(w) < k or np.isnan(w).any() else w.mean()
 
-def rule(x, lh_below=None, below=0.02, rebound_for=2, patience=2, min_delta=0.5, rebound=3.0, start=2):
-    """memorization_onset on per-epoch series (index e = epoch e + 1): (stop, restore) or (None, None);
-    lh_below None: the plateau alone (the rule before this change)."""
-    pc, se = x['pc'], x['se']
-    best = None; above = 0; held = False
-    for e in range(len(pc)):
-        v = pc[e]
-        if np.isnan(v) or e < start:
-            continue
-        f, l = mean_last(x['fp'], e), mean_last(x['lh'], e)
-        plateau = not np.isnan(f) and f < below and (lh_below is None or (not np.isnan(l) and l < lh_below))
-        if best is None:
-            best = (v, se[e], e); continue
-        sd = math.sqrt(se[e] ** 2 + best[1] ** 2)
-        if v < best[0] - min_delta * sd:
-            best = (v, se[e], e); above, held = 0, False; continue
-        above = above + 1 if v - best[0] > rebound * sd else 0
-        held = above > 0 and (plateau or (above > 1 and held))
-        if e - best[2] >= patience and above >= rebound_for and held:
-            return e, best[2]
-    return None, None
-
-def kept(x, stop, restore):
-    acc = x['acc']; best = np.nanmax(acc)
-    if stop is None:
-        return acc[-1] / best
-    return np.nanmean(acc[max(0, restore - 1):restore + 2]) / best
+def rule(x, lh_below=None):
+    """memorization_onset (rebound_for 2) on per-epoch series: (stop, restore) or (None, None); lh_below
+    None: the plateau alone (the rule before this change)."""
+    return rebound_for.rule(x, rebound_for=2, lh_below=lh_below)
 
 def main():
     p = argparse.ArgumentParser()
