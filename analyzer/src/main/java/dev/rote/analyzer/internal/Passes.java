@@ -43,7 +43,11 @@ final class Passes {
   long flips;
   long forgets;
   long learned;
-  /** Presentations whose previous presentation was incorrect. */
+  /**
+   * Presentations whose previous presentation was incorrect; -1 when not counted for the open pass
+   * (a pass open in a state written before the count existed), so the pass publishes no
+   * {@code epoch_wrong_learned_rate} rather than one over part of it.
+   */
   long previousWrong;
   long lastStep;
   long lastTimeMs;
@@ -89,7 +93,9 @@ final class Passes {
       flips += previous != predicted ? 1 : 0;
       forgets += previousCorrect && !ok ? 1 : 0;
       learned += !previousCorrect && ok ? 1 : 0;
-      previousWrong += previousCorrect ? 0 : 1;
+      if (previousWrong >= 0) {
+        previousWrong += previousCorrect ? 0 : 1;
+      }
     }
     lastStep = step;
     lastTimeMs = timeMs;
@@ -189,7 +195,10 @@ final class Passes {
     out.putInt(closed).putLong(previousWrong);
   }
 
-  /** @param withPreviousWrong whether the state holds {@link #previousWrong} (run state format 3 on) */
+  /**
+   * @param withPreviousWrong whether the state holds {@link #previousWrong} (run state format 3 on);
+   *     without it the open pass's count is unknown (-1) until the pass closes
+   */
   static Passes read(ByteBuffer in, boolean withPreviousWrong) {
     Passes p = new Passes();
     p.index = in.getInt();
@@ -210,9 +219,7 @@ final class Passes {
       p.recentPresentations[i] = in.getLong();
     }
     p.closed = in.getInt();
-    if (withPreviousWrong) {
-      p.previousWrong = in.getLong();
-    }
+    p.previousWrong = withPreviousWrong ? in.getLong() : -1;
     return p;
   }
 }
