@@ -52,6 +52,9 @@ import java.util.Objects;
  *     when} conditions at one of the evaluations of that run off the best (since it began), not
  *     necessarily at the last; thresholds and non-finite values read them as without it. Needs a
  *     {@code rebound}
+ * @param armingThreshold Rote's addition: a patience trigger fires only once the best value has been
+ *     better than this (below it in {@link Mode#MIN}, above it in {@link Mode#MAX}); null for none.
+ *     A rebound from a minimum that never got that low is not the turning point the rule looks for
  */
 public record Rule(
     String name,
@@ -71,7 +74,8 @@ public record Rule(
     boolean restoreBest,
     Span restoreAverage,
     List<Condition> when,
-    int reboundFor) {
+    int reboundFor,
+    Double armingThreshold) {
 
   /** Which direction of the monitored value is an improvement. */
   public enum Mode {
@@ -164,6 +168,9 @@ public record Rule(
     if (reboundFor > 1 && rebound.amount() <= 0) {
       throw new IllegalArgumentException("rebound_for " + reboundFor + " needs a rebound > 0");
     }
+    if (armingThreshold != null && !Double.isFinite(armingThreshold)) {
+      throw new IllegalArgumentException("arming_threshold must be finite, was " + armingThreshold);
+    }
   }
 
   /** The largest {@code rebound_for} a rule may ask for. */
@@ -174,7 +181,7 @@ public record Rule(
       int smoothing, Double baseline, Double stoppingThreshold, Double divergenceThreshold, boolean checkFinite,
       Span startFrom, Action action, boolean restoreBest, Span restoreAverage, List<Condition> when) {
     this(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, 1);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, 1, null);
   }
 
   /**
@@ -238,6 +245,9 @@ public record Rule(
         }
       }
     }
+    if (armingThreshold != null) {
+      b.append(", once its best is ").append(mode == Mode.MIN ? "below " : "above ").append(armingThreshold);
+    }
     if (stoppingThreshold != null) {
       b.append(", or passes ").append(stoppingThreshold);
     }
@@ -265,48 +275,54 @@ public record Rule(
 
   public Rule withPatience(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, value, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
   }
 
   public Rule withMode(Mode value) {
     return new Rule(name, monitor, layer, value, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
   }
 
   public Rule withAction(Action value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when, reboundFor);
+        divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
   }
 
   /** This rule judging changes by {@code minDelta} and {@code rebound}. */
   public Rule withDeltas(Delta minDeltaValue, Delta reboundValue) {
     return new Rule(name, monitor, layer, mode, minDeltaValue, patience, reboundValue, smoothing, baseline,
         stoppingThreshold, divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when,
-        reboundFor);
+        reboundFor, armingThreshold);
   }
 
   /** This rule on the moving average of {@code n} evaluations, recommending a restore window. */
   public Rule withSmoothing(int n, Span restoreAverageValue) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, n, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when, reboundFor);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when, reboundFor, armingThreshold);
   }
 
   /** This rule ignoring values before {@code value}. */
   public Rule withStartFrom(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when, reboundFor);
+        divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
   }
 
   /** This rule firing only while {@code conditions} hold. */
   public Rule withWhen(List<Condition> conditions) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions, reboundFor);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions, reboundFor, armingThreshold);
   }
 
   /** This rule asking the rebound of {@code n} evaluations in a row. */
   public Rule withReboundFor(int n) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, n);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, n, armingThreshold);
+  }
+
+  /** This rule firing on patience only once its best has been better than {@code value} (null: always). */
+  public Rule withArmingThreshold(Double value) {
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor, value);
   }
 
   static String series(String name, Integer layer) {

@@ -39,6 +39,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     patience: 2 epochs             # 24 (evaluations) | 240 steps | 2 epochs (default 3)
  *     rebound: 4 se                  # fire only this far off the best: 0.01 | 5% | 4 se (default 0)
  *     rebound_for: 2                 # ... at this many evaluations in a row (default 1)
+ *     arming_threshold: 0.12         # ... once the best has been better than this (default none)
  *     smoothing: 1                   # moving average of N evaluations (default 1)
  *     baseline: 0.5                  # optional (Keras)
  *     stopping_threshold: 0.01       # optional (Lightning)
@@ -66,7 +67,8 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
 
   private static final Set<String> RULE_FIELDS = Set.of("name", "monitor", "layer", "mode", "min_delta",
       "patience", "rebound", "smoothing", "baseline", "stopping_threshold", "divergence_threshold", "check_finite",
-      "start_from", "start_from_step", "action", "restore_best", "restore_average", "when", "rebound_for");
+      "start_from", "start_from_step", "action", "restore_best", "restore_average", "when", "rebound_for",
+      "arming_threshold");
   private static final Set<Span.Unit> ANY_UNIT = EnumSet.allOf(Span.Unit.class);
   private static final Set<Span.Unit> STEPS_OR_EPOCHS = EnumSet.of(Span.Unit.STEPS, Span.Unit.EPOCHS);
   private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below", "smoothing");
@@ -214,7 +216,8 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
             integer(f, "smoothing", 1, 1), number(f, "baseline", null, false),
             number(f, "stopping_threshold", null, false), number(f, "divergence_threshold", null, false),
             bool(f, "check_finite", true), startFrom, action, bool(f, "restore_best", true),
-            span(f, "restore_average", null, Span.Unit.EVALUATIONS, ANY_UNIT), when, integer(f, "rebound_for", 1, 1));
+            span(f, "restore_average", null, Span.Unit.EVALUATIONS, ANY_UNIT), when, integer(f, "rebound_for", 1, 1),
+            number(f, "arming_threshold", null, false));
       } catch (RulesException e) {
         throw e;
       } catch (IllegalArgumentException e) {

@@ -167,8 +167,8 @@ class DefaultRulesOnRecordedEpochIndicatorsTest {
     // MNIST (a data set the rules never saw), 40% symmetric noise: best epoch at step 632, 0.9213;
     // trained to the end it falls to 0.7608.
     Recording run = Recording.load("mnist-sym40-s1.csv");
-    assertThat(run.replay(RuleSet.defaults())).singleElement().satisfies(s -> {
-      assertThat(s.getRule()).isEqualTo(ONSET);
+    // the trainer obeys the first stop signal
+    assertThat(run.replay(RuleSet.defaults())).first().satisfies(s -> {
       assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).as("restore step %d", s.getRestoreStep())
           .isGreaterThanOrEqualTo(0.98);
       assertThat(run.testAccuracyAt(run.rows().lastKey()) / run.best()).as("the end of the run").isLessThan(0.9);
@@ -235,5 +235,24 @@ class DefaultRulesOnRecordedEpochIndicatorsTest {
     assertThat(run.replay(RuleSet.defaults())).allSatisfy(s ->
         assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).as("restore step %d", s.getRestoreStep())
             .isGreaterThanOrEqualTo(0.99));
+  }
+
+  @Test
+  void shouldStopALowNoiseRunThatMemorizesWhileItStillLearnsByItsWrongExamples() {
+    // Central cell, 20% symmetric noise, seed 2: the flip rate's rebound came while the network still
+    // learned (fit progress over 0.02), so memorization_onset never fired and the run ended at 93.9%
+    // of its best. The share of its wrong examples learned per epoch fell to about 0.09 (the noisy
+    // labels resisting) and then turned up as it learned them: wrong_examples_memorized stops it.
+    Recording run = Recording.load("central-sym20-s2.csv");
+    RuleSet shipped = RuleSet.defaults();
+    RuleSet onsetOnly = new RuleSet(shipped.rules().stream().filter(r -> r.name().equals(ONSET)).toList(), List.of());
+    assertThat(run.replay(onsetOnly)).as("the flip rate's rule alone").isEmpty();
+    assertThat(run.testAccuracyAt(run.rows().lastKey()) / run.best()).as("the end of the run").isLessThan(0.95);
+
+    assertThat(run.replay(shipped)).first().satisfies(s -> {
+      assertThat(s.getRule()).isEqualTo("wrong_examples_memorized");
+      assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).as("restore step %d", s.getRestoreStep())
+          .isGreaterThanOrEqualTo(0.98);
+    });
   }
 }

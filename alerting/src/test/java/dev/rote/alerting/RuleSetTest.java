@@ -223,4 +223,16 @@ class RuleSetTest {
         "rules:\n  - name: a\n    monitor: m\n    start_from: 2 epochs\n    start_from_step: 5\n", "t.yaml"))
         .hasMessage("t.yaml line 5: start_from_step: give start_from or start_from_step, not both");
   }
+
+  @Test
+  void shouldParseTheArmingThreshold() {
+    Rule r = RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    rebound: 4 se\n"
+        + "    arming_threshold: 0.12\n", "t").rules().get(0);
+    assertThat(r.armingThreshold()).isEqualTo(0.12);
+    assertThat(RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n", "t").rules().get(0)
+        .armingThreshold()).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse(
+        "rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    arming_threshold: low\n", "t"))
+        .hasMessageContaining("arming_threshold");
+  }
 }

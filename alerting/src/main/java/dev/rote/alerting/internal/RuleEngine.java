@@ -215,6 +215,9 @@ public final class RuleEngine {
     if (r.rebound().amount() > 0 && !(off && s.above >= r.reboundFor())) {
       return null;
     }
+    if (r.armingThreshold() != null && !(s.bestStep >= 0 && r.mode().better(s.best, r.armingThreshold()))) {
+      return null; // the best never got past the arming threshold: not the turning point the rule is for
+    }
     String best = s.bestStep < 0
         ? "never improved on the baseline " + r.baseline()
         : String.format(Locale.ROOT, "best %.6g at step %d", s.best, s.bestStep);

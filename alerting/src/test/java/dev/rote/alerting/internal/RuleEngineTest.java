@@ -82,6 +82,27 @@ class RuleEngineTest {
   }
 
   @Test
+  void shouldFireOnPatienceOnlyOnceTheBestHasPassedTheArmingThreshold() {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of()).withArmingThreshold(0.12);
+    // best 0.15: a rebound to 0.25 meets patience and rebound, but the minimum never got below 0.12
+    assertThat(feed(r, 0.20, 0.15, 0.18, 0.25, 0.26)).isEmpty();
+    // best 0.10, below the threshold: the same rebound fires (step 50: patience 2 after the best at step 30)
+    assertThat(feed(r, 0.20, 0.15, 0.10, 0.12, 0.25)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(50);
+      assertThat(s.getRestoreStep()).isEqualTo(30);
+    });
+    // a minimum that arrives later arms it then: 0.15, rebound (not armed), then 0.11, rebound -> fires
+    assertThat(feed(r, 0.15, 0.30, 0.31, 0.11, 0.20, 0.21)).singleElement()
+        .satisfies(s -> assertThat(s.getRestoreStep()).isEqualTo(40));
+    // in max mode the best must be above it
+    Rule max = r.withMode(Rule.Mode.MAX).withArmingThreshold(0.9);
+    assertThat(feed(max, 0.5, 0.85, 0.8, 0.7, 0.6)).isEmpty();
+    assertThat(feed(max, 0.5, 0.95, 0.8, 0.7, 0.6)).isNotEmpty();
+    assertThat(r.describe()).contains("once its best is below 0.12");
+  }
+
+  @Test
   void shouldAskTheReboundOfSeveralEvaluationsInARowWithReboundFor() {
     Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
         List.of()).withReboundFor(2);
