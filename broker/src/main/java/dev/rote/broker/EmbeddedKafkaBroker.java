@@ -93,8 +93,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     try {
       Path dir = temporary ? Files.createTempDirectory("rote-kafka-") : dataDir.toAbsolutePath();
       Files.createDirectories(dir);
-      int clientPort = port == 0 ? Storage.freePort() : requireFree(port);
-      ServerProperties.Node node = new ServerProperties.Node(1, clientPort, Storage.freePort());
+      int[] free = Storage.freePorts(2); // distinct client and controller ports
+      int clientPort = port == 0 ? free[0] : requireFree(port);
+      ServerProperties.Node node = new ServerProperties.Node(1, clientPort, free[1]);
       Properties props = ServerProperties.of(node, List.of(node), dir, extra);
       Map<String, Object> adminClient = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
           "127.0.0.1:" + clientPort);

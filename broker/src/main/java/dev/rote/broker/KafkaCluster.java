@@ -81,9 +81,10 @@ public final class KafkaCluster implements AutoCloseable {
       String id = Files.exists(idFile) ? Files.readString(idFile).trim() : Uuid.randomUuid().toString();
       Files.writeString(idFile, id + "\n");
       List<ServerProperties.Node> nodes = new ArrayList<>();
+      int[] ports = Storage.freePorts(2 * size); // client and controller ports, all distinct
       for (int i = 1; i <= size; i++) {
-        nodes.add(new ServerProperties.Node(i, firstPort == 0 ? Storage.freePort() : firstPort + i - 1,
-            Storage.freePort()));
+        nodes.add(new ServerProperties.Node(i, firstPort == 0 ? ports[2 * i - 2] : firstPort + i - 1,
+            ports[2 * i - 1]));
       }
       cluster = new KafkaCluster(d, temporary, id, nodes);
       for (ServerProperties.Node n : nodes) {

@@ -44,13 +44,32 @@ final class Storage {
     }
   }
 
-  /** A port on 127.0.0.1 that was free a moment ago. */
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
+  /**
+   * {@code n} distinct ports on 127.0.0.1 that were free a moment ago. They are held open together
+   * while chosen, so the system cannot hand the same port out twice (one at a time it may: a port
+   * closed a moment ago is free again, and two nodes given it could not both listen).
+   */
+  static int[] freePorts(int n) {
+    java.util.List<ServerSocket> open = new java.util.ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        open.add(s);
+        s.setReuseAddress(true);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException("no free port on 127.0.0.1", e);
+    } finally {
+      for (ServerSocket s : open) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // closing a listening socket that never accepted: nothing to recover
+        }
+      }
     }
   }
 
