@@ -115,11 +115,30 @@ public final class RuleEngine {
       // thresholds and non-finite values read `hold`; a rebound of several evaluations, the streak's
       boolean streak = trigger != null && trigger.patience() && r.reboundFor() > 1;
       if (trigger != null && (streak ? s.heldInStreak : hold)) {
+        String stoppedBy = r.action() == Rule.Action.STOP ? stoppedBy(state) : null;
         s.fired = true;
-        out.add(signal(r, s, i, trigger.reason(), state, nowMs, gap));
+        StopSignal fired = signal(r, s, i, trigger.reason(), state, nowMs, gap);
+        if (stoppedBy != null) {
+          // A run is stopped once: a later stop rule firing for it is an alert, not a second signal.
+          fired = fired.toBuilder().setAction(SignalAction.SIGNAL_ACTION_WARN)
+              .setReason(fired.getReason() + " (an alert only: rule " + stoppedBy + " already stopped the run)")
+              .build();
+        }
+        out.add(fired);
       }
     }
     return out;
+  }
+
+  /** The stop rule that has already fired for the run, or null. */
+  private String stoppedBy(RunAlerts state) {
+    for (Rule other : rules.rules()) {
+      RuleState o = state.rules.get(other.name());
+      if (other.action() == Rule.Action.STOP && o != null && o.fired) {
+        return other.name();
+      }
+    }
+    return null;
   }
 
   /** Why a rule cannot evaluate a run: a metric code and a message. */

@@ -82,6 +82,35 @@ class RuleEngineTest {
   }
 
   @Test
+  void shouldSendOneStopSignalPerRunAndMakeALaterStopRuleAnAlert() {
+    Rule first = Rule.of("first", "a").withPatience(1);
+    Rule second = Rule.of("second", "b").withPatience(1);
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(first, second), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    List<StopSignal> out = new ArrayList<>();
+    double[] values = {0.5, 0.6, 0.7};
+    for (int k = 0; k < values.length; k++) {
+      out.addAll(engine.apply(state, value("a", 10L * (k + 1), values[k]), 5000, RunDirectory.EMPTY));
+      out.addAll(engine.apply(state, value("b", 10L * (k + 1) + 5, values[k]), 5000, RunDirectory.EMPTY));
+    }
+    assertThat(out).extracting(StopSignal::getRule).containsExactly("first", "second");
+    assertThat(out.get(0).getAction()).isEqualTo(SignalAction.SIGNAL_ACTION_STOP);
+    assertThat(out.get(1).getAction()).isEqualTo(SignalAction.SIGNAL_ACTION_WARN);
+    assertThat(out.get(1).getReason()).contains("already stopped the run").contains("first");
+    // a warn rule firing first does not count as a stop
+    Rule warn = Rule.of("warned", "a").withPatience(1).withAction(Rule.Action.WARN);
+    RuleEngine mixed = new RuleEngine(new RuleSet(List.of(warn, second), List.of()), new EvaluationListener() {});
+    RunAlerts other = new RunAlerts();
+    List<StopSignal> both = new ArrayList<>();
+    for (int k = 0; k < values.length; k++) {
+      both.addAll(mixed.apply(other, value("a", 10L * (k + 1), values[k]), 5000, RunDirectory.EMPTY));
+      both.addAll(mixed.apply(other, value("b", 10L * (k + 1) + 5, values[k]), 5000, RunDirectory.EMPTY));
+    }
+    assertThat(both).extracting(StopSignal::getAction)
+        .containsExactly(SignalAction.SIGNAL_ACTION_WARN, SignalAction.SIGNAL_ACTION_STOP);
+  }
+
+  @Test
   void shouldFireOnPatienceOnlyOnceTheBestHasPassedTheArmingThreshold() {
     Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
         List.of()).withArmingThreshold(0.12);
