@@ -4,8 +4,8 @@ is at least its value at the minimum's epoch (memorization speeds the fit up; la
     python3 accel_candidate.py pt                      # research recordings (runs/*.npz)
     python3 accel_candidate.py dl4j FILE.json [...]    # DL4J experiment runs
 """
-import glob, os, json, math, sys, numpy as np
-from rebound_for import series_research, series_dl4j, kept, rule as shipped
+import math, sys, numpy as np
+from rebound_for import load_series, kept, rule as shipped
 
 def accel(x, patience=2, min_delta=0.5, rebound=3.0, smoothing=2, start=2, k=2, floor=None):
     pc, se, fp = x['pc'], x['se'], x['fp']
@@ -29,11 +29,7 @@ def both(x, **kw):
     c = [t for t in (a, b) if t[0] is not None]
     return min(c) if c else (None, None)
 
-src = sys.argv[1]
-if src == 'pt':
-    xs = [series_research(f) for f in sorted(glob.glob('runs/*.npz')) if os.path.getsize(f)]
-else:
-    xs = [series_dl4j(r) for f in sys.argv[2:] for r in json.load(open(f))['runs'] if r.get('epoch_indicators')]
+xs = load_series('runs', sys.argv[2:] if sys.argv[1] != 'pt' else None)
 for label, fn in (('shipped', lambda x: shipped(x, rebound_for=2)), ('shipped+accel', both)):
     cl=[]; no=[]; ch=[]
     for x in xs:

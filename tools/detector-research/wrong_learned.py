@@ -19,43 +19,10 @@ pass's epoch_train_accuracy). Kept: clean test accuracy of the model the rule le
 best epoch-end accuracy (the mean of the restore epoch's and its neighbours' accuracies for a stop, a
 proxy for the averaged weights the trainer restores; the last epoch's without one). Needs NumPy.
 """
-import argparse, glob, json, math, os
+import argparse
 import numpy as np
 import rebound_for
 from rebound_for import kept
-
-def research(path):
-    from analyze import load, signals, hazard
-    r = load(path); s = signals(r); n = r['n']
-    pc, A = s['PC'], s['A']
-    lh = np.full(len(A), np.nan)
-    wrong = np.full(len(A), np.nan)
-    wrong[1:] = (1 - A[:-1]) * n
-    lh[1:] = s['L'][1:] * n / np.maximum(1e-9, wrong[1:])
-    return dict(name=r['name'], pc=pc, se=np.sqrt(pc * (1 - pc) / n), fp=hazard(s, 3), lh=lh,
-                lhse=np.sqrt(lh * (1 - lh) / wrong), acc=r['acc'], clean='-c0-' in r['name'])
-
-def dl4j(r):
-    acc = {p['step']: p['value'] for p in r['test_accuracy']}
-    by = {}
-    for v in r['epoch_indicators']:
-        by.setdefault(v['epoch'], {})[v['name']] = (v['value'], v['standard_error'], v['step'])
-    E = max(by) + 1
-    def col(k, i=0):
-        return np.array([by.get(e, {}).get(k, (np.nan, np.nan, 0))[i] for e in range(E)], float)
-    steps = [by[e].get('epoch_train_accuracy', (0, 0, None))[2] for e in range(E)]
-    lh, lhse = col('epoch_wrong_learned_rate'), col('epoch_wrong_learned_rate', 1)
-    if np.isnan(lh).all():
-        A, L = col('epoch_train_accuracy'), col('epoch_learned_rate')
-        n = int(r['cell_settings'].split(' training examples')[0].replace(',', ''))
-        wrong = (1 - A[:-1]) * n
-        lh[1:] = L[1:] * n / np.maximum(1e-9, wrong)
-        with np.errstate(invalid='ignore', divide='ignore'):
-            lhse[1:] = np.sqrt(lh[1:] * (1 - lh[1:]) / wrong)
-    noise = 'clean' if not r['label_noise'] else r['noise_mode'][:4] + str(round(r['label_noise'] * 100))
-    return dict(name=f"{r['cell']} {noise} s{r['seed']}", pc=col('epoch_prediction_flip_rate'),
-                se=col('epoch_prediction_flip_rate', 1), fp=col('epoch_fit_progress'), lh=lh, lhse=lhse,
-                acc=np.array([acc.get(st, np.nan) for st in steps]), clean=not r['label_noise'])
 
 def mean_last(a, e, k=2):
     w = a[max(0, e - k + 1):e + 1]
@@ -66,23 +33,10 @@ def rule(x, lh_below=None):
     None: the plateau alone (the rule before this change)."""
     return rebound_for.rule(x, rebound_for=2, lh_below=lh_below)
 
-def wave(x, arming=0.12, rebound=4.0, patience=2, min_delta=0.5, start=2, in_a_row=2):
+def wave(x, arming=0.12):
     """wrong_examples_memorized on per-epoch series: (stop, restore) or (None, None)."""
-    lh, se = x['lh'], x['lhse']
-    best = None; above = 0
-    for e in range(len(lh)):
-        v = lh[e]
-        if np.isnan(v) or np.isnan(se[e]) or e < start:
-            continue
-        if best is None:
-            best = (v, se[e], e); continue
-        sd = math.sqrt(se[e] ** 2 + best[1] ** 2)
-        if v < best[0] - min_delta * sd:
-            best = (v, se[e], e); above = 0; continue
-        above = above + 1 if v - best[0] > rebound * sd else 0
-        if e - best[2] >= patience and above >= in_a_row and best[0] < arming:
-            return e, best[2]
-    return None, None
+    return rebound_for.rule(x, monitor='lh', monitor_se='lhse', below=None, rebound=4.0, rebound_for=2,
+                            arming=arming)
 
 def first(a, b):
     """The stop that comes first of two (the trainer obeys the first signal)."""
@@ -102,14 +56,8 @@ def main():
     p.add_argument('--table', action='store_true')
     p.add_argument('--stops', action='store_true')
     a = p.parse_args()
-    if a.dl4j:
-        xs = [dl4j(r) for f in a.dl4j for r in json.load(open(f))['runs'] if r.get('epoch_indicators')]
-    else:
-        names = None
-        if a.runs_list:
-            names = {l.split()[0] for l in open(a.runs_list) if l.strip()}
-        xs = [research(f) for f in sorted(glob.glob(os.path.join(a.runs, '*.npz')))
-              if names is None or os.path.basename(f)[:-4] in names]
+    names = {l.split()[0] for l in open(a.runs_list) if l.strip()} if a.runs_list else None
+    xs = rebound_for.load_series(a.runs, a.dl4j, names)
     forms = (('1 the plateau alone', lambda x: rule(x)),
              (f'2 + wrong learned < {a.threshold}', lambda x: rule(x, lh_below=a.threshold)),
              (f'3 + wrong_examples_memorized (arming {a.arming}; shipped)',
