@@ -275,17 +275,20 @@ public record Rule(
 
   public Rule withPatience(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, value, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when,
+        reboundFor, armingThreshold);
   }
 
   public Rule withMode(Mode value) {
     return new Rule(name, monitor, layer, value, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when,
+        reboundFor, armingThreshold);
   }
 
   public Rule withAction(Action value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
+        divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when,
+        reboundFor, armingThreshold);
   }
 
   /** This rule judging changes by {@code minDelta} and {@code rebound}. */
@@ -298,19 +301,22 @@ public record Rule(
   /** This rule on the moving average of {@code n} evaluations, recommending a restore window. */
   public Rule withSmoothing(int n, Span restoreAverageValue) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, n, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when, reboundFor, armingThreshold);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when,
+        reboundFor, armingThreshold);
   }
 
   /** This rule ignoring values before {@code value}. */
   public Rule withStartFrom(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when, reboundFor, armingThreshold);
+        divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when,
+        reboundFor, armingThreshold);
   }
 
   /** This rule firing only while {@code conditions} hold. */
   public Rule withWhen(List<Condition> conditions) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions, reboundFor, armingThreshold);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions,
+        reboundFor, armingThreshold);
   }
 
   /** This rule asking the rebound of {@code n} evaluations in a row. */

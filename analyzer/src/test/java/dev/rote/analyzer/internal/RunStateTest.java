@@ -68,12 +68,8 @@ class RunStateTest {
     s.lastStep = 7;
     s.steps.add(new RunState.StepStats(7, 4, 3, 2.0, 0.0, 1, 1, 0, 0, 0));
     s.passes.index = 3;
-    byte[] current = s.toBytes();
-    // Format 1 is format 2 without the trailing pass state.
-    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(current.length - Passes.BYTES);
-    old.put(current, 0, old.capacity()).putInt(0, 1);
-
-    RunState r = RunState.fromBytes(old.array());
+    // Format 1 is the current format without the trailing pass state.
+    RunState r = RunState.fromBytes(olderFormat(s.toBytes(), 1, Passes.BYTES));
 
     assertThat(r.lastStep).isEqualTo(7);
     assertThat(r.steps).containsExactlyElementsOf(s.steps);
@@ -87,12 +83,8 @@ class RunStateTest {
     s.passes.index = 3;
     s.passes.learned = 2;
     s.passes.previousWrong = 5;
-    byte[] current = s.toBytes();
     // Format 2 is format 3 without the pass's trailing count of presentations previously wrong.
-    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(current.length - Long.BYTES);
-    old.put(current, 0, old.capacity()).putInt(0, 2);
-
-    RunState r = RunState.fromBytes(old.array());
+    RunState r = RunState.fromBytes(olderFormat(s.toBytes(), 2, Long.BYTES));
 
     assertThat(r.lastStep).isEqualTo(7);
     assertThat(r.passes.index).isEqualTo(3);
@@ -100,5 +92,12 @@ class RunStateTest {
     // the open pass's count is unknown: it publishes no wrong-learned rate over part of the pass
     assertThat(r.passes.previousWrong).isEqualTo(-1);
     assertThat(RunState.fromBytes(r.toBytes()).passes.previousWrong).as("unknown survives a write").isEqualTo(-1);
+  }
+
+  /** {@code current} as an older format wrote it: without its last {@code bytesAdded}, numbered {@code format}. */
+  private static byte[] olderFormat(byte[] current, int format, int bytesAdded) {
+    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(current.length - bytesAdded);
+    old.put(current, 0, old.capacity()).putInt(0, format);
+    return old.array();
   }
 }
