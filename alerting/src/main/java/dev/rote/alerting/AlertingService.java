@@ -2,6 +2,7 @@ package dev.rote.alerting;
 
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
+import dev.rote.service.HangingTransactions;
 import dev.rote.service.InternalTopics;
 import dev.rote.service.RunEviction;
 import dev.rote.service.RunMetadataTopology;
@@ -12,6 +13,7 @@ import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +60,11 @@ public final class AlertingService implements Service {
     metrics.bindTo(registry);
     instance = InstanceId.acquire("alerting", stateDir);
     try {
+      Properties props = streamsConfig(kafka, applicationId, instance.stateDir(), instance.id());
       streams = new StreamsService("alerting", registry, List.of(new KafkaStreams(
-          StableProcessId.addTo(AlertingTopology.build(rules, metrics, applicationId, evictAfter)),
-          streamsConfig(kafka, applicationId, instance.stateDir(), instance.id()))));
+          StableProcessId.addTo(AlertingTopology.build(rules, metrics, applicationId, evictAfter)), props)),
+          new HangingTransactions("alerting", kafka, List.of(applicationId),
+              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry, Clock.systemUTC()));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

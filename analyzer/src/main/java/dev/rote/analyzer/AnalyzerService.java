@@ -2,6 +2,7 @@ package dev.rote.analyzer;
 
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
+import dev.rote.service.HangingTransactions;
 import dev.rote.service.InternalTopics;
 import dev.rote.service.RunMetadataTopology;
 import dev.rote.service.InstanceId;
@@ -11,6 +12,7 @@ import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +54,13 @@ public final class AnalyzerService implements Service {
     AnalyzerConfig nmf = config.withApplicationId(config.applicationId() + "-nmf");
     instance = InstanceId.acquire("analyzer", stateDir);
     try {
+      Properties props = streamsConfig(kafka, config, instance.stateDir(), threads, instance.id());
       streams = new StreamsService("analyzer", registry, List.of(
-          new KafkaStreams(StableProcessId.addTo(AnalyzerTopology.build(config, metrics)),
-              streamsConfig(kafka, config, instance.stateDir(), threads, instance.id())),
+          new KafkaStreams(StableProcessId.addTo(AnalyzerTopology.build(config, metrics)), props),
           new KafkaStreams(StableProcessId.addTo(AnalyzerTopology.buildNmf(config, metrics)),
-              streamsConfig(kafka, nmf, instance.stateDir(), 1, instance.id()))));
+              streamsConfig(kafka, nmf, instance.stateDir(), 1, instance.id()))),
+          new HangingTransactions("analyzer", kafka, List.of(config.applicationId(), nmf.applicationId()),
+              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry, Clock.systemUTC()));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

@@ -3,6 +3,7 @@ package dev.rote.service;
 import dev.rote.contract.KafkaSettings;
 import dev.rote.contract.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -47,6 +48,18 @@ public final class StreamsProperties {
     d.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1500);
     d.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 5000);
     return d;
+  }
+
+  /**
+   * The producers' {@code transaction.timeout.ms} in Kafka Streams properties made by
+   * {@link #of}: the producer-prefixed setting, else the plain one, else Kafka Streams' default.
+   */
+  public static Duration transactionTimeout(Properties props) {
+    Object v = props.get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+    if (v == null) {
+      v = props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    }
+    return Duration.ofMillis(v == null ? 10_000 : Long.parseLong(v.toString().trim()));
   }
 
   /**

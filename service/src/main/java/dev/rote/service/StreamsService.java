@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * One or more Kafka Streams applications run as one service: their meters (Micrometer's Kafka
  * Streams binder: {@code kafka_stream_*} and the clients' {@code kafka_consumer_*},
  * {@code kafka_producer_*}) bound to a registry, started together, awaited until every one runs,
- * and closed together. A stream thread that fails is replaced, never the service shut down.
+ * and closed together. A stream thread that fails is replaced, never the service shut down, and
+ * hanging transactions on the partitions the service writes are aborted ({@link HangingTransactions}).
  */
 public final class StreamsService implements Service {
 
@@ -26,13 +27,21 @@ public final class StreamsService implements Service {
   private final List<KafkaStreams> applications;
   private final List<KafkaStreamsMetrics> metrics;
   private final CountDownLatch running;
+  private final HangingTransactions hanging;
+
+  /** How often a running service scans for hanging transactions. */
+  public static final Duration HANGING_SCAN_PERIOD = Duration.ofSeconds(5);
 
   /**
    * @param name what error messages call the service, e.g. {@code analyzer}
    * @param applications the service's applications, not started yet
+   * @param hanging what scans the partitions they write for hanging transactions once they run, or
+   *     null for nothing; closed with the service
    */
-  public StreamsService(String name, MeterRegistry registry, List<KafkaStreams> applications) {
+  public StreamsService(String name, MeterRegistry registry, List<KafkaStreams> applications,
+      HangingTransactions hanging) {
     this.name = name;
+    this.hanging = hanging;
     this.applications = List.copyOf(applications);
     this.running = new CountDownLatch(this.applications.size());
     for (KafkaStreams s : this.applications) {
@@ -62,6 +71,9 @@ public final class StreamsService implements Service {
       throw new IllegalStateException(name + " not running after " + timeout.toSeconds() + " s (state "
           + applications.stream().map(s -> s.state().toString()).collect(Collectors.joining(", ")) + ")");
     }
+    if (hanging != null) {
+      hanging.start(HANGING_SCAN_PERIOD);
+    }
   }
 
   /** The state of the first application. */
@@ -71,6 +83,9 @@ public final class StreamsService implements Service {
 
   @Override
   public void close(Duration timeout) {
+    if (hanging != null) {
+      hanging.close();
+    }
     applications.forEach(s -> s.close(timeout));
     metrics.forEach(KafkaStreamsMetrics::close);
   }

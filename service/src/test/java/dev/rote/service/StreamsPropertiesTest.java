@@ -65,4 +65,19 @@ class StreamsPropertiesTest {
     assertThat(StreamsProperties.of(dynamic, "rote-x", null, Map.of("group.instance.id", "rote-x-host-0")))
         .doesNotContainKey("group.instance.id").containsEntry("session.timeout.ms", 6000);
   }
+
+  @Test
+  void shouldReadTheProducersTransactionTimeoutAsKafkaStreamsAppliesIt() {
+    assertThat(StreamsProperties.transactionTimeout(StreamsProperties.of(KafkaSettings.of("k:9092"), "rote-x",
+        null, Map.of()))).hasMillis(5000);
+    // A producer-prefixed setting wins over a plain one, as in Kafka Streams.
+    KafkaSettings both = new KafkaSettings(Map.of("bootstrap.servers", "k:9092", "transaction.timeout.ms", "30000",
+        StreamsConfig.producerPrefix("transaction.timeout.ms"), " 7000 "));
+    assertThat(StreamsProperties.transactionTimeout(StreamsProperties.of(both, "rote-x", null, Map.of())))
+        .hasMillis(7000);
+    Properties plain = new Properties();
+    plain.put("transaction.timeout.ms", "30000");
+    assertThat(StreamsProperties.transactionTimeout(plain)).hasMillis(30000);
+    assertThat(StreamsProperties.transactionTimeout(new Properties())).as("Kafka Streams' default").hasMillis(10000);
+  }
 }
