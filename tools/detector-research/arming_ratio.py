@@ -34,7 +34,8 @@ def wave(x, arm):
         if v<best[0]-0.5*sd: best=(v,se[e],e); above=0; continue
         above=above+1 if v-best[0]>4*sd else 0
         b=best[2]
-        ok = best[0]<arm[1] if arm[0]=='abs' else (x['fo'][b]>0 and best[0]/x['fo'][b]<arm[1])
+        ratio_ok = x['fo'][b]>0 and best[0]/x['fo'][b]<arm[-1]
+        ok = best[0]<arm[1] if arm[0]=='abs' else ratio_ok if arm[0]=='ratio' else (best[0]<arm[1] or ratio_ok)
         if e-b>=2 and above>=2 and ok: return e,b
     return None,None
 def onset(x): return rebound_for.rule(x, rebound_for=2, lh_below=0.18)
@@ -42,7 +43,7 @@ def first(a,b):
     if a[0] is None: return b
     if b[0] is None or a[0]<=b[0]: return a
     return b
-arms=[('abs',0.12)]+[('ratio',t) for t in (4.5,5,6,7)]
+arms=[('abs',0.12)]+[('ratio',t) for t in (4.5,5,6,7)]+[('abs-or-ratio',0.12,t) for t in (5,6)]
 for arm in arms:
     clean=[];noisy=[];asym=[]
     for x in xs:
@@ -52,7 +53,7 @@ for arm in arms:
         if c: clean.append(st is None or k>=0.99)
         elif 'asym' in x['name'] or 'pair' in x['name']: asym.append(k)
         else: noisy.append(k)
-    print(arm, f"clean ok {sum(clean)}/{len(clean)}; sym >=98% {sum(v>=0.98 for v in noisy)}/{len(noisy)} mean {np.mean(noisy):.3f}; asym {sum(v>=0.98 for v in asym)}/{len(asym)}")
+    print(arm, f"clean ok {sum(clean)}/{len(clean)}; sym >=98% {sum(v>=0.98 for v in noisy)}/{len(noisy)} mean {np.mean(noisy):.3f}; asym {sum(v>=0.98 for v in asym)}/{len(asym)} mean {np.mean(asym):.3f}")
 print()
 for x in xs:
     c=('clean' in x['name'] or '-c0-' in x['name'])
