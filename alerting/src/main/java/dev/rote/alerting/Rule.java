@@ -55,6 +55,11 @@ import java.util.Objects;
  * @param armingThreshold Rote's addition: a patience trigger fires only once the best value has been
  *     better than this (below it in {@link Mode#MIN}, above it in {@link Mode#MAX}); null for none.
  *     A rebound from a minimum that never got that low is not the turning point the rule looks for
+ * @param armingRatio Rote's addition: a patience trigger also fires once the best value, divided by
+ *     another indicator's value at the same step, has been better than a threshold; null for none.
+ *     With {@code armingThreshold} too, either arms the rule. A ratio of two rates that rise and fall
+ *     together with the optimizer's churn (e.g. the wrong examples learned over the right ones
+ *     forgotten per epoch) does not depend on the batch size as either rate does
  */
 public record Rule(
     String name,
@@ -75,7 +80,8 @@ public record Rule(
     Span restoreAverage,
     List<Condition> when,
     int reboundFor,
-    Double armingThreshold) {
+    Double armingThreshold,
+    ArmingRatio armingRatio) {
 
   /** Which direction of the monitored value is an improvement. */
   public enum Mode {
@@ -89,6 +95,23 @@ public record Rule(
     /** The starting best: the worst possible value. */
     public double worst() {
       return this == MIN ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+    }
+  }
+
+  /**
+   * Arms a rule by the ratio of its best value to another indicator's value at the same step.
+   *
+   * @param over indicator name of the divisor, a run-level value published at the monitored
+   *     indicator's steps (e.g. {@code epoch_forgetting_rate} beside {@code epoch_wrong_learned_rate})
+   * @param threshold the ratio must be better than this in the rule's mode (below it in
+   *     {@link Mode#MIN}); a divisor of 0 or a missing one never arms
+   */
+  public record ArmingRatio(String over, double threshold) {
+    public ArmingRatio {
+      requireName(over, "arming_ratio over");
+      if (!Double.isFinite(threshold)) {
+        throw new IllegalArgumentException("arming_ratio threshold must be finite, was " + threshold);
+      }
     }
   }
 
@@ -181,7 +204,7 @@ public record Rule(
       int smoothing, Double baseline, Double stoppingThreshold, Double divergenceThreshold, boolean checkFinite,
       Span startFrom, Action action, boolean restoreBest, Span restoreAverage, List<Condition> when) {
     this(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, 1, null);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, 1, null, null);
   }
 
   /**
@@ -245,8 +268,15 @@ public record Rule(
         }
       }
     }
-    if (armingThreshold != null) {
-      b.append(", once its best is ").append(mode == Mode.MIN ? "below " : "above ").append(armingThreshold);
+    if (armingThreshold != null || armingRatio != null) {
+      b.append(", once its best is ");
+      if (armingThreshold != null) {
+        b.append(mode == Mode.MIN ? "below " : "above ").append(armingThreshold);
+      }
+      if (armingRatio != null) {
+        b.append(armingThreshold != null ? " or " : "").append(mode == Mode.MIN ? "below " : "above ")
+            .append(armingRatio.threshold()).append(" times ").append(armingRatio.over()).append(" at its step");
+      }
     }
     if (stoppingThreshold != null) {
       b.append(", or passes ").append(stoppingThreshold);
@@ -276,59 +306,68 @@ public record Rule(
   public Rule withPatience(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, value, rebound, smoothing, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when,
-        reboundFor, armingThreshold);
+        reboundFor, armingThreshold, armingRatio);
   }
 
   public Rule withMode(Mode value) {
     return new Rule(name, monitor, layer, value, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when,
-        reboundFor, armingThreshold);
+        reboundFor, armingThreshold, armingRatio);
   }
 
   public Rule withAction(Action value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFrom, value, restoreBest, restoreAverage, when,
-        reboundFor, armingThreshold);
+        reboundFor, armingThreshold, armingRatio);
   }
 
   /** This rule judging changes by {@code minDelta} and {@code rebound}. */
   public Rule withDeltas(Delta minDeltaValue, Delta reboundValue) {
     return new Rule(name, monitor, layer, mode, minDeltaValue, patience, reboundValue, smoothing, baseline,
         stoppingThreshold, divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when,
-        reboundFor, armingThreshold);
+        reboundFor, armingThreshold, armingRatio);
   }
 
   /** This rule on the moving average of {@code n} evaluations, recommending a restore window. */
   public Rule withSmoothing(int n, Span restoreAverageValue) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, n, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when,
-        reboundFor, armingThreshold);
+        reboundFor, armingThreshold, armingRatio);
   }
 
   /** This rule ignoring values before {@code value}. */
   public Rule withStartFrom(Span value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, value, action, restoreBest, restoreAverage, when,
-        reboundFor, armingThreshold);
+        reboundFor, armingThreshold, armingRatio);
   }
 
   /** This rule firing only while {@code conditions} hold. */
   public Rule withWhen(List<Condition> conditions) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, conditions,
-        reboundFor, armingThreshold);
+        reboundFor, armingThreshold, armingRatio);
   }
 
   /** This rule asking the rebound of {@code n} evaluations in a row. */
   public Rule withReboundFor(int n) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, n, armingThreshold);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, n, armingThreshold,
+        armingRatio);
   }
 
   /** This rule firing on patience only once its best has been better than {@code value} (null: always). */
   public Rule withArmingThreshold(Double value) {
     return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor, value);
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor, value,
+        armingRatio);
+  }
+
+  /** This rule also armed once its best over another indicator has been better than a threshold (null: not). */
+  public Rule withArmingRatio(ArmingRatio value) {
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
+        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, reboundFor,
+        armingThreshold, value);
   }
 
   static String series(String name, Integer layer) {

@@ -40,6 +40,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     rebound: 4 se                  # fire only this far off the best: 0.01 | 5% | 4 se (default 0)
  *     rebound_for: 2                 # ... at this many evaluations in a row (default 1)
  *     arming_threshold: 0.12         # ... once the best has been better than this (default none)
+ *     arming_ratio:                  # ... or once the best over another indicator at its step has been
+ *       over: epoch_forgetting_rate  #     better than the threshold (default none)
+ *       threshold: 6
  *     smoothing: 1                   # moving average of N evaluations (default 1)
  *     baseline: 0.5                  # optional (Keras)
  *     stopping_threshold: 0.01       # optional (Lightning)
@@ -68,7 +71,8 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
   private static final Set<String> RULE_FIELDS = Set.of("name", "monitor", "layer", "mode", "min_delta",
       "patience", "rebound", "smoothing", "baseline", "stopping_threshold", "divergence_threshold", "check_finite",
       "start_from", "start_from_step", "action", "restore_best", "restore_average", "when", "rebound_for",
-      "arming_threshold");
+      "arming_threshold", "arming_ratio");
+  private static final Set<String> ARMING_RATIO_FIELDS = Set.of("over", "threshold");
   private static final Set<Span.Unit> ANY_UNIT = EnumSet.allOf(Span.Unit.class);
   private static final Set<Span.Unit> STEPS_OR_EPOCHS = EnumSet.of(Span.Unit.STEPS, Span.Unit.EPOCHS);
   private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below", "smoothing");
@@ -157,6 +161,10 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
               + c.indicator() + "', which the analyzer does not publish");
         }
       }
+      if (r.armingRatio() != null && !IndicatorNames.ALL.contains(r.armingRatio().over())) {
+        warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' is armed by a ratio over '"
+            + r.armingRatio().over() + "', which the analyzer does not publish");
+      }
       rules.add(r);
     }
     if (rules.isEmpty()) {
@@ -217,11 +225,31 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
             number(f, "stopping_threshold", null, false), number(f, "divergence_threshold", null, false),
             bool(f, "check_finite", true), startFrom, action, bool(f, "restore_best", true),
             span(f, "restore_average", null, Span.Unit.EVALUATIONS, ANY_UNIT), when, integer(f, "rebound_for", 1, 1),
-            number(f, "arming_threshold", null, false));
+            number(f, "arming_threshold", null, false), armingRatio(f));
       } catch (RulesException e) {
         throw e;
       } catch (IllegalArgumentException e) {
         throw error(node, "rule '" + name + "'", e.getMessage());
+      }
+    }
+
+    Rule.ArmingRatio armingRatio(Map<String, Node> f) {
+      Node n = f.get("arming_ratio");
+      if (n == null) {
+        return null;
+      }
+      Map<String, Node> af = mapping(n, ARMING_RATIO_FIELDS, "arming_ratio");
+      try {
+        String over = string(af, n, "over", null);
+        Double threshold = number(af, "threshold", null, true);
+        if (threshold == null) {
+          throw error(n, "threshold", "required");
+        }
+        return new Rule.ArmingRatio(over, threshold);
+      } catch (RulesException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw error(n, "arming_ratio", e.getMessage());
       }
     }
 

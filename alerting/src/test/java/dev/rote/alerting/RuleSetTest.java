@@ -235,4 +235,28 @@ class RuleSetTest {
         "rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    arming_threshold: low\n", "t"))
         .hasMessageContaining("arming_threshold");
   }
+
+  @Test
+  void shouldParseTheArmingRatioAndRefuseOneWithoutItsFields() {
+    RuleSet set = RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    rebound: 4 se\n"
+        + "    arming_ratio:\n      over: epoch_forgetting_rate\n      threshold: 6\n", "t");
+    assertThat(set.rules().get(0).armingRatio()).isEqualTo(new Rule.ArmingRatio("epoch_forgetting_rate", 6));
+    assertThat(set.warnings()).isEmpty();
+    assertThat(RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n", "t").rules().get(0)
+        .armingRatio()).isNull();
+    assertThat(RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n"
+        + "      over: no_such_rate\n      threshold: 6\n", "t").warnings())
+        .singleElement().asString().contains("no_such_rate", "does not publish");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: epoch_forgetting_rate\n", "t"))
+        .hasMessageContaining("threshold").hasMessageContaining("required");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      threshold: 6\n", "t"))
+        .hasMessageContaining("over").hasMessageContaining("required");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: x\n      threshold: 6\n"
+        + "      below: 3\n", "t")).hasMessageContaining("unknown field");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio: 6\n", "t")).hasMessageContaining("arming_ratio");
+  }
 }

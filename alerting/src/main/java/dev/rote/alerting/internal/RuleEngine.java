@@ -40,6 +40,10 @@ public final class RuleEngine {
           smoothed.merge(c.series(), c.smoothing(), Math::max);
         }
       }
+      if (r.armingRatio() != null) {
+        // The divisor is read at the step of the monitored value, which arrives after it at an epoch end.
+        smoothed.merge(r.armingRatio().over(), 2, Math::max);
+      }
     }
   }
 
@@ -107,7 +111,8 @@ public final class RuleEngine {
       if (s.firstEvaluated < 0) {
         s.firstEvaluated = i.getStep();
       }
-      Trigger trigger = evaluate(r, s, i.getValue(), se, i.getStep(), gap);
+      Double over = r.armingRatio() == null ? null : state.valueAt(r.armingRatio().over(), i.getStep());
+      Trigger trigger = evaluate(r, s, i.getValue(), se, i.getStep(), gap, over);
       s.lastEvaluated = i.getStep();
       boolean hold = conditionsHold(r, state);
       // a rebound of several evaluations in a row counts when the conditions held at one of them
@@ -194,7 +199,7 @@ public final class RuleEngine {
   private record Trigger(String reason, boolean patience) {}
 
   /** Updates the rule's state with a value; returns why it fires, or null. */
-  private static Trigger evaluate(Rule r, RuleState s, double v, double se, long step, long gap) {
+  private static Trigger evaluate(Rule r, RuleState s, double v, double se, long step, long gap, Double over) {
     String m = r.series();
     if ((Double.isNaN(v) || Double.isInfinite(v)) && r.checkFinite()) {
       return new Trigger(m + " = " + v + " is not finite", false);
@@ -209,7 +214,7 @@ public final class RuleEngine {
         : String.format(Locale.ROOT, "%s = %.6g", m, value);
     if (r.stoppingThreshold() != null && r.mode().better(value, r.stoppingThreshold())) {
       // the value that reached the target is the best so far: the step to keep is this one
-      best(s, value, valueSe, restore, step);
+      best(s, value, valueSe, restore, step, over);
       return new Trigger(String.format(Locale.ROOT, "%s reached the stopping threshold %s", what,
           r.stoppingThreshold()), false);
     }
@@ -220,7 +225,7 @@ public final class RuleEngine {
     double minDelta = r.minDelta().absolute(s.best, valueSe, bestSe);
     double shifted = r.mode() == Rule.Mode.MIN ? value + minDelta : value - minDelta;
     if (!Double.isNaN(value) && r.mode().better(shifted, s.best)) {
-      best(s, value, valueSe, restore, step);
+      best(s, value, valueSe, restore, step, over);
       return null;
     }
     s.wait++; // NaN (with check_finite off) counts as no improvement, as in Keras and Lightning
@@ -234,7 +239,7 @@ public final class RuleEngine {
     if (r.rebound().amount() > 0 && !(off && s.above >= r.reboundFor())) {
       return null;
     }
-    if (r.armingThreshold() != null && !(s.bestStep >= 0 && r.mode().better(s.best, r.armingThreshold()))) {
+    if (!armed(r, s)) {
       return null; // the best never got past the arming threshold: not the turning point the rule is for
     }
     String best = s.bestStep < 0
@@ -247,7 +252,21 @@ public final class RuleEngine {
         amount(r.minDelta().toString(), r.minDelta().kind(), minDelta), waited(r, s, since), best, reboundText), true);
   }
 
-  private static void best(RuleState s, double value, double se, long restore, long step) {
+  /** Whether a rule with an arming threshold or ratio has had a best that passes either; true without both. */
+  private static boolean armed(Rule r, RuleState s) {
+    if (r.armingThreshold() == null && r.armingRatio() == null) {
+      return true;
+    }
+    boolean byThreshold = r.armingThreshold() != null && s.bestStep >= 0
+        && r.mode().better(s.best, r.armingThreshold());
+    boolean byRatio = r.armingRatio() != null && s.bestStep >= 0 && !Double.isNaN(s.bestRatio)
+        && r.mode().better(s.bestRatio, r.armingRatio().threshold());
+    return byThreshold || byRatio;
+  }
+
+  private static void best(RuleState s, double value, double se, long restore, long step, Double over) {
+    // A divisor of 0 (or none at the step) leaves the ratio unknown: it never arms the rule.
+    s.bestRatio = over == null || over == 0 || !Double.isFinite(over) ? Double.NaN : value / over;
     s.best = value;
     s.bestSe = se;
     s.bestStep = restore;
@@ -326,6 +345,9 @@ public final class RuleEngine {
     }
     if (s.bestStep >= 0) {
       b.putValues("best", s.best).putValues("best_step", s.bestStep);
+      if (r.armingRatio() != null && !Double.isNaN(s.bestRatio)) {
+        b.putValues("best_over_" + r.armingRatio().over(), s.bestRatio);
+      }
       if (r.restoreBest()) {
         b.setRestoreStep(s.bestStep);
         if (r.restoreAverage() != null) {

@@ -8,6 +8,8 @@ final class RuleState {
   double bestSe = Double.NaN;
   /** Step to restore for the best value: its own, or the middle of its smoothing window; -1 before one. */
   long bestStep = -1;
+  /** The best value over the arming ratio's indicator at the best's step; NaN when unknown or none. */
+  double bestRatio = Double.NaN;
   /** Step of the evaluation that set the best value; patience in steps counts from it. */
   long bestAt = -1;
   int wait;

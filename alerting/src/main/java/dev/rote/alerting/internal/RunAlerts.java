@@ -22,11 +22,11 @@ public final class RunAlerts {
   /**
    * Version 2 adds units, smoothing and errors to each rule's state, version 3 the recent values of
    * smoothed conditions, version 4 each rule's count of evaluations in a row off its best (and whether its conditions held
-   * at one of them); versions
-   * 1 to 3 still read (without recent values: a smoothed condition waits for its window to fill
+   * at one of them), version 5 each rule's best over its arming ratio's indicator; versions
+   * 1 to 4 still read (without the ratio: a rule armed by one waits for its next best); (without recent values: a smoothed condition waits for its window to fill
    * again; without the count: a rebound asked of several evaluations in a row counts from the next).
    */
-  private static final int VERSION = 4;
+  private static final int VERSION = 5;
 
   final Map<String, RuleState> rules = new TreeMap<>();
   final Map<String, Double> latest = new TreeMap<>();
@@ -59,6 +59,20 @@ public final class RunAlerts {
     steps[n - 1] = step;
     values[n - 1] = value;
     recent.put(series, new Recent(steps, values));
+  }
+
+  /** The series' value at {@code step} among its recent values, or null. */
+  Double valueAt(String series, long step) {
+    Recent r = recent.get(series);
+    if (r == null) {
+      return null;
+    }
+    for (int k = r.steps().length - 1; k >= 0; k--) {
+      if (r.steps()[k] == step) {
+        return r.values()[k];
+      }
+    }
+    return null;
   }
 
   /** The mean of the series' last {@code n} values, or null before {@code n} arrived. */
@@ -109,6 +123,7 @@ public final class RunAlerts {
         out.writeBoolean(s.broken);
         out.writeInt(s.above);
         out.writeBoolean(s.heldInStreak);
+        out.writeDouble(s.bestRatio);
         out.writeInt(s.windowValues.length);
         for (int i = 0; i < s.windowValues.length; i++) {
           out.writeDouble(s.windowValues[i]);
@@ -163,6 +178,9 @@ public final class RunAlerts {
           if (version >= 4) {
             s.above = in.readInt();
             s.heldInStreak = in.readBoolean();
+          }
+          if (version >= 5) {
+            s.bestRatio = in.readDouble();
           }
           int w = in.readInt();
           s.windowValues = new double[w];

@@ -131,6 +131,49 @@ class RuleEngineTest {
     assertThat(r.describe()).contains("once its best is below 0.12");
   }
 
+  /**
+   * Feeds pairs (divisor, monitored) at steps 10, 20, ...: the divisor {@code d} first at each step, as
+   * the analyzer publishes epoch_forgetting_rate before epoch_wrong_learned_rate; a NaN divisor is not sent.
+   */
+  private static List<StopSignal> feedWithDivisor(Rule rule, double[] divisors, double... values) {
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(rule), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    List<StopSignal> out = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isNaN(divisors[i])) {
+        out.addAll(engine.apply(state, value("d", 10L * (i + 1), divisors[i]), 5000, RunDirectory.EMPTY));
+      }
+      out.addAll(engine.apply(state, value(rule.monitor(), 10L * (i + 1), values[i]), 5000, RunDirectory.EMPTY));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldArmTheRuleByTheRatioOfItsBestToAnotherIndicatorAtTheBestsStep() {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of()).withArmingThreshold(0.12).withArmingRatio(new Rule.ArmingRatio("d", 6));
+    double[] rebound = {0.40, 0.30, 0.35, 0.40, 0.41};
+    // best 0.30 at step 20 (never below 0.12); the divisor there 0.075: ratio 4 < 6 arms it -> fires at step 40
+    assertThat(feedWithDivisor(r, new double[] {0.1, 0.075, 0.07, 0.06, 0.06}, rebound)).singleElement()
+        .satisfies(s -> {
+          assertThat(s.getStep()).isEqualTo(40);
+          assertThat(s.getRestoreStep()).isEqualTo(20);
+          assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-12));
+        });
+    // the divisor 0.03 at the best: ratio 10, not armed; a later divisor of 0.06 (ratio 5) does not count
+    assertThat(feedWithDivisor(r, new double[] {0.1, 0.03, 0.06, 0.06, 0.06}, rebound)).isEmpty();
+    // no divisor at the best's step (only one at the step before), or a divisor of 0: not armed
+    assertThat(feedWithDivisor(r, new double[] {0.075, Double.NaN, 0.07, 0.06, 0.06}, rebound)).isEmpty();
+    assertThat(feedWithDivisor(r, new double[] {0.1, 0.0, 0.07, 0.06, 0.06}, rebound)).isEmpty();
+    // the arming threshold still arms on its own: best 0.10 with a divisor that gives a ratio of 10
+    assertThat(feedWithDivisor(r, new double[] {0.1, 0.01, 0.01, 0.01, 0.01}, 0.20, 0.10, 0.12, 0.25, 0.26))
+        .hasSize(1);
+    // without the ratio, the first rebound above is not armed
+    assertThat(feedWithDivisor(r.withArmingRatio(null), new double[] {0.1, 0.075, 0.07, 0.06, 0.06}, rebound))
+        .isEmpty();
+    assertThat(r.describe()).contains("once its best is below 0.12 or below 6.0 times d at its step");
+  }
+
   @Test
   void shouldAskTheReboundOfSeveralEvaluationsInARowWithReboundFor() {
     Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
@@ -394,6 +437,54 @@ class RuleEngineTest {
     RunAlerts old = RunAlerts.serde().deserializer().deserialize("t", v2.toByteArray());
     assertThat(old.latest).containsEntry("g", 0.0);
     assertThat(old.meanOfLast("g", 3)).isNull();
+  }
+
+  @Test
+  void shouldKeepTheBestsRatioThroughTheSerdeAndReadVersionFourWithout() throws Exception {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of()).withArmingRatio(new Rule.ArmingRatio("d", 6));
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("d", 10, 0.1), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("m", 10, 0.40), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("d", 20, 0.075), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("m", 20, 0.30), 0, RunDirectory.EMPTY); // best, ratio 4: armed
+    assertThat(state.rules.get("w").bestRatio).isCloseTo(4.0, within(1e-12));
+    RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
+    assertThat(copy.rules.get("w").bestRatio).isCloseTo(4.0, within(1e-12));
+    assertThat(engine.apply(copy, value("m", 30, 0.35), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(copy, value("m", 40, 0.40), 0, RunDirectory.EMPTY)).hasSize(1);
+    // The rule's state as version 4 wrote it: no ratio, so not armed until its next best.
+    java.io.ByteArrayOutputStream v4 = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(v4);
+    out.writeInt(4);
+    out.writeInt(1); // rules
+    out.writeUTF("w");
+    out.writeDouble(0.30); // best
+    out.writeLong(20); // best step
+    out.writeInt(0); // wait
+    out.writeLong(20); // last step
+    out.writeLong(2); // evaluations
+    out.writeBoolean(false); // fired
+    out.writeDouble(Double.NaN); // best se
+    out.writeLong(20); // best at
+    out.writeLong(10); // first evaluated
+    out.writeLong(20); // last evaluated
+    out.writeLong(0); // steps per epoch
+    out.writeBoolean(false); // broken
+    out.writeInt(0); // above
+    out.writeBoolean(false); // held in streak
+    out.writeInt(1); // window
+    out.writeDouble(0.30);
+    out.writeDouble(Double.NaN);
+    out.writeLong(20);
+    out.writeInt(0); // latest
+    out.writeInt(0); // recent
+    RunAlerts old = RunAlerts.serde().deserializer().deserialize("t", v4.toByteArray());
+    assertThat(old.rules.get("w").best).isEqualTo(0.30);
+    assertThat(old.rules.get("w").bestRatio).isNaN();
+    assertThat(engine.apply(old, value("m", 30, 0.35), 0, RunDirectory.EMPTY)).isEmpty();
+    assertThat(engine.apply(old, value("m", 40, 0.40), 0, RunDirectory.EMPTY)).as("not armed").isEmpty();
   }
 
   @Test
