@@ -13,7 +13,6 @@ import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +63,8 @@ public final class AlertingService implements Service {
       streams = new StreamsService("alerting", registry, List.of(new KafkaStreams(
           StableProcessId.addTo(AlertingTopology.build(rules, metrics, applicationId, evictAfter)), props)),
           new HangingTransactions("alerting", kafka, List.of(applicationId),
-              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry, Clock.systemUTC()));
+              List.of(Topics.ALERTS.name(), Topics.CONTROL.name(), Topics.DEAD_LETTER.name()),
+              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

@@ -56,7 +56,8 @@ import java.util.Objects;
  *     better than this (below it in {@link Mode#MIN}, above it in {@link Mode#MAX}); null for none.
  *     A rebound from a minimum that never got that low is not the turning point the rule looks for
  * @param armingRatio Rote's addition: a patience trigger also fires once the best value, divided by
- *     another indicator's value at the same step, has been better than a threshold; null for none.
+ *     another indicator's value at the same step, is better than a threshold; null for none. Needs
+ *     {@code smoothing} 1.
  *     With {@code armingThreshold} too, either arms the rule. A ratio of two rates that rise and fall
  *     together with the optimizer's churn (e.g. the wrong examples learned over the right ones
  *     forgotten per epoch) does not depend on the batch size as either rate does
@@ -193,6 +194,10 @@ public record Rule(
     }
     if (armingThreshold != null && !Double.isFinite(armingThreshold)) {
       throw new IllegalArgumentException("arming_threshold must be finite, was " + armingThreshold);
+    }
+    if (armingRatio != null && smoothing > 1) {
+      // The ratio divides the best value by the divisor at one step; a moving average spans several.
+      throw new IllegalArgumentException("arming_ratio needs smoothing 1, was " + smoothing);
     }
   }
 

@@ -239,11 +239,14 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
         return null;
       }
       Map<String, Node> af = mapping(n, ARMING_RATIO_FIELDS, "arming_ratio");
+      if (!af.containsKey("over")) {
+        throw error(n, "arming_ratio.over", "required");
+      }
       try {
         String over = string(af, n, "over", null);
         Double threshold = number(af, "threshold", null, true);
         if (threshold == null) {
-          throw error(n, "threshold", "required");
+          throw error(n, "arming_ratio.threshold", "required");
         }
         return new Rule.ArmingRatio(over, threshold);
       } catch (RulesException e) {

@@ -249,10 +249,18 @@ class RuleSetTest {
         .singleElement().asString().contains("no_such_rate", "does not publish");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
         + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: epoch_forgetting_rate\n", "t"))
-        .hasMessageContaining("threshold").hasMessageContaining("required");
+        .hasMessageContaining("arming_ratio.threshold").hasMessageContaining("required");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
         + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      threshold: 6\n", "t"))
-        .hasMessageContaining("over").hasMessageContaining("required");
+        .hasMessageContaining("arming_ratio.over").hasMessageContaining("required");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: epoch_forgetting_rate\n"
+        + "      threshold: -1\n", "t")).hasMessageContaining(">= 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n", "t")).hasMessageContaining("arming_ratio");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    smoothing: 2\n    arming_ratio:\n"
+        + "      over: epoch_forgetting_rate\n      threshold: 6\n", "t")).hasMessageContaining("smoothing 1");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
         + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: x\n      threshold: 6\n"
         + "      below: 3\n", "t")).hasMessageContaining("unknown field");

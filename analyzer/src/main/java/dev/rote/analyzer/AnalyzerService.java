@@ -12,7 +12,6 @@ import dev.rote.service.StreamsProperties;
 import dev.rote.service.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +59,8 @@ public final class AnalyzerService implements Service {
           new KafkaStreams(StableProcessId.addTo(AnalyzerTopology.buildNmf(config, metrics)),
               streamsConfig(kafka, nmf, instance.stateDir(), 1, instance.id()))),
           new HangingTransactions("analyzer", kafka, List.of(config.applicationId(), nmf.applicationId()),
-              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry, Clock.systemUTC()));
+              List.of(Topics.INDICATORS.name(), Topics.SUSPECTS.name(), Topics.DEAD_LETTER.name()),
+              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

@@ -35,7 +35,7 @@ public final class StreamsService implements Service {
   /**
    * @param name what error messages call the service, e.g. {@code analyzer}
    * @param applications the service's applications, not started yet
-   * @param hanging what scans the partitions they write for hanging transactions once they run, or
+   * @param hanging what scans the partitions they write for hanging transactions from their start, or
    *     null for nothing; closed with the service
    */
   public StreamsService(String name, MeterRegistry registry, List<KafkaStreams> applications,
@@ -67,12 +67,13 @@ public final class StreamsService implements Service {
   @Override
   public void start(Duration timeout) throws InterruptedException {
     applications.forEach(KafkaStreams::start);
+    if (hanging != null) {
+      // From the start: a hanging transaction on a changelog keeps an application from ever running.
+      hanging.start(HANGING_SCAN_PERIOD);
+    }
     if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(name + " not running after " + timeout.toSeconds() + " s (state "
           + applications.stream().map(s -> s.state().toString()).collect(Collectors.joining(", ")) + ")");
-    }
-    if (hanging != null) {
-      hanging.start(HANGING_SCAN_PERIOD);
     }
   }
 

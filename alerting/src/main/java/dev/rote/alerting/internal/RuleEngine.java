@@ -85,6 +85,13 @@ public final class RuleEngine {
     }
     List<StopSignal> out = new ArrayList<>();
     for (Rule r : rules.rules()) {
+      if (r.armingRatio() != null && r.armingRatio().over().equals(series)) {
+        // A divisor that arrives after the best it divides (out of the usual order) still arms the rule.
+        RuleState s = state.rules.get(r.name());
+        if (s != null && Double.isNaN(s.bestRatio) && s.bestAt == i.getStep()) {
+          s.bestRatio = ratio(s.best, i.getValue());
+        }
+      }
       if (!r.series().equals(series)) {
         continue;
       }
@@ -264,9 +271,13 @@ public final class RuleEngine {
     return byThreshold || byRatio;
   }
 
+  /** The best over its arming ratio's divisor; NaN (never arming) for a divisor missing, not positive or not finite. */
+  private static double ratio(double best, Double over) {
+    return over == null || !(over > 0) || !Double.isFinite(over) ? Double.NaN : best / over;
+  }
+
   private static void best(RuleState s, double value, double se, long restore, long step, Double over) {
-    // A divisor of 0 (or none at the step) leaves the ratio unknown: it never arms the rule.
-    s.bestRatio = over == null || over == 0 || !Double.isFinite(over) ? Double.NaN : value / over;
+    s.bestRatio = ratio(value, over);
     s.best = value;
     s.bestSe = se;
     s.bestStep = restore;

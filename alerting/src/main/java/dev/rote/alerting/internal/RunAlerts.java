@@ -21,10 +21,13 @@ public final class RunAlerts {
 
   /**
    * Version 2 adds units, smoothing and errors to each rule's state, version 3 the recent values of
-   * smoothed conditions, version 4 each rule's count of evaluations in a row off its best (and whether its conditions held
-   * at one of them), version 5 each rule's best over its arming ratio's indicator; versions
-   * 1 to 4 still read (without the ratio: a rule armed by one waits for its next best); (without recent values: a smoothed condition waits for its window to fill
-   * again; without the count: a rebound asked of several evaluations in a row counts from the next).
+   * smoothed conditions, version 4 each rule's count of evaluations in a row off its best (and
+   * whether its conditions held at one of them), version 5 each rule's best over its arming
+   * ratio's divisor. Versions 1 to 4 still read: without recent values a smoothed condition waits
+   * for its window to fill again; without the count a rebound asked of several evaluations in a row
+   * counts from the next; without the ratio a rule armed by one waits for its next best. An older
+   * build cannot read version 5 (a rollback starts the alerting state over from its changelog's
+   * start, failing to read it): roll back with a new application id.
    */
   private static final int VERSION = 5;
 

@@ -168,6 +168,17 @@ class RuleEngineTest {
     // the arming threshold still arms on its own: best 0.10 with a divisor that gives a ratio of 10
     assertThat(feedWithDivisor(r, new double[] {0.1, 0.01, 0.01, 0.01, 0.01}, 0.20, 0.10, 0.12, 0.25, 0.26))
         .hasSize(1);
+    // a divisor published after the value it divides (out of the usual order) arms it all the same
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts late = new RunAlerts();
+    List<StopSignal> lateOut = new ArrayList<>();
+    for (int k = 0; k < rebound.length; k++) {
+      lateOut.addAll(engine.apply(late, value("m", 10L * (k + 1), rebound[k]), 5000, RunDirectory.EMPTY));
+      lateOut.addAll(engine.apply(late, value("d", 10L * (k + 1), 0.075), 5000, RunDirectory.EMPTY));
+    }
+    assertThat(lateOut).singleElement().satisfies(sig -> assertThat(sig.getStep()).isEqualTo(40));
+    // a negative divisor never arms
+    assertThat(feedWithDivisor(r, new double[] {0.1, -0.075, 0.07, 0.06, 0.06}, rebound)).isEmpty();
     // without the ratio, the first rebound above is not armed
     assertThat(feedWithDivisor(r.withArmingRatio(null), new double[] {0.1, 0.075, 0.07, 0.06, 0.06}, rebound))
         .isEmpty();
