@@ -1,9 +1,10 @@
-"""A scale-free arming condition for wrong_examples_memorized, tried on the DL4J runs (2026-12-03):
-instead of the absolute arming threshold (the wrong examples' learned rate below 0.12 at its minimum),
+"""A scale-free arming condition for wrong_examples_memorized, chosen on the DL4J runs (2026-12-03):
+beside the absolute arming threshold (the wrong examples' learned rate below 0.12 at its minimum),
 the rate over the same epoch's forgetting rate (right examples forgotten per epoch), which moves with
 the per-epoch churn the batch size sets. Run beside memorization_onset as shipped; prints the totals
-per arming form and the symmetric-noise and clean runs whose outcome differs or misses.
-These DL4J runs are the rules' held-out runs: a form chosen here would need new held-out runs.
+per arming form ('abs' the rules of 2026-12-02, 'abs-or-ratio' 0.12 / 6 the shipped one) and the
+symmetric-noise and clean runs whose outcome differs or misses. The four default files chose the
+form; the held-out sets run with it are docs/matrix-heldout-2026-12-03.json and -03b.json.
 
     python3 arming_ratio.py [FILE.json ...]   # default: the four DL4J matrices in docs/
 """
