@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The only broker (a process of its own) killed with SIGKILL for 30 s while the alerting service,
  * fed indicators of six runs every 20 ms, has an exactly-once transaction open. After most outages
- * (13 of 17 tried) a transaction of the alerting application hung on its changelog: open on the
+ * (15 of 19 tried) a transaction of the alerting application hung on its changelog: open on the
  * partitions after its coordinator had ended it, holding their last stable offset, so the restoring
  * application waited in REBALANCING for as long as it was watched (90 s, every try before
  * {@link HangingTransactions}).
@@ -117,7 +117,7 @@ class HangingTransactionIntegrationTest {
         double abortedCount = registry.find(HangingTransactions.ABORTED).counter().count();
         System.out.printf("RELIABILITY hanging-transactions: %d outages of 30 s; alerting caught up %s after "
             + "the broker was back; hanging transactions aborted: %.0f%n", OUTAGES, resumed, abortedCount);
-        // Not every outage leaves a hanging transaction (13 of the 17 tried on 2026-12-03 did, on both changelog
+        // Not every outage leaves a hanging transaction (15 of the 19 tried on 2026-12-03 did, on both changelog
         // partitions); the promise holds either way, and HangingTransactionsTest pins what counts as hanging.
       }
     }
