@@ -64,7 +64,7 @@ public final class AlertingService implements Service {
           StableProcessId.addTo(AlertingTopology.build(rules, metrics, applicationId, evictAfter)), props)),
           new HangingTransactions("alerting", kafka, List.of(applicationId),
               List.of(Topics.ALERTS.name(), Topics.CONTROL.name(), Topics.DEAD_LETTER.name()),
-              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry));
+              StreamsProperties.transactionTimeout(props), registry));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

@@ -60,7 +60,7 @@ public final class AnalyzerService implements Service {
               streamsConfig(kafka, nmf, instance.stateDir(), 1, instance.id()))),
           new HangingTransactions("analyzer", kafka, List.of(config.applicationId(), nmf.applicationId()),
               List.of(Topics.INDICATORS.name(), Topics.SUSPECTS.name(), Topics.DEAD_LETTER.name()),
-              StreamsProperties.transactionTimeout(props).multipliedBy(2), registry));
+              StreamsProperties.transactionTimeout(props), registry));
     } catch (RuntimeException e) {
       instance.close();
       throw e;

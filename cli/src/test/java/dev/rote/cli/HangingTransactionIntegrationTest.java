@@ -151,7 +151,7 @@ class HangingTransactionIntegrationTest {
               ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rote-alerting-open", ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
               120_000)), new StringSerializer(), new ByteArraySerializer());
           HangingTransactions hanging = new HangingTransactions("test", kafka, List.of("rote-alerting"),
-              List.of(Topics.CONTROL.name()), Duration.ofSeconds(1), new SimpleMeterRegistry())) {
+              List.of(Topics.CONTROL.name()), Duration.ofMillis(500), new SimpleMeterRegistry())) {
         open.initTransactions();
         open.beginTransaction();
         open.send(new ProducerRecord<>(Topics.CONTROL.name(), "run", new byte[] {1})).get(10, TimeUnit.SECONDS);

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * to an operator ({@code kafka-transactions.sh find-hanging}); this does the same on a schedule.
  *
  * <p>An open transaction is aborted only when every one of these holds: this scanner has seen it
- * open on the partition (same producer id, epoch and start offset) for at least {@code olderThan}
+ * open on the partition (same producer id, epoch and start offset) for twice its transaction timeout
  * of its own monotonic clock (record timestamps are event time, copied from the input by Kafka
  * Streams, so they say nothing of how long a transaction has been open); its coordinator describes
  * the producer's transactional id at two scans in a row as neither ongoing with that partition nor
@@ -106,17 +106,17 @@ public final class HangingTransactions implements AutoCloseable {
    * @param applicationIds the service's Kafka Streams application ids: their internal topics
    *     ({@code <application.id>-...}) are scanned
    * @param outputTopics the topics the service writes, scanned too
-   * @param olderThan how long this scanner must have seen a transaction open before it may count as
-   *     hanging (twice the service's {@code transaction.timeout.ms}: by then its coordinator has
-   *     ended it)
+   * @param transactionTimeout the service's producers' {@code transaction.timeout.ms}
+   *     ({@link StreamsProperties#transactionTimeout}): a transaction may count as hanging once this
+   *     scanner has seen it open for twice that, by when its coordinator has ended it
    */
   public HangingTransactions(String service, KafkaSettings kafka, Collection<String> applicationIds,
-      Collection<String> outputTopics, Duration olderThan, MeterRegistry registry) {
+      Collection<String> outputTopics, Duration transactionTimeout, MeterRegistry registry) {
     this.service = service;
     this.kafka = kafka;
     this.applicationIds = List.copyOf(applicationIds);
     this.outputTopics = Set.copyOf(outputTopics);
-    this.olderThan = olderThan;
+    this.olderThan = transactionTimeout.multipliedBy(2);
     this.registry = registry;
     this.aborted = Counter.builder(ABORTED).tag("service", service)
         .description("Hanging transactions (open on a partition after their coordinator ended them) aborted")
@@ -175,7 +175,7 @@ public final class HangingTransactions implements AutoCloseable {
 
   /**
    * How many transactions the last scan found open on a scanned partition for at least
-   * {@code olderThan}, hanging or not.
+   * twice the transaction timeout, hanging or not.
    */
   public int lastScanOpen() {
     return lastOpen;
