@@ -101,8 +101,10 @@ final class ExperimentCommand implements Callable<Integer> {
   int baselinePatience;
 
   @Option(names = "--restore-policies", paramLabel = "P,...", split = ",",
-      defaultValue = "closest,signal_window,average_steps_80,average_epochs_1,average_epochs_3,average_epochs_5",
-      description = "Restore policies measured at every stop: closest, signal_window, average_steps_R, average_epochs_K "
+      defaultValue = "closest,signal_window,signal_window_steps,average_steps_80,average_epochs_1,average_epochs_3,"
+          + "average_epochs_5",
+      description = "Restore policies measured at every stop: closest, signal_window, signal_window_steps, "
+          + "average_steps_R, average_epochs_K "
           + "(default: ${DEFAULT-VALUE}).")
   List<String> restorePolicies;
 

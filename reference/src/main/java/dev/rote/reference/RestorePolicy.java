@@ -16,6 +16,10 @@ import org.deeplearning4j.nn.api.Model;
  *       restores it: the mean of the epoch-end checkpoints in the signal's restore window
  *       ({@code restore_from_step}..{@code restore_to_step}), else the step checkpoint closest to the
  *       restore step (the trainer's default).
+ *   <li>{@link SignalWindowSteps} ({@code signal_window_steps}): the mean of the step checkpoints in the
+ *       signal's restore window, else the step checkpoint closest to the restore step: the scale-free form
+ *       of {@code average_steps_R} (the window is the rule's {@code restore_average}, e.g. one epoch
+ *       either side, whatever the epoch's length in steps).
  *   <li>{@link Closest} ({@code closest}): the step checkpoint closest to the restore step.
  *   <li>{@link StepAverage} ({@code average_steps_R}): the parameter mean of the step checkpoints within R
  *       steps of it (stochastic weight averaging along the trajectory).
@@ -31,7 +35,7 @@ import org.deeplearning4j.nn.api.Model;
  * over the data.
  */
 public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePolicy.StepAverage,
-    RestorePolicy.EpochAverage, RestorePolicy.SignalWindow {
+    RestorePolicy.EpochAverage, RestorePolicy.SignalWindow, RestorePolicy.SignalWindowSteps {
 
   /** The name in results and on the command line, e.g. {@code average_epochs_3}. */
   String name();
@@ -106,6 +110,39 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
     }
   }
 
+  /**
+   * The mean of the step checkpoints with steps in the signal's restore window
+   * ({@code restore_from_step}..{@code restore_to_step}); the step checkpoint closest to the restore step
+   * when the signal has no window or no step checkpoint is held in it. Where {@link SignalWindow} averages
+   * the few epoch-end checkpoints of the window, this averages every step checkpoint in it: a mean of many
+   * nearby points of the trajectory, which one swinging checkpoint moves less.
+   */
+  record SignalWindowSteps() implements RestorePolicy {
+    @Override
+    public String name() {
+      return "signal_window_steps";
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
+      return new Closest().restore(steps, epochEnds, restoreStep, like);
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
+      if (!signal.hasRestoreFromStep() || !signal.hasRestoreToStep()) {
+        return restore(steps, epochEnds, signal.getRestoreStep(), like);
+      }
+      long from = signal.getRestoreFromStep();
+      long to = signal.getRestoreToStep();
+      List<Long> used = steps.steps().stream().filter(s -> s >= from && s <= to).toList();
+      if (used.isEmpty()) {
+        return restore(steps, epochEnds, signal.getRestoreStep(), like);
+      }
+      return steps.average(from, to, like).map(m -> new Restored(m, used));
+    }
+  }
+
   /** The mean of the step checkpoints within {@code radius} steps of the restore step. */
   record StepAverage(int radius) implements RestorePolicy {
     public StepAverage {
@@ -157,7 +194,8 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
   }
 
   /**
-   * The policy named {@code text}: {@code closest}, {@code average_steps_R} or {@code average_epochs_K}.
+   * The policy named {@code text}: {@code closest}, {@code signal_window}, {@code signal_window_steps},
+   * {@code average_steps_R} or {@code average_epochs_K}.
    *
    * @throws IllegalArgumentException naming the forms
    */
@@ -170,6 +208,9 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
       if (t.equals("signal_window")) {
         return new SignalWindow();
       }
+      if (t.equals("signal_window_steps")) {
+        return new SignalWindowSteps();
+      }
       if (t.startsWith("average_steps_")) {
         return new StepAverage(Integer.parseInt(t.substring("average_steps_".length())));
       }
@@ -179,16 +220,16 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("restore policy must be signal_window, closest, average_steps_R (R >= 1 "
-        + "steps) or average_epochs_K (K odd), was " + text);
+    throw new IllegalArgumentException("restore policy must be signal_window, signal_window_steps, closest, "
+        + "average_steps_R (R >= 1 steps) or average_epochs_K (K odd), was " + text);
   }
 
   /**
-   * The policies the experiment measures by default: closest, the signal's window, steps within 80, 1, 3
-   * and 5 epoch ends.
+   * The policies the experiment measures by default: closest, the signal's window (its epoch ends and its
+   * step checkpoints), steps within 80, 1, 3 and 5 epoch ends.
    */
   static List<RestorePolicy> experimentDefaults() {
-    return List.of(new Closest(), new SignalWindow(), new StepAverage(80), new EpochAverage(1),
+    return List.of(new Closest(), new SignalWindow(), new SignalWindowSteps(), new StepAverage(80), new EpochAverage(1),
         new EpochAverage(3), new EpochAverage(5));
   }
 }

@@ -92,6 +92,28 @@ class RestorePolicyTest {
   }
 
   @Test
+  void shouldRestoreTheMeanOfTheStepCheckpointsInTheSignalsWindow() {
+    StopSignal signal = StopSignal.newBuilder().setRestoreStep(23).setRestoreFromStep(13).setRestoreToStep(41).build();
+    var r = new RestorePolicy.SignalWindowSteps().restore(steps, epochEnds, signal, net).orElseThrow();
+    // step checkpoints 15, 20, ..., 40 lie in 13..41: their mean is 27.5 (the epoch ends are not counted twice)
+    assertThat(r.steps()).containsExactly(15L, 20L, 25L, 30L, 35L, 40L);
+    assertThat(r.model().params().minNumber().doubleValue()).isEqualTo(27.5);
+    assertThat(r.model().params().maxNumber().doubleValue()).isEqualTo(27.5);
+    assertThat(net.params().meanNumber().doubleValue()).as("the network itself is left as it is").isEqualTo(-1.0);
+  }
+
+  @Test
+  void shouldRestoreTheClosestStepCheckpointWhenTheSignalHasNoWindowOrNoStepCheckpointInIt() {
+    StopSignal bare = StopSignal.newBuilder().setRestoreStep(23).build();
+    StopSignal between = StopSignal.newBuilder().setRestoreStep(23).setRestoreFromStep(21).setRestoreToStep(24).build();
+    for (StopSignal s : List.of(bare, between)) {
+      var r = new RestorePolicy.SignalWindowSteps().restore(steps, epochEnds, s, net).orElseThrow();
+      assertThat(r.steps()).containsExactly(25L);
+      assertThat(r.model().params().maxNumber().doubleValue()).isEqualTo(25.0);
+    }
+  }
+
+  @Test
   void shouldRestoreNothingWithoutCheckpoints() {
     Checkpoints none = new Checkpoints(0, 1, true);
     assertThat(new RestorePolicy.EpochAverage(3).restore(steps, none, 24, net)).isEmpty();
@@ -104,12 +126,12 @@ class RestorePolicyTest {
       assertThat(RestorePolicy.parse(p.name())).isEqualTo(p);
     }
     assertThat(RestorePolicy.experimentDefaults().stream().map(RestorePolicy::name)).containsExactly("closest",
-        "signal_window", "average_steps_80", "average_epochs_1", "average_epochs_3", "average_epochs_5");
+        "signal_window", "signal_window_steps", "average_steps_80", "average_epochs_1", "average_epochs_3", "average_epochs_5");
     assertThatThrownBy(() -> RestorePolicy.parse("average_epochs_4"))
         .hasMessage("an epoch average takes an odd number >= 1 of checkpoints, was 4");
     assertThatThrownBy(() -> RestorePolicy.parse("best"))
-        .hasMessage("restore policy must be signal_window, closest, average_steps_R (R >= 1 steps) or "
-            + "average_epochs_K (K odd), was best");
+        .hasMessage("restore policy must be signal_window, signal_window_steps, closest, average_steps_R "
+            + "(R >= 1 steps) or average_epochs_K (K odd), was best");
     assertThat(List.of(new RestorePolicy.StepAverage(3))).doesNotContain(new RestorePolicy.StepAverage(4));
   }
 }
