@@ -189,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("  closest checkpoint (step %d):%s%.4f%n", r.restoredStep(),
             " ".repeat(Math.max(1, 16 - Long.toString(r.restoredStep()).length())), r.testAccuracyAtRestore());
         String steps = r.restores().stream()
-            .filter(m -> m.policy().equals("signal_window") || m.policy().startsWith("average_steps_"))
+            .filter(m -> m.policy().equals("signal_window_steps") || m.policy().startsWith("average_steps_"))
             .map(m -> m.steps().toString()).findFirst().orElse("around it");
         System.out.printf("  mean of the checkpoints of steps %s: %.4f  <- the model you keep%n", steps,
             r.testAccuracyAtRestoreAverage());

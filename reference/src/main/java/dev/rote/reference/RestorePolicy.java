@@ -12,14 +12,15 @@ import org.deeplearning4j.nn.api.Model;
  * side on every run; the trainer restores one.
  *
  * <ul>
- *   <li>{@link SignalWindow} ({@code signal_window}): what the signal recommends, as the trainer library
- *       restores it: the mean of the epoch-end checkpoints in the signal's restore window
+ *   <li>{@link SignalWindowSteps} ({@code signal_window_steps}): what the signal recommends, as the
+ *       trainer library restores it: the mean of the step checkpoints in the signal's restore window
  *       ({@code restore_from_step}..{@code restore_to_step}), else the step checkpoint closest to the
- *       restore step (the trainer's default).
- *   <li>{@link SignalWindowSteps} ({@code signal_window_steps}): the mean of the step checkpoints in the
- *       signal's restore window, else the step checkpoint closest to the restore step: the scale-free form
- *       of {@code average_steps_R} (the window is the rule's {@code restore_average}, e.g. one epoch
- *       either side, whatever the epoch's length in steps).
+ *       restore step (the trainer's default since 2026-12-03). The scale-free form of
+ *       {@code average_steps_R}: the window is the rule's {@code restore_average}, e.g. one epoch either
+ *       side, whatever the epoch's length in steps.
+ *   <li>{@link SignalWindow} ({@code signal_window}): the mean of the epoch-end checkpoints in the signal's
+ *       restore window, else the step checkpoint closest to the restore step (the default until
+ *       2026-12-03).
  *   <li>{@link Closest} ({@code closest}): the step checkpoint closest to the restore step.
  *   <li>{@link StepAverage} ({@code average_steps_R}): the parameter mean of the step checkpoints within R
  *       steps of it (stochastic weight averaging along the trajectory).
@@ -76,10 +77,11 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
   }
 
   /**
-   * The signal's restore window, as the trainer library restores it ({@code Checkpoints.restoreAverage}):
-   * the mean of the epoch-end checkpoints with steps in {@code restore_from_step}..{@code restore_to_step};
-   * the step checkpoint closest to the restore step when the signal has no window or no epoch-end
-   * checkpoint is held in it (there the library averages every checkpoint held in the window).
+   * The epoch ends of the signal's restore window: the mean of the epoch-end checkpoints with steps in
+   * {@code restore_from_step}..{@code restore_to_step}; the step checkpoint closest to the restore step
+   * when the signal has no window or no epoch-end checkpoint is held in it. (The trainer library
+   * restored this until 2026-12-03; it now averages every checkpoint it holds in the window, as
+   * {@link SignalWindowSteps} does.)
    */
   record SignalWindow() implements RestorePolicy {
     @Override
@@ -111,16 +113,23 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
   }
 
   /**
-   * The mean of the step checkpoints with steps in the signal's restore window
-   * ({@code restore_from_step}..{@code restore_to_step}); the step checkpoint closest to the restore step
-   * when the signal has no window or no step checkpoint is held in it. Where {@link SignalWindow} averages
-   * the few epoch-end checkpoints of the window, this averages every step checkpoint in it: a mean of many
-   * nearby points of the trajectory, which one swinging checkpoint moves less.
+   * The signal's restore window, as the trainer library restores it ({@code Checkpoints.restoreAverage}):
+   * the mean of the step checkpoints with steps in {@code restore_from_step}..{@code restore_to_step};
+   * the step checkpoint closest to the restore step when the signal has no window or no step checkpoint
+   * is held in it. Where {@link SignalWindow} averages the two or three epoch ends of the window, this
+   * averages every step checkpoint in it: a mean of many nearby points of the trajectory, which one
+   * checkpoint that swings moves less (docs/DETECTOR.md, "The restore").
    */
   record SignalWindowSteps() implements RestorePolicy {
     @Override
     public String name() {
       return "signal_window_steps";
+    }
+
+    /** Whether {@code signal} has a window holding at least one of the step checkpoints. */
+    public boolean averages(Checkpoints steps, StopSignal signal) {
+      return signal.hasRestoreFromStep() && signal.hasRestoreToStep() && steps.steps().stream()
+          .anyMatch(s -> s >= signal.getRestoreFromStep() && s <= signal.getRestoreToStep());
     }
 
     @Override
@@ -130,15 +139,12 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
 
     @Override
     public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
-      if (!signal.hasRestoreFromStep() || !signal.hasRestoreToStep()) {
+      if (!averages(steps, signal)) {
         return restore(steps, epochEnds, signal.getRestoreStep(), like);
       }
       long from = signal.getRestoreFromStep();
       long to = signal.getRestoreToStep();
       List<Long> used = steps.steps().stream().filter(s -> s >= from && s <= to).toList();
-      if (used.isEmpty()) {
-        return restore(steps, epochEnds, signal.getRestoreStep(), like);
-      }
       return steps.average(from, to, like).map(m -> new Restored(m, used));
     }
   }

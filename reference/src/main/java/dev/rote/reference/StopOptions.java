@@ -50,11 +50,13 @@ public record StopOptions(boolean obey, boolean restore, int checkpointEvery, in
 
   /**
    * The policy restored on an obeyed stop: the average within {@link #averageRadius()} steps when set,
-   * else what the signal recommends ({@link RestorePolicy.SignalWindow}: its restore window, or the
+   * else what the signal recommends ({@link RestorePolicy.SignalWindowSteps}: the step checkpoints in its
+   * restore window, or the
    * checkpoint closest to its restore step).
    */
   public RestorePolicy restorePolicy() {
-    return averageRadius > 0 ? new RestorePolicy.StepAverage(averageRadius) : new RestorePolicy.SignalWindow();
+    return averageRadius > 0 ? new RestorePolicy.StepAverage(averageRadius)
+        : new RestorePolicy.SignalWindowSteps();
   }
 
   /** Records signals without stopping: the run goes on to its last epoch. */

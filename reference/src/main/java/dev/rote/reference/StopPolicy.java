@@ -15,7 +15,7 @@ import org.deeplearning4j.nn.api.Model;
 /**
  * What the reference trainer does with a stop signal, as {@link StopOptions} say: measure the model
  * at the stop; when restoring, go back to the model of the restore policy (by default what the signal
- * recommends, as the trainer library restores it: the mean of the epoch-end checkpoints in its restore
+ * recommends, as the trainer library restores it: the mean of the step checkpoints in its restore
  * window, else the checkpoint closest to its restore step), and measure the other policies
  * asked for on the side; save the model kept. Obeyed, the network itself is restored and saved; only
  * recorded (or when training goes on detached), copies are measured and the network is left as it is.
@@ -113,7 +113,8 @@ final class StopPolicy {
     long restored = closest.map(c -> c.steps().get(0)).orElse(-1L);
     double atRestore = accuracy.getOrDefault("closest", Double.NaN);
     boolean averaged = kept instanceof RestorePolicy.StepAverage
-        || kept instanceof RestorePolicy.SignalWindow w && w.averages(epochEnds, signal);
+        || kept instanceof RestorePolicy.SignalWindow w && w.averages(epochEnds, signal)
+        || kept instanceof RestorePolicy.SignalWindowSteps w && w.averages(checkpoints, signal);
     double atAverage = averaged ? accuracy.getOrDefault(kept.name(), Double.NaN) : Double.NaN;
     Model keptModel = candidates.get(kept.name()).map(RestorePolicy.Restored::model).orElse(net);
     if (options.obey() && !options.continueAfterStop() && keptModel != net) {

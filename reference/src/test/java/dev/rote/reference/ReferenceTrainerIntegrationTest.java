@@ -243,16 +243,17 @@ class ReferenceTrainerIntegrationTest {
   }
 
   @Test
-  void shouldRestoreTheMeanOfTheEpochEndsInTheSignalsRestoreWindowByDefault(@TempDir Path dir) throws Exception {
+  void shouldRestoreTheMeanOfTheStepCheckpointsInTheSignalsRestoreWindowByDefault(@TempDir Path dir)
+      throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       KafkaSettings kafka = provision(broker);
       Path saved = dir.resolve("model.zip");
       ReferenceTrainer.Result result = trainWithSignalAfterEpoch2(kafka, "it-window", 50,
           StopOptions.defaults().savingTo(saved), b -> b.setRestoreFromStep(0).setRestoreToStep(20));
       assertThat(result.status()).isEqualTo(RunStatus.RUN_STATUS_STOPPED);
-      // 10 steps per epoch: the epoch ends 10 and 20 lie in the window 0..20
+      // checkpoints every 10 steps: the steps 10 and 20 lie in the window 0..20
       assertThat(result.restores()).anySatisfy(m -> {
-        assertThat(m.policy()).isEqualTo("signal_window");
+        assertThat(m.policy()).isEqualTo("signal_window_steps");
         assertThat(m.steps()).containsExactly(10L, 20L);
         assertThat(m.testAccuracy()).isEqualTo(result.finalTestAccuracy());
       });

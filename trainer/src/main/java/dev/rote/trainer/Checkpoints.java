@@ -31,6 +31,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * is left. Coverage of the whole run is kept: the first checkpoint always stays, recent steps are
  * dense and older ones grow sparser. (With a capacity of 1 only the newest is kept.)
  *
+ * <p>A stop signal's restore window (one epoch either side of the restore step, for the built-in
+ * rules) is restored as the mean of every checkpoint held in it ({@link #restoreAverage}). With the
+ * defaults it holds 3 to 6 checkpoints when the restore step lies a few epochs back in a run of up to
+ * 30 epochs of 24 to 469 steps (the reference trainer, which keeps step checkpoints every 10 steps and
+ * 64 of them, averages 5 to 16 there); in a run of more epochs than the capacity only about one. A
+ * smaller {@code everySteps} or a larger capacity averages more points of the trajectory, at the
+ * memory above.
+ *
  * <pre>{@code
  * Checkpoints checkpoints = Checkpoints.defaults();   // every epoch end + every 100 steps, at most 32
  * net.addListeners(checkpoints.listener());          // or rote.restoreOnStop(checkpoints) before attach
@@ -233,22 +241,19 @@ public final class Checkpoints {
   }
 
   /**
-   * Restores into {@code net} the mean of the parameters of the held epoch-end checkpoints with steps
-   * in {@code [fromStep, toStep]} (of every held checkpoint there when none is at an epoch end), and
-   * the updater state of the checkpoint closest to {@code step}: what a stop signal's restore window
-   * ({@code restore_from_step}..{@code restore_to_step} around {@code restore_step}) recommends.
-   * Nothing changes when no checkpoint is held in the range.
+   * Restores into {@code net} the mean of the parameters of every checkpoint held with a step in
+   * {@code [fromStep, toStep]}, step and epoch-end checkpoints alike, and the updater state of the
+   * checkpoint closest to {@code step}: what a stop signal's restore window
+   * ({@code restore_from_step}..{@code restore_to_step} around {@code restore_step}) recommends. The mean
+   * of many nearby points of the trajectory is moved less by one checkpoint that swings than the mean of
+   * the window's two or three epoch ends (docs/DETECTOR.md, "The restore"). Nothing changes when no
+   * checkpoint is held in the range.
    *
    * @return the steps of the checkpoints averaged, oldest first; empty when none
    * @throws IllegalArgumentException when {@code net} has a different number of parameters
    */
   public synchronized List<Long> restoreAverage(Model net, long fromStep, long toStep, long step) {
-    var range = held.subMap(fromStep, true, toStep, true);
-    List<Long> used = range.entrySet().stream().filter(e -> e.getValue().epochEnd()).map(java.util.Map.Entry::getKey)
-        .toList();
-    if (used.isEmpty()) {
-      used = List.copyOf(range.keySet());
-    }
+    List<Long> used = List.copyOf(held.subMap(fromStep, true, toStep, true).keySet());
     if (used.isEmpty()) {
       return List.of();
     }

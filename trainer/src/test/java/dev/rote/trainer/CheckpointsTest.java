@@ -47,7 +47,7 @@ class CheckpointsTest {
   }
 
   @Test
-  void shouldRestoreTheMeanOfTheEpochEndCheckpointsInARestoreWindow() {
+  void shouldRestoreTheMeanOfEveryCheckpointInARestoreWindow() {
     MultiLayerNetwork n = net();
     Checkpoints checkpoints = new Checkpoints(1, 20, true);
     float[][] params = new float[8][];
@@ -60,19 +60,46 @@ class CheckpointsTest {
         checkpoints.onStep(step, n);
       }
     }
-    // Window 2..5 around step 4: the epoch ends 2 and 4 are averaged, the step checkpoints 3 and 5 are not.
+    // Window 2..5 around step 4: the epoch ends 2 and 4 and the step checkpoints 3 and 5 alike.
     List<Long> used = checkpoints.restoreAverage(n, 2, 5, 4);
-    assertThat(used).containsExactly(2L, 4L);
+    assertThat(used).containsExactly(2L, 3L, 4L, 5L);
     float[] got = floats(n.params());
     for (int i = 0; i < got.length; i++) {
-      assertThat(got[i]).isCloseTo((params[2][i] + params[4][i]) / 2, org.assertj.core.data.Offset.offset(1e-6f));
+      float mean = (params[2][i] + params[3][i] + params[4][i] + params[5][i]) / 4;
+      assertThat(got[i]).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-6f));
     }
-    // A window without epoch ends averages the step checkpoints in it.
+    // A window of one step checkpoint restores it.
     assertThat(checkpoints.restoreAverage(n, 3, 3, 3)).containsExactly(3L);
     assertThat(floats(n.params())).containsExactly(params[3]);
     // Nothing held in the window: nothing changes.
     assertThat(checkpoints.restoreAverage(n, 100, 200, 150)).isEmpty();
     assertThat(floats(n.params())).containsExactly(params[3]);
+  }
+
+  /**
+   * What a restore window of one epoch either side holds with the defaults, in the shapes of runs the
+   * experiment records (steps per epoch, the epoch of the stop, the epoch of the restore step): the
+   * numbers the class documentation states.
+   */
+  @Test
+  void shouldHoldSeveralCheckpointsInAOneEpochRestoreWindowWithTheDefaults() {
+    MultiLayerNetwork n = net();
+    long[][] runs = {{24, 23, 9}, {79, 19, 11}, {79, 30, 12}, {313, 13, 3}, {469, 13, 7}};
+    for (long[] run : runs) {
+      long perEpoch = run[0];
+      Checkpoints checkpoints = Checkpoints.defaults();
+      for (long step = 1; step <= perEpoch * run[1]; step++) {
+        checkpoints.onStep(step, n);
+        if (step % perEpoch == 0) {
+          checkpoints.onEpochEnd(step, n);
+        }
+      }
+      long restore = perEpoch * run[2];
+      long inWindow = checkpoints.steps().stream().filter(s -> s >= restore - perEpoch && s <= restore + perEpoch)
+          .count();
+      assertThat(inWindow).as("%d steps per epoch, stop at epoch %d, restore epoch %d", run[0], run[1], run[2])
+          .isBetween(3L, 6L);
+    }
   }
 
   @Test
