@@ -91,8 +91,7 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
 
     /** Whether {@code signal} has a window holding at least one of the epoch-end checkpoints. */
     public boolean averages(Checkpoints epochEnds, StopSignal signal) {
-      return signal.hasRestoreFromStep() && signal.hasRestoreToStep() && epochEnds.steps().stream()
-          .anyMatch(s -> s >= signal.getRestoreFromStep() && s <= signal.getRestoreToStep());
+      return !inWindow(epochEnds, signal).isEmpty();
     }
 
     @Override
@@ -102,13 +101,7 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
 
     @Override
     public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
-      if (!averages(epochEnds, signal)) {
-        return restore(steps, epochEnds, signal.getRestoreStep(), like);
-      }
-      long from = signal.getRestoreFromStep();
-      long to = signal.getRestoreToStep();
-      List<Long> used = epochEnds.steps().stream().filter(s -> s >= from && s <= to).toList();
-      return epochEnds.average(from, to, like).map(m -> new Restored(m, used));
+      return windowMean(epochEnds, signal, like).or(() -> restore(steps, epochEnds, signal.getRestoreStep(), like));
     }
   }
 
@@ -128,8 +121,7 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
 
     /** Whether {@code signal} has a window holding at least one of the step checkpoints. */
     public boolean averages(Checkpoints steps, StopSignal signal) {
-      return signal.hasRestoreFromStep() && signal.hasRestoreToStep() && steps.steps().stream()
-          .anyMatch(s -> s >= signal.getRestoreFromStep() && s <= signal.getRestoreToStep());
+      return !inWindow(steps, signal).isEmpty();
     }
 
     @Override
@@ -139,14 +131,25 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
 
     @Override
     public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
-      if (!averages(steps, signal)) {
-        return restore(steps, epochEnds, signal.getRestoreStep(), like);
-      }
-      long from = signal.getRestoreFromStep();
-      long to = signal.getRestoreToStep();
-      List<Long> used = steps.steps().stream().filter(s -> s >= from && s <= to).toList();
-      return steps.average(from, to, like).map(m -> new Restored(m, used));
+      return windowMean(steps, signal, like).or(() -> restore(steps, epochEnds, signal.getRestoreStep(), like));
     }
+  }
+
+  /** The steps of the checkpoints of {@code held} in the signal's restore window; empty without a window. */
+  private static List<Long> inWindow(Checkpoints held, StopSignal signal) {
+    if (!signal.hasRestoreFromStep() || !signal.hasRestoreToStep()) {
+      return List.of();
+    }
+    long from = signal.getRestoreFromStep();
+    long to = signal.getRestoreToStep();
+    return held.steps().stream().filter(s -> s >= from && s <= to).toList();
+  }
+
+  /** The mean of the checkpoints of {@code held} in the signal's restore window; empty when none is there. */
+  private static Optional<Restored> windowMean(Checkpoints held, StopSignal signal, Model like) {
+    List<Long> used = inWindow(held, signal);
+    return used.isEmpty() ? Optional.empty()
+        : held.average(signal.getRestoreFromStep(), signal.getRestoreToStep(), like).map(m -> new Restored(m, used));
   }
 
   /** The mean of the step checkpoints within {@code radius} steps of the restore step. */
