@@ -101,10 +101,11 @@ final class ExperimentCommand implements Callable<Integer> {
   int baselinePatience;
 
   @Option(names = "--restore-policies", paramLabel = "P,...", split = ",",
-      defaultValue = "closest,signal_window,signal_window_steps,average_steps_80,average_epochs_1,average_epochs_3,"
-          + "average_epochs_5",
+      defaultValue = "closest,signal_window,signal_window_steps,library_100_32,library_e8_32,average_steps_80,"
+          + "average_epochs_1,average_epochs_3,average_epochs_5",
       description = "Restore policies measured at every stop: closest, signal_window, signal_window_steps, "
-          + "average_steps_R, average_epochs_K "
+          + "library_S_C and library_eK_C (a trainer library's store: every S steps or K per epoch, and each epoch "
+          + "end, at most C), average_steps_R, average_epochs_K "
           + "(default: ${DEFAULT-VALUE}).")
   List<String> restorePolicies;
 

@@ -18,6 +18,10 @@ import org.deeplearning4j.nn.api.Model;
  *       restore step (the trainer's default since 2026-12-03). The scale-free form of
  *       {@code average_steps_R}: the window is the rule's {@code restore_average}, e.g. one epoch either
  *       side, whatever the epoch's length in steps.
+ *   <li>{@link LibraryCheckpoints} ({@code library_S_C}, {@code library_eK_C}): the same window over the
+ *       checkpoints a trainer-library user holds: every S steps (or K per epoch) and each epoch end, at
+ *       most C ({@code library_100_32} is {@code Checkpoints.defaults()} until 2026-12-03). Measured only:
+ *       it tells what a program that adds Rote keeps, beside the reference trainer's denser store.
  *   <li>{@link SignalWindow} ({@code signal_window}): the mean of the epoch-end checkpoints in the signal's
  *       restore window, else the step checkpoint closest to the restore step (the default until
  *       2026-12-03).
@@ -36,7 +40,8 @@ import org.deeplearning4j.nn.api.Model;
  * over the data.
  */
 public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePolicy.StepAverage,
-    RestorePolicy.EpochAverage, RestorePolicy.SignalWindow, RestorePolicy.SignalWindowSteps {
+    RestorePolicy.EpochAverage, RestorePolicy.SignalWindow, RestorePolicy.SignalWindowSteps,
+    RestorePolicy.LibraryCheckpoints {
 
   /** The name in results and on the command line, e.g. {@code average_epochs_3}. */
   String name();
@@ -131,8 +136,51 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
 
     @Override
     public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
-      return windowMean(steps, signal, like).or(() -> restore(steps, epochEnds, signal.getRestoreStep(), like));
+      return windowOrClosest(steps, signal, like);
     }
+  }
+
+  /**
+   * The signal's restore window over a trainer library's checkpoint store (see {@link #newStore()}), as
+   * {@code Checkpoints.restoreAverage} restores it: the mean of every checkpoint held in the window, else
+   * the one closest to the restore step. {@link #restore} reads its store from {@code steps}.
+   *
+   * @param everySteps steps between step checkpoints, or 0 with {@code perEpoch}
+   * @param perEpoch checkpoints per epoch, or 0 with {@code everySteps}
+   * @param capacity most checkpoints held
+   */
+  record LibraryCheckpoints(int everySteps, int perEpoch, int capacity) implements RestorePolicy {
+    public LibraryCheckpoints {
+      if ((everySteps > 0) == (perEpoch > 0) || everySteps < 0 || perEpoch < 0 || capacity < 1) {
+        throw new IllegalArgumentException("a library store takes steps >= 1 or checkpoints per epoch >= 1, and a "
+            + "capacity >= 1; was " + everySteps + ", " + perEpoch + ", " + capacity);
+      }
+    }
+
+    /** The store a trainer-library user configured so holds. */
+    public Checkpoints newStore() {
+      return perEpoch > 0 ? Checkpoints.perEpoch(perEpoch, capacity) : new Checkpoints(everySteps, capacity, true);
+    }
+
+    @Override
+    public String name() {
+      return "library_" + (perEpoch > 0 ? "e" + perEpoch : everySteps + "") + "_" + capacity;
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
+      return new Closest().restore(steps, epochEnds, restoreStep, like);
+    }
+
+    @Override
+    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
+      return windowOrClosest(steps, signal, like);
+    }
+  }
+
+  /** The mean of the checkpoints of {@code held} in the signal's window, else the one closest to its restore step. */
+  private static Optional<Restored> windowOrClosest(Checkpoints held, StopSignal signal, Model like) {
+    return windowMean(held, signal, like).or(() -> new Closest().restore(held, held, signal.getRestoreStep(), like));
   }
 
   /** The steps of the checkpoints of {@code held} in the signal's restore window; empty without a window. */
@@ -223,6 +271,14 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
       if (t.startsWith("average_steps_")) {
         return new StepAverage(Integer.parseInt(t.substring("average_steps_".length())));
       }
+      if (t.startsWith("library_")) {
+        String[] parts = t.substring("library_".length()).split("_", -1);
+        if (parts.length == 2) {
+          boolean perEpoch = parts[0].startsWith("e");
+          int n = Integer.parseInt(perEpoch ? parts[0].substring(1) : parts[0]);
+          return new LibraryCheckpoints(perEpoch ? 0 : n, perEpoch ? n : 0, Integer.parseInt(parts[1]));
+        }
+      }
       if (t.startsWith("average_epochs_")) {
         return new EpochAverage(Integer.parseInt(t.substring("average_epochs_".length())));
       }
@@ -230,15 +286,18 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
       // reported below
     }
     throw new IllegalArgumentException("restore policy must be signal_window, signal_window_steps, closest, "
-        + "average_steps_R (R >= 1 steps) or average_epochs_K (K odd), was " + text);
+        + "average_steps_R (R >= 1 steps), average_epochs_K (K odd), library_S_C or library_eK_C (a trainer "
+        + "library's store: every S steps or K per epoch, at most C), was " + text);
   }
 
   /**
-   * The policies the experiment measures by default: closest, the signal's window (its epoch ends and its
-   * step checkpoints), steps within 80, 1, 3 and 5 epoch ends.
+   * The policies the experiment measures by default: closest, the signal's window (its epoch ends, its
+   * step checkpoints, and a trainer library's store: every 100 steps or 8 per epoch, 32 held), steps
+   * within 80, 1, 3 and 5 epoch ends.
    */
   static List<RestorePolicy> experimentDefaults() {
-    return List.of(new Closest(), new SignalWindow(), new SignalWindowSteps(), new StepAverage(80), new EpochAverage(1),
-        new EpochAverage(3), new EpochAverage(5));
+    return List.of(new Closest(), new SignalWindow(), new SignalWindowSteps(), new LibraryCheckpoints(100, 0, 32),
+        new LibraryCheckpoints(0, 8, 32), new StepAverage(80), new EpochAverage(1), new EpochAverage(3),
+        new EpochAverage(5));
   }
 }

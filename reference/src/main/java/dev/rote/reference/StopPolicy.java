@@ -50,6 +50,8 @@ final class StopPolicy {
   private final Checkpoints checkpoints;
   private final Checkpoints epochEnds;
   private final boolean keepEpochEnds;
+  /** The trainer-library stores measured ({@link RestorePolicy.LibraryCheckpoints}), by policy. */
+  private final Map<RestorePolicy, Checkpoints> libraryStores = new LinkedHashMap<>();
 
   StopPolicy(StopOptions options, IdxDataset data) {
     this.options = options;
@@ -61,6 +63,10 @@ final class StopPolicy {
             || p instanceof RestorePolicy.SignalWindow);
     this.epochEnds = new Checkpoints(0, epochs ? EPOCH_END_CAPACITY : 1, true);
     this.keepEpochEnds = epochs;
+    if (options.restore()) {
+      options.measured().stream().filter(p -> p instanceof RestorePolicy.LibraryCheckpoints)
+          .forEach(p -> libraryStores.put(p, ((RestorePolicy.LibraryCheckpoints) p).newStore()));
+    }
   }
 
   /** Called after every training step: takes a checkpoint when restoring and one is due. */
@@ -68,6 +74,7 @@ final class StopPolicy {
     if (checkpoints != null) {
       checkpoints.onStep(step, net);
     }
+    libraryStores.values().forEach(c -> c.onStep(step, net));
   }
 
   /** Called at the end of every epoch, {@code step} steps into the run: an epoch-end checkpoint when needed. */
@@ -75,6 +82,7 @@ final class StopPolicy {
     if (keepEpochEnds) {
       epochEnds.onEpochEnd(step, net);
     }
+    libraryStores.values().forEach(c -> c.onEpochEnd(step, net));
   }
 
   /** Handles the run's stop signal, received after {@code step}. */
@@ -99,7 +107,7 @@ final class StopPolicy {
       if (candidates.containsKey(p.name())) {
         continue;
       }
-      Optional<RestorePolicy.Restored> c = p.restore(checkpoints, epochEnds, signal, net);
+      Optional<RestorePolicy.Restored> c = p.restore(libraryStores.getOrDefault(p, checkpoints), epochEnds, signal, net);
       candidates.put(p.name(), c);
       c.ifPresent(x -> {
         double acc = TestScore.of(x.model(), data).accuracy();

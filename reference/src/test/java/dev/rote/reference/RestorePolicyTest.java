@@ -114,6 +114,30 @@ class RestorePolicyTest {
   }
 
   @Test
+  void shouldRestoreTheWindowOfATrainerLibrarysStore() {
+    var policy = new RestorePolicy.LibraryCheckpoints(0, 4, 100);
+    Checkpoints store = policy.newStore();
+    for (long s = 1; s <= 50; s++) {
+      net.params().assign(s);
+      store.onStep(s, net);
+      if (s % 10 == 0) {
+        store.onEpochEnd(s, net);
+      }
+    }
+    net.params().assign(-1);
+    // 4 an epoch of 10 steps: the first epoch's end, then every round(10 / 4) = 3 steps after each epoch end.
+    assertThat(store.steps()).startsWith(10L, 13L, 16L, 19L, 20L, 23L).endsWith(40L, 43L, 46L, 49L, 50L);
+    StopSignal signal = StopSignal.newBuilder().setRestoreStep(45).setRestoreFromStep(40).setRestoreToStep(50).build();
+    var r = policy.restore(store, epochEnds, signal, net).orElseThrow();
+    assertThat(r.steps()).containsExactly(40L, 43L, 46L, 49L, 50L);
+    assertThat(r.model().params().maxNumber().doubleValue()).isCloseTo(45.6, org.assertj.core.data.Offset.offset(1e-5));
+    // Nothing of the store in the window: its closest checkpoint.
+    StopSignal early = StopSignal.newBuilder().setRestoreStep(3).setRestoreFromStep(1).setRestoreToStep(5).build();
+    assertThat(policy.restore(store, epochEnds, early, net).orElseThrow().steps()).containsExactly(10L);
+    assertThat(policy.name()).isEqualTo("library_e4_100");
+  }
+
+  @Test
   void shouldRestoreNothingWithoutCheckpoints() {
     Checkpoints none = new Checkpoints(0, 1, true);
     assertThat(new RestorePolicy.EpochAverage(3).restore(steps, none, 24, net)).isEmpty();
@@ -126,12 +150,16 @@ class RestorePolicyTest {
       assertThat(RestorePolicy.parse(p.name())).isEqualTo(p);
     }
     assertThat(RestorePolicy.experimentDefaults().stream().map(RestorePolicy::name)).containsExactly("closest",
-        "signal_window", "signal_window_steps", "average_steps_80", "average_epochs_1", "average_epochs_3", "average_epochs_5");
+        "signal_window", "signal_window_steps", "library_100_32", "library_e8_32", "average_steps_80", "average_epochs_1", "average_epochs_3", "average_epochs_5");
     assertThatThrownBy(() -> RestorePolicy.parse("average_epochs_4"))
         .hasMessage("an epoch average takes an odd number >= 1 of checkpoints, was 4");
     assertThatThrownBy(() -> RestorePolicy.parse("best"))
         .hasMessage("restore policy must be signal_window, signal_window_steps, closest, average_steps_R "
-            + "(R >= 1 steps) or average_epochs_K (K odd), was best");
+            + "(R >= 1 steps), average_epochs_K (K odd), library_S_C or library_eK_C (a trainer library's store: "
+            + "every S steps or K per epoch, at most C), was best");
+    assertThat(RestorePolicy.parse("library_e4_64")).isEqualTo(new RestorePolicy.LibraryCheckpoints(0, 4, 64));
+    assertThatThrownBy(() -> RestorePolicy.parse("library_0_32")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a library store takes steps >= 1 or checkpoints per epoch >= 1");
     assertThat(List.of(new RestorePolicy.StepAverage(3))).doesNotContain(new RestorePolicy.StepAverage(4));
   }
 }

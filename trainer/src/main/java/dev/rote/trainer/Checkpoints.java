@@ -67,9 +67,14 @@ public final class Checkpoints {
   }
 
   private final int everySteps;
+  private final int perEpoch;
   private final int capacity;
   private final boolean atEpochEnds;
   private final TreeMap<Long, Snapshot> held = new TreeMap<>();
+  /** With {@code perEpoch}: the first step seen, the last epoch end, the step period learnt from the epochs. */
+  private long firstStep = -1;
+  private long lastEpochEnd = -1;
+  private long perEpochEvery;
 
   /**
    * Step checkpoints only (no epoch-end checkpoints).
@@ -88,6 +93,13 @@ public final class Checkpoints {
    * @param atEpochEnds also take one at the end of each epoch ({@link #onEpochEnd})
    */
   public Checkpoints(int everySteps, int capacity, boolean atEpochEnds) {
+    this(everySteps, 0, capacity, atEpochEnds);
+  }
+
+  private Checkpoints(int everySteps, int perEpoch, int capacity, boolean atEpochEnds) {
+    if (perEpoch < 0) {
+      throw new IllegalArgumentException("perEpoch must be >= 1, was " + perEpoch);
+    }
     if (everySteps < 0 || (everySteps == 0 && !atEpochEnds)) {
       throw new IllegalArgumentException("everySteps must be >= 1 (or 0 with epoch-end checkpoints), was "
           + everySteps);
@@ -96,6 +108,7 @@ public final class Checkpoints {
       throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     }
     this.everySteps = everySteps;
+    this.perEpoch = perEpoch;
     this.capacity = capacity;
     this.atEpochEnds = atEpochEnds;
   }
@@ -107,6 +120,23 @@ public final class Checkpoints {
    */
   public static Checkpoints defaults() {
     return new Checkpoints(DEFAULT_EVERY_STEPS, DEFAULT_CAPACITY, true);
+  }
+
+  /**
+   * Every epoch end plus {@code perEpoch} evenly spaced checkpoints within each epoch, at most
+   * {@code capacity} held: the same density along the trajectory whatever the epoch's length in steps.
+   * The epoch's length is learnt from the epoch ends (the last one seen); until the first epoch end, and
+   * in loops that have no epoch-end events, a checkpoint is taken every {@value #DEFAULT_EVERY_STEPS}
+   * steps.
+   *
+   * @param perEpoch checkpoints per epoch, its end included; >= 1
+   * @param capacity most checkpoints held at once; >= 1
+   */
+  public static Checkpoints perEpoch(int perEpoch, int capacity) {
+    if (perEpoch < 1) {
+      throw new IllegalArgumentException("perEpoch must be >= 1, was " + perEpoch);
+    }
+    return new Checkpoints(DEFAULT_EVERY_STEPS, perEpoch, capacity, true);
   }
 
   /**
@@ -134,7 +164,12 @@ public final class Checkpoints {
    * @param step the number of training steps {@code net} has taken
    */
   public synchronized void onStep(long step, Model net) {
-    if (everySteps > 0 && step % everySteps == 0) {
+    if (firstStep < 0) {
+      firstStep = step;
+    }
+    boolean due = perEpochEvery > 0 ? (step - lastEpochEnd) % perEpochEvery == 0
+        : everySteps > 0 && step % everySteps == 0;
+    if (due) {
       take(step, net, held.containsKey(step) && held.get(step).epochEnd());
     }
   }
@@ -144,6 +179,12 @@ public final class Checkpoints {
    * when the epoch ended; a step already held is replaced and marked as an epoch end.
    */
   public synchronized void onEpochEnd(long step, Model net) {
+    if (perEpoch > 0 && step > lastEpochEnd) {
+      long start = lastEpochEnd >= 0 ? lastEpochEnd : firstStep >= 0 ? firstStep - 1 : 0;
+      long length = step - start;
+      perEpochEvery = length < 1 ? 0 : Math.max(1, Math.round((double) length / perEpoch));
+      lastEpochEnd = step;
+    }
     if (atEpochEnds && step > 0) {
       take(step, net, true);
     }
@@ -348,7 +389,8 @@ public final class Checkpoints {
 
   @Override
   public synchronized String toString() {
-    return "Checkpoints(every " + (everySteps == 0 ? "-" : everySteps + "") + " steps"
+    return "Checkpoints(every " + (perEpoch > 0 && perEpochEvery > 0 ? "1/" + perEpoch + " epoch"
+        : everySteps == 0 ? "- steps" : everySteps + " steps")
         + (atEpochEnds ? " and epoch end" : "") + ", " + held.size() + "/" + capacity + " held: " + held.keySet()
         + ")";
   }

@@ -285,6 +285,79 @@ class CheckpointsTest {
   }
 
   @Test
+  void shouldSpacePerEpochCheckpointsEvenlyOnceTheEpochLengthIsKnown() {
+    MultiLayerNetwork net = net();
+    Checkpoints checkpoints = Checkpoints.perEpoch(8, 100);
+    // 79 steps an epoch: the first epoch holds only its end; then every round(79 / 8) = 10 steps after
+    // the last epoch end, and the epoch end itself: 8 an epoch.
+    for (long step = 1; step <= 158; step++) {
+      checkpoints.onStep(step, net);
+      if (step % 79 == 0) {
+        checkpoints.onEpochEnd(step, net);
+      }
+    }
+    assertThat(checkpoints.steps()).containsExactly(79L, 89L, 99L, 109L, 119L, 129L, 139L, 149L, 158L);
+    assertThat(checkpoints.epochEndSteps()).containsExactly(79L, 158L);
+    // A shorter last epoch (a partial batch left out) sets the period for the next one: 40 steps, every 5.
+    for (long step = 159; step <= 208; step++) {
+      checkpoints.onStep(step, net);
+      if (step == 198) {
+        checkpoints.onEpochEnd(step, net);
+      }
+    }
+    assertThat(checkpoints.steps().subList(9, checkpoints.steps().size()))
+        .containsExactly(168L, 178L, 188L, 198L, 203L, 208L);
+    assertThat(checkpoints.toString()).contains("every 1/8 epoch and epoch end");
+  }
+
+  @Test
+  void shouldLearnTheEpochLengthOfANetThatHadTrainedBefore() {
+    MultiLayerNetwork net = net();
+    Checkpoints checkpoints = Checkpoints.perEpoch(4, 100);
+    // Attached at step 1,001 of a net that had trained 1,000 steps: epochs of 20 steps end at 1,020, 1,040.
+    for (long step = 1001; step <= 1040; step++) {
+      checkpoints.onStep(step, net);
+      if (step % 20 == 0) {
+        checkpoints.onEpochEnd(step, net);
+      }
+    }
+    assertThat(checkpoints.steps()).containsExactly(1020L, 1025L, 1030L, 1035L, 1040L);
+  }
+
+  @Test
+  void shouldCheckpointEvery100StepsUntilAnEpochEnds() {
+    MultiLayerNetwork net = net();
+    Checkpoints checkpoints = Checkpoints.perEpoch(8, 100);
+    // A loop without epoch-end events (or a first epoch longer than 100 steps): every 100 steps.
+    for (long step = 1; step <= 250; step++) {
+      checkpoints.onStep(step, net);
+    }
+    assertThat(checkpoints.steps()).containsExactly(100L, 200L);
+    assertThat(checkpoints.toString()).contains("every 100 steps and epoch end");
+    checkpoints.onEpochEnd(250, net);
+    for (long step = 251; step <= 300; step++) {
+      checkpoints.onStep(step, net);
+    }
+    // 250 steps an epoch: every round(250 / 8) = 31 steps after the epoch end.
+    assertThat(checkpoints.steps()).containsExactly(100L, 200L, 250L, 281L);
+  }
+
+  @Test
+  void shouldCheckpointPerEpochThroughItsListener() {
+    MultiLayerNetwork net = net();
+    Checkpoints checkpoints = Checkpoints.perEpoch(2, 10);
+    net.addListeners(checkpoints.listener());
+    // Four batches of two an epoch: the first epoch's end at 4; then every 2 steps.
+    var iterator = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
+        new DataSet(X, Y).asList(), 2);
+    net.fit(iterator, 3);
+    assertThat(checkpoints.steps()).containsExactly(4L, 6L, 8L, 10L, 12L);
+    assertThat(checkpoints.epochEndSteps()).containsExactly(4L, 8L, 12L);
+    assertThatThrownBy(() -> Checkpoints.perEpoch(0, 10))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("perEpoch must be >= 1, was 0");
+  }
+
+  @Test
   void shouldThinStepCheckpointsBeforeEpochEnds() {
     MultiLayerNetwork net = net();
     Checkpoints checkpoints = new Checkpoints(1, 4, true);
