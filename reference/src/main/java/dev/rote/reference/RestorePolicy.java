@@ -40,8 +40,7 @@ import org.deeplearning4j.nn.api.Model;
  * over the data.
  */
 public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePolicy.StepAverage,
-    RestorePolicy.EpochAverage, RestorePolicy.SignalWindow, RestorePolicy.SignalWindowSteps,
-    RestorePolicy.LibraryCheckpoints {
+    RestorePolicy.EpochAverage, RestorePolicy.SignalWindow, RestorePolicy.StoreWindow {
 
   /** The name in results and on the command line, e.g. {@code average_epochs_3}. */
   String name();
@@ -118,7 +117,7 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
    * averages every step checkpoint in it: a mean of many nearby points of the trajectory, which one
    * checkpoint that swings moves less (docs/DETECTOR.md, "The restore").
    */
-  record SignalWindowSteps() implements RestorePolicy {
+  record SignalWindowSteps() implements StoreWindow {
     @Override
     public String name() {
       return "signal_window_steps";
@@ -129,15 +128,6 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
       return !inWindow(steps, signal).isEmpty();
     }
 
-    @Override
-    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
-      return new Closest().restore(steps, epochEnds, restoreStep, like);
-    }
-
-    @Override
-    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
-      return windowOrClosest(steps, signal, like);
-    }
   }
 
   /**
@@ -149,7 +139,7 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
    * @param perEpoch checkpoints per epoch, or 0 with {@code everySteps}
    * @param capacity most checkpoints held
    */
-  record LibraryCheckpoints(int everySteps, int perEpoch, int capacity) implements RestorePolicy {
+  record LibraryCheckpoints(int everySteps, int perEpoch, int capacity) implements StoreWindow {
     public LibraryCheckpoints {
       if ((everySteps > 0) == (perEpoch > 0) || everySteps < 0 || perEpoch < 0 || capacity < 1) {
         throw new IllegalArgumentException("a library store takes steps >= 1 or checkpoints per epoch >= 1, and a "
@@ -167,20 +157,22 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
       return "library_" + (perEpoch > 0 ? "e" + perEpoch : everySteps + "") + "_" + capacity;
     }
 
+  }
+
+  /**
+   * The signal's restore window over one checkpoint store (passed as {@code steps}): the mean of the
+   * checkpoints held in it, else the one closest to the restore step.
+   */
+  sealed interface StoreWindow extends RestorePolicy permits SignalWindowSteps, LibraryCheckpoints {
     @Override
-    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
+    default Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, long restoreStep, Model like) {
       return new Closest().restore(steps, epochEnds, restoreStep, like);
     }
 
     @Override
-    public Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
-      return windowOrClosest(steps, signal, like);
+    default Optional<Restored> restore(Checkpoints steps, Checkpoints epochEnds, StopSignal signal, Model like) {
+      return windowMean(steps, signal, like).or(() -> restore(steps, epochEnds, signal.getRestoreStep(), like));
     }
-  }
-
-  /** The mean of the checkpoints of {@code held} in the signal's window, else the one closest to its restore step. */
-  private static Optional<Restored> windowOrClosest(Checkpoints held, StopSignal signal, Model like) {
-    return windowMean(held, signal, like).or(() -> new Closest().restore(held, held, signal.getRestoreStep(), like));
   }
 
   /** The steps of the checkpoints of {@code held} in the signal's restore window; empty without a window. */
