@@ -127,7 +127,6 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
     public boolean averages(Checkpoints steps, StopSignal signal) {
       return !inWindow(steps, signal).isEmpty();
     }
-
   }
 
   /**
@@ -156,7 +155,6 @@ public sealed interface RestorePolicy permits RestorePolicy.Closest, RestorePoli
     public String name() {
       return "library_" + (perEpoch > 0 ? "e" + perEpoch : everySteps + "") + "_" + capacity;
     }
-
   }
 
   /**

@@ -99,10 +99,8 @@ public final class Checkpoints {
     this(everySteps, 0, capacity, atEpochEnds);
   }
 
+  /** {@code perEpoch} 0 for none; {@link #perEpoch} checks its own. */
   private Checkpoints(int everySteps, int perEpoch, int capacity, boolean atEpochEnds) {
-    if (perEpoch < 0) {
-      throw new IllegalArgumentException("perEpoch must be >= 1, was " + perEpoch);
-    }
     if (everySteps < 0 || (everySteps == 0 && !atEpochEnds)) {
       throw new IllegalArgumentException("everySteps must be >= 1 (or 0 with epoch-end checkpoints), was "
           + everySteps);

@@ -22,6 +22,17 @@ class CheckpointsTest {
     return TestNetworks.mlp(DataType.FLOAT, 6, 5, 3);
   }
 
+  /** Steps {@code from}..{@code to} of {@code net} into {@code checkpoints}, an epoch ending where {@code epochEnd} says. */
+  private static void steps(Checkpoints checkpoints, MultiLayerNetwork net, long from, long to,
+      java.util.function.LongPredicate epochEnd) {
+    for (long step = from; step <= to; step++) {
+      checkpoints.onStep(step, net);
+      if (epochEnd.test(step)) {
+        checkpoints.onEpochEnd(step, net);
+      }
+    }
+  }
+
   private static float[] floats(INDArray a) {
     return a.dup('c').data().asFloat();
   }
@@ -88,12 +99,7 @@ class CheckpointsTest {
     for (long[] run : runs) {
       long perEpoch = run[0];
       Checkpoints checkpoints = Checkpoints.defaults();
-      for (long step = 1; step <= perEpoch * run[1]; step++) {
-        checkpoints.onStep(step, n);
-        if (step % perEpoch == 0) {
-          checkpoints.onEpochEnd(step, n);
-        }
-      }
+      steps(checkpoints, n, 1, perEpoch * run[1], step -> step % perEpoch == 0);
       long restore = perEpoch * run[2];
       long inWindow = checkpoints.steps().stream().filter(s -> s >= restore - perEpoch && s <= restore + perEpoch)
           .count();
@@ -290,21 +296,11 @@ class CheckpointsTest {
     Checkpoints checkpoints = Checkpoints.perEpoch(8, 100);
     // 79 steps an epoch: the first epoch holds only its end; then every round(79 / 8) = 10 steps after
     // the last epoch end, and the epoch end itself: 8 an epoch.
-    for (long step = 1; step <= 158; step++) {
-      checkpoints.onStep(step, net);
-      if (step % 79 == 0) {
-        checkpoints.onEpochEnd(step, net);
-      }
-    }
+    steps(checkpoints, net, 1, 158, step -> step % 79 == 0);
     assertThat(checkpoints.steps()).containsExactly(79L, 89L, 99L, 109L, 119L, 129L, 139L, 149L, 158L);
     assertThat(checkpoints.epochEndSteps()).containsExactly(79L, 158L);
     // A shorter last epoch (a partial batch left out) sets the period for the next one: 40 steps, every 5.
-    for (long step = 159; step <= 208; step++) {
-      checkpoints.onStep(step, net);
-      if (step == 198) {
-        checkpoints.onEpochEnd(step, net);
-      }
-    }
+    steps(checkpoints, net, 159, 208, step -> step == 198);
     assertThat(checkpoints.steps().subList(9, checkpoints.steps().size()))
         .containsExactly(168L, 178L, 188L, 198L, 203L, 208L);
     assertThat(checkpoints.toString()).contains("every 1/8 epoch and epoch end");
@@ -315,12 +311,7 @@ class CheckpointsTest {
     MultiLayerNetwork net = net();
     Checkpoints checkpoints = Checkpoints.perEpoch(4, 100);
     // Attached at step 1,001 of a net that had trained 1,000 steps: epochs of 20 steps end at 1,020, 1,040.
-    for (long step = 1001; step <= 1040; step++) {
-      checkpoints.onStep(step, net);
-      if (step % 20 == 0) {
-        checkpoints.onEpochEnd(step, net);
-      }
-    }
+    steps(checkpoints, net, 1001, 1040, step -> step % 20 == 0);
     assertThat(checkpoints.steps()).containsExactly(1020L, 1025L, 1030L, 1035L, 1040L);
   }
 
@@ -329,15 +320,11 @@ class CheckpointsTest {
     MultiLayerNetwork net = net();
     Checkpoints checkpoints = Checkpoints.perEpoch(8, 100);
     // A loop without epoch-end events (or a first epoch longer than 100 steps): every 100 steps.
-    for (long step = 1; step <= 250; step++) {
-      checkpoints.onStep(step, net);
-    }
+    steps(checkpoints, net, 1, 250, step -> false);
     assertThat(checkpoints.steps()).containsExactly(100L, 200L);
     assertThat(checkpoints.toString()).contains("every 100 steps and epoch end");
     checkpoints.onEpochEnd(250, net);
-    for (long step = 251; step <= 300; step++) {
-      checkpoints.onStep(step, net);
-    }
+    steps(checkpoints, net, 251, 300, step -> false);
     // 250 steps an epoch: every round(250 / 8) = 31 steps after the epoch end.
     assertThat(checkpoints.steps()).containsExactly(100L, 200L, 250L, 281L);
   }
