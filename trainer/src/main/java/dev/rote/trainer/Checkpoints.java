@@ -271,16 +271,12 @@ public final class Checkpoints {
    * averaging); empty when none is held there. {@code like} is left as it is.
    */
   public synchronized <M extends Model> Optional<M> average(long fromStep, long toStep, M like) {
-    var range = held.subMap(fromStep, true, toStep, true);
-    if (range.isEmpty()) {
+    INDArray mean = meanParams(fromStep, toStep, like);
+    if (mean == null) {
       return Optional.empty();
     }
-    INDArray sum = null;
-    for (Snapshot s : range.values()) {
-      sum = sum == null ? s.params().dup() : sum.addi(s.params());
-    }
     M copy = cloneOf(like);
-    copy.setParams(sum.divi(range.size()));
+    copy.setParams(mean);
     return Optional.of(copy);
   }
 
@@ -297,22 +293,33 @@ public final class Checkpoints {
    * @throws IllegalArgumentException when {@code net} has a different number of parameters
    */
   public synchronized List<Long> restoreAverage(Model net, long fromStep, long toStep, long step) {
-    List<Long> used = List.copyOf(held.subMap(fromStep, true, toStep, true).keySet());
-    if (used.isEmpty()) {
+    INDArray mean = meanParams(fromStep, toStep, net);
+    if (mean == null) {
       return List.of();
     }
     restore(net, step); // the updater state (and, until overwritten below, the parameters) closest to the step
+    net.setParams(mean);
+    return List.copyOf(held.subMap(fromStep, true, toStep, true).keySet());
+  }
+
+  /**
+   * The mean of the parameters of the checkpoints held with steps in {@code [fromStep, toStep]}; null
+   * when none is held there.
+   *
+   * @throws IllegalArgumentException when one has a different number of parameters than {@code net}
+   */
+  private INDArray meanParams(long fromStep, long toStep, Model net) {
+    var range = held.subMap(fromStep, true, toStep, true);
     INDArray sum = null;
-    for (long at : used) {
-      INDArray p = held.get(at).params();
+    for (var e : range.entrySet()) {
+      INDArray p = e.getValue().params();
       if (p.length() != net.numParams()) {
         throw new IllegalArgumentException("net has " + net.numParams() + " parameters, the checkpoint at step "
-            + at + " has " + p.length());
+            + e.getKey() + " has " + p.length());
       }
       sum = sum == null ? p.dup() : sum.addi(p);
     }
-    net.setParams(sum.divi(used.size()));
-    return used;
+    return sum == null ? null : sum.divi(range.size());
   }
 
   /** Bytes of parameter and updater-state data held. */
