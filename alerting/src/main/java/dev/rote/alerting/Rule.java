@@ -58,7 +58,8 @@ import java.util.Objects;
  * @param armingRatio Rote's addition: a patience trigger also fires once the best value, divided by
  *     another indicator's value at the same step, is better than a threshold; null for none. Needs
  *     {@code smoothing} 1.
- *     With {@code armingThreshold} too, either arms the rule. A ratio of two rates that rise and fall
+ *     With {@code armingThreshold} too, either arms the rule (the threshold only while the ratio is
+ *     better than the ratio's {@code limit}, when it has one). A ratio of two rates that rise and fall
  *     together with the optimizer's churn (e.g. the wrong examples learned over the right ones
  *     forgotten per epoch) does not depend on the batch size as either rate does
  */
@@ -106,13 +107,25 @@ public record Rule(
    *     indicator's steps (e.g. {@code epoch_forgetting_rate} beside {@code epoch_wrong_learned_rate})
    * @param threshold the ratio must be better than this in the rule's mode (below it in
    *     {@link Mode#MIN}); a divisor of 0 or a missing one never arms
+   * @param limit with an {@code armingThreshold}, the threshold arms only while the ratio is better
+   *     than this (a ratio that cannot be taken lets it arm nothing); null: the threshold arms alone.
+   *     An absolute threshold on a per-epoch rate reads differently at 10 updates per epoch than at
+   *     300; the ratio does not
    */
-  public record ArmingRatio(String over, double threshold) {
+  public record ArmingRatio(String over, double threshold, Double limit) {
     public ArmingRatio {
       requireName(over, "arming_ratio over");
       if (!Double.isFinite(threshold)) {
         throw new IllegalArgumentException("arming_ratio threshold must be finite, was " + threshold);
       }
+      if (limit != null && !Double.isFinite(limit)) {
+        throw new IllegalArgumentException("arming_ratio limit must be finite, was " + limit);
+      }
+    }
+
+    /** A ratio that arms alone, without a limit on the threshold. */
+    public ArmingRatio(String over, double threshold) {
+      this(over, threshold, null);
     }
   }
 
@@ -126,7 +139,7 @@ public record Rule(
 
   /**
    * A condition on the latest value of another indicator of the same run, or on the mean of its
-   * latest values.
+   * latest values, or on its ratio to a third indicator.
    *
    * @param indicator indicator name
    * @param layer layer of the indicator, or null for run-level values
@@ -134,8 +147,13 @@ public record Rule(
    * @param below holds when the value is less than this, or null
    * @param smoothing how many of the indicator's latest values the condition averages (1: the latest
    *     value alone); it never holds before that many values arrived
+   * @param over Rote's addition: the condition compares the value over this run-level indicator's (each
+   *     the mean of its last {@code smoothing} values), or null for the value itself. A divisor
+   *     missing, not positive or not finite never holds. Two rates that rise and fall together with
+   *     the optimizer's churn (the wrong examples learned, the right ones forgotten per epoch) have a
+   *     ratio that does not move with the updates per epoch as either rate does
    */
-  public record Condition(String indicator, Integer layer, Double above, Double below, int smoothing) {
+  public record Condition(String indicator, Integer layer, Double above, Double below, int smoothing, String over) {
 
     /** The largest {@code smoothing} a condition may ask for. */
     public static final int MAX_SMOOTHING = 16;
@@ -149,6 +167,9 @@ public record Rule(
         throw new IllegalArgumentException("smoothing of the condition on " + indicator + " must be in [1, "
             + MAX_SMOOTHING + "], was " + smoothing);
       }
+      if (over != null) {
+        requireName(over, "over of the condition on " + indicator);
+      }
     }
 
     /** A condition on the latest value alone. */
@@ -156,9 +177,23 @@ public record Rule(
       this(indicator, layer, above, below, 1);
     }
 
+    /** A condition on the indicator's own values. */
+    public Condition(String indicator, Integer layer, Double above, Double below, int smoothing) {
+      this(indicator, layer, above, below, smoothing, null);
+    }
+
     /** The series the condition reads: {@code name} or {@code name/layer}. */
     public String series() {
       return Rule.series(indicator, layer);
+    }
+
+    /** What the condition compares, as the commands list it: {@code series}, a mean of it, or a ratio. */
+    public String describe() {
+      String v = smoothing > 1 ? "the mean of the last " + smoothing + " " + series() : series();
+      if (over != null) {
+        v += smoothing > 1 ? " over the mean of the last " + smoothing + " " + over : " over " + over;
+      }
+      return v;
     }
 
     /** Whether a value satisfies the condition; a missing value never does. */
@@ -194,6 +229,9 @@ public record Rule(
     }
     if (armingThreshold != null && !Double.isFinite(armingThreshold)) {
       throw new IllegalArgumentException("arming_threshold must be finite, was " + armingThreshold);
+    }
+    if (armingRatio != null && armingRatio.limit() != null && armingThreshold == null) {
+      throw new IllegalArgumentException("arming_ratio limit " + armingRatio.limit() + " needs an arming_threshold");
     }
     if (armingRatio != null && smoothing > 1) {
       // The ratio divides the best value by the divisor at one step; a moving average spans several.
@@ -278,6 +316,10 @@ public record Rule(
       if (armingThreshold != null) {
         b.append(mode == Mode.MIN ? "below " : "above ").append(armingThreshold);
       }
+      if (armingThreshold != null && armingRatio != null && armingRatio.limit() != null) {
+        b.append(" (while ").append(mode == Mode.MIN ? "below " : "above ").append(armingRatio.limit())
+            .append(" times ").append(armingRatio.over()).append(" at its step)");
+      }
       if (armingRatio != null) {
         b.append(armingThreshold != null ? " or " : "").append(mode == Mode.MIN ? "below " : "above ")
             .append(armingRatio.threshold()).append(" times ").append(armingRatio.over()).append(" at its step");
@@ -290,8 +332,7 @@ public record Rule(
       b.append(", or diverges beyond ").append(divergenceThreshold);
     }
     for (Condition c : when) {
-      b.append(", while ").append(c.smoothing() > 1 ? "the mean of the last " + c.smoothing() + " " + c.series()
-          : c.series()).append(c.above() != null ? " > " + c.above() : "")
+      b.append(", while ").append(c.describe()).append(c.above() != null ? " > " + c.above() : "")
           .append(c.below() != null ? " < " + c.below() : "");
     }
     if (startFrom.amount() > 0) {

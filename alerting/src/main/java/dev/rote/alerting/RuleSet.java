@@ -43,6 +43,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *     arming_ratio:                  # ... or once the best over another indicator at its step has been
  *       over: epoch_forgetting_rate  #     better than the threshold (default none)
  *       threshold: 6
+ *       limit: 9                     #     and the threshold arms only while the ratio is below this
  *     smoothing: 1                   # moving average of N evaluations (default 1)
  *     baseline: 0.5                  # optional (Keras)
  *     stopping_threshold: 0.01       # optional (Lightning)
@@ -57,6 +58,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       - indicator: train_accuracy
  *         above: 0.5
  *         smoothing: 1               # the mean of the last N values (default 1)
+ *         over: other_indicator      # compare the value over this one's (each the mean of N) (default none)
  * }</pre>
  *
  * @param rules the rules, names unique
@@ -72,10 +74,10 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
       "patience", "rebound", "smoothing", "baseline", "stopping_threshold", "divergence_threshold", "check_finite",
       "start_from", "start_from_step", "action", "restore_best", "restore_average", "when", "rebound_for",
       "arming_threshold", "arming_ratio");
-  private static final Set<String> ARMING_RATIO_FIELDS = Set.of("over", "threshold");
+  private static final Set<String> ARMING_RATIO_FIELDS = Set.of("over", "threshold", "limit");
   private static final Set<Span.Unit> ANY_UNIT = EnumSet.allOf(Span.Unit.class);
   private static final Set<Span.Unit> STEPS_OR_EPOCHS = EnumSet.of(Span.Unit.STEPS, Span.Unit.EPOCHS);
-  private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below", "smoothing");
+  private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below", "smoothing", "over");
   /** Indicators with no value that has neither a layer nor a class label. */
   private static final Set<String> PER_CLASS_OR_LAYER =
       Set.of(IndicatorNames.NMF_NONLINEARITY, IndicatorNames.LOSS_SENSITIVITY_MEAN);
@@ -160,6 +162,10 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
           warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' has a condition on '"
               + c.indicator() + "', which the analyzer does not publish");
         }
+        if (c.over() != null && !IndicatorNames.ALL.contains(c.over())) {
+          warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' has a condition over '"
+              + c.over() + "', which the analyzer does not publish");
+        }
       }
       if (r.armingRatio() != null && !IndicatorNames.ALL.contains(r.armingRatio().over())) {
         warnings.add(source + " line " + line(item) + ": rule '" + r.name() + "' is armed by a ratio over '"
@@ -205,7 +211,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
           try {
             when.add(new Rule.Condition(string(cf, c, "indicator", null), integer(cf, "layer", null, 0),
                 number(cf, "above", null, false), number(cf, "below", null, false),
-                integer(cf, "smoothing", 1, 1)));
+                integer(cf, "smoothing", 1, 1), cf.containsKey("over") ? string(cf, c, "over", null) : null));
           } catch (RulesException e) {
             throw e;
           } catch (IllegalArgumentException e) {
@@ -248,7 +254,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
         if (threshold == null) {
           throw error(n, "arming_ratio.threshold", "required");
         }
-        return new Rule.ArmingRatio(over, threshold);
+        return new Rule.ArmingRatio(over, threshold, number(af, "limit", null, true));
       } catch (RulesException e) {
         throw e;
       } catch (IllegalArgumentException e) {

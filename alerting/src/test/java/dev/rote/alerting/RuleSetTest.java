@@ -237,6 +237,29 @@ class RuleSetTest {
   }
 
   @Test
+  void shouldParseARatioConditionAndTheArmingRatiosLimit() {
+    RuleSet set = RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    rebound: 4 se\n"
+        + "    arming_threshold: 0.12\n    arming_ratio:\n      over: epoch_forgetting_rate\n      threshold: 6\n"
+        + "      limit: 9\n    when:\n      - indicator: epoch_wrong_learned_rate\n"
+        + "        over: epoch_forgetting_rate\n        below: 6\n        smoothing: 2\n", "t");
+    Rule r = set.rules().get(0);
+    assertThat(r.armingRatio()).isEqualTo(new Rule.ArmingRatio("epoch_forgetting_rate", 6, 9.0));
+    assertThat(r.when()).containsExactly(
+        new Rule.Condition("epoch_wrong_learned_rate", null, null, 6.0, 2, "epoch_forgetting_rate"));
+    assertThat(set.warnings()).isEmpty();
+    assertThat(RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    when:\n      - indicator: train_accuracy\n"
+        + "        over: no_such_rate\n        below: 1\n", "t").warnings())
+        .anySatisfy(w -> assertThat(w).contains("condition over 'no_such_rate'", "does not publish"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: epoch_forgetting_rate\n"
+        + "      threshold: 6\n      limit: 9\n", "t"))
+        .hasMessageContaining("t line").hasMessageContaining("limit 9.0 needs an arming_threshold");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: m\n    when:\n      - indicator: train_accuracy\n        over: ''\n        below: 1\n", "t"))
+        .hasMessageContaining("over").hasMessageContaining("non-empty");
+  }
+
+  @Test
   void shouldParseTheArmingRatioAndRefuseOneWithoutItsFields() {
     RuleSet set = RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    rebound: 4 se\n"
         + "    arming_ratio:\n      over: epoch_forgetting_rate\n      threshold: 6\n", "t");

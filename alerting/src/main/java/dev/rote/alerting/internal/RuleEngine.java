@@ -38,6 +38,9 @@ public final class RuleEngine {
       for (Rule.Condition c : r.when()) {
         if (c.smoothing() > 1) {
           smoothed.merge(c.series(), c.smoothing(), Math::max);
+          if (c.over() != null) {
+            smoothed.merge(c.over(), c.smoothing(), Math::max);
+          }
         }
       }
       if (r.armingRatio() != null) {
@@ -264,8 +267,10 @@ public final class RuleEngine {
     if (r.armingThreshold() == null && r.armingRatio() == null) {
       return true;
     }
+    Double limit = r.armingRatio() == null ? null : r.armingRatio().limit();
     boolean byThreshold = r.armingThreshold() != null && s.bestStep >= 0
-        && r.mode().better(s.best, r.armingThreshold());
+        && r.mode().better(s.best, r.armingThreshold())
+        && (limit == null || (!Double.isNaN(s.bestRatio) && r.mode().better(s.bestRatio, limit)));
     boolean byRatio = r.armingRatio() != null && s.bestStep >= 0 && !Double.isNaN(s.bestRatio)
         && r.mode().better(s.bestRatio, r.armingRatio().threshold());
     return byThreshold || byRatio;
@@ -327,9 +332,22 @@ public final class RuleEngine {
     return true;
   }
 
-  /** What a condition compares: the latest value, or the mean of the last {@code smoothing} values. */
+  /**
+   * What a condition compares: the latest value, or the mean of the last {@code smoothing} values;
+   * with {@code over}, that over the divisor's own (null, never holding, for a divisor missing, not
+   * positive or not finite).
+   */
   private static Double conditionValue(Rule.Condition c, RunAlerts state) {
-    return c.smoothing() == 1 ? state.latest.get(c.series()) : state.meanOfLast(c.series(), c.smoothing());
+    Double v = latestOrMean(c.series(), c.smoothing(), state);
+    if (c.over() == null || v == null) {
+      return v;
+    }
+    Double d = latestOrMean(c.over(), c.smoothing(), state);
+    return d == null || !(d > 0) || !Double.isFinite(d) ? null : v / d;
+  }
+
+  private static Double latestOrMean(String series, int n, RunAlerts state) {
+    return n == 1 ? state.latest.get(series) : state.meanOfLast(series, n);
   }
 
   private static StopSignal signal(Rule r, RuleState s, Indicator i, String reason, RunAlerts state, long nowMs,
@@ -373,9 +391,13 @@ public final class RuleEngine {
       if (v != null) {
         b.putValues(c.series(), v);
       }
-      Double mean = c.smoothing() > 1 ? conditionValue(c, state) : null;
+      Double mean = c.smoothing() > 1 ? latestOrMean(c.series(), c.smoothing(), state) : null;
       if (mean != null) {
         b.putValues(c.series() + "/mean_of_" + c.smoothing(), mean);
+      }
+      Double ratio = c.over() != null ? conditionValue(c, state) : null;
+      if (ratio != null) {
+        b.putValues(c.series() + "/over_" + c.over() + (c.smoothing() > 1 ? "/mean_of_" + c.smoothing() : ""), ratio);
       }
     }
     return b.build();

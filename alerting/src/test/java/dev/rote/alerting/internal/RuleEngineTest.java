@@ -1,6 +1,7 @@
 package dev.rote.alerting.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.rote.alerting.Delta;
@@ -183,6 +184,29 @@ class RuleEngineTest {
     assertThat(feedWithDivisor(r.withArmingRatio(null), new double[] {0.1, 0.075, 0.07, 0.06, 0.06}, rebound))
         .isEmpty();
     assertThat(r.describe()).contains("once its best is below 0.12 or below 6.0 times d at its step");
+  }
+
+  @Test
+  void shouldLetTheArmingThresholdArmOnlyBelowTheRatiosLimit() {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of()).withArmingThreshold(0.12).withArmingRatio(new Rule.ArmingRatio("d", 6, 9.0));
+    double[] rebound = {0.20, 0.10, 0.12, 0.25, 0.26};
+    // best 0.10 (below 0.12) at step 20 over the divisor 0.0125 there: ratio 8 < 9, the threshold arms it
+    assertThat(feedWithDivisor(r, new double[] {0.02, 0.0125, 0.01, 0.01, 0.01}, rebound)).singleElement()
+        .satisfies(s -> assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(8.0, within(1e-12)));
+    // the same best over 0.01: ratio 10, above the limit; neither the threshold nor the ratio arms
+    assertThat(feedWithDivisor(r, new double[] {0.02, 0.01, 0.01, 0.01, 0.01}, rebound)).isEmpty();
+    // ... which the threshold alone (no limit) would have armed
+    assertThat(feedWithDivisor(r.withArmingRatio(new Rule.ArmingRatio("d", 6)),
+        new double[] {0.02, 0.01, 0.01, 0.01, 0.01}, rebound)).hasSize(1);
+    // no divisor at the best's step: the limit cannot be checked, the threshold does not arm
+    assertThat(feedWithDivisor(r, new double[] {0.02, Double.NaN, 0.01, 0.01, 0.01}, rebound)).isEmpty();
+    // a ratio below 6 arms on its own, whatever the limit
+    assertThat(feedWithDivisor(r, new double[] {0.02, 0.05, 0.01, 0.01, 0.01}, rebound)).hasSize(1);
+    assertThat(r.describe()).contains("once its best is below 0.12 (while below 9.0 times d at its step) or below 6.0"
+        + " times d at its step");
+    assertThatThrownBy(() -> r.withArmingThreshold(null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit 9.0 needs an arming_threshold");
   }
 
   @Test
@@ -404,6 +428,44 @@ class RuleEngineTest {
       assertThat(s.getValuesMap()).containsEntry("g", 0.01);
       assertThat(s.getValuesMap().get("g/mean_of_2")).isCloseTo((0.0097 + 0.01) / 2, within(1e-12));
     });
+  }
+
+  @Test
+  void shouldJudgeARatioConditionOnTheRatioOfTheTwoSeriesMeans() {
+    // g over h, each the mean of its last 2 values, below 6
+    Rule r = new Rule("c", "m", null, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of(new Rule.Condition("g", null, null, 6.0, 2, "h")));
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    engine.apply(state, value("m", 10, 0.2), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("h", 15, 0.02), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 15, 0.10), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 20, 0.3), 0, RunDirectory.EMPTY)).as("one value of each: no mean yet")
+        .isEmpty();
+    // h 0.02, 0.01 (mean 0.015); g 0.10, 0.08 (mean 0.09): 6.0, not below 6; the latest values alone give 8
+    engine.apply(state, value("h", 25, 0.01), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 25, 0.08), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 30, 0.3), 0, RunDirectory.EMPTY)).isEmpty();
+    // h 0.01, 0.03 (mean 0.02); g 0.08, 0.14 (mean 0.11): 5.5 < 6, though g alone rose
+    engine.apply(state, value("h", 35, 0.03), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 35, 0.14), 0, RunDirectory.EMPTY);
+    assertThat(engine.apply(state, value("m", 40, 0.3), 0, RunDirectory.EMPTY)).singleElement().satisfies(s -> {
+      assertThat(s.getValuesMap().get("g/mean_of_2")).isCloseTo(0.11, within(1e-12));
+      assertThat(s.getValuesMap().get("g/over_h/mean_of_2")).isCloseTo(5.5, within(1e-12));
+    });
+    assertThat(r.describe()).contains("while the mean of the last 2 g over the mean of the last 2 h < 6.0");
+    // a divisor of 0 (or none) never holds
+    Rule once = new Rule("c", "m", null, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of(new Rule.Condition("g", null, null, 6.0, 1, "h")));
+    RuleEngine one = new RuleEngine(new RuleSet(List.of(once), List.of()), new EvaluationListener() {});
+    RunAlerts zero = new RunAlerts();
+    one.apply(zero, value("m", 10, 0.2), 0, RunDirectory.EMPTY);
+    one.apply(zero, value("g", 15, 0.01), 0, RunDirectory.EMPTY);
+    assertThat(one.apply(zero, value("m", 20, 0.3), 0, RunDirectory.EMPTY)).as("no divisor yet").isEmpty();
+    one.apply(zero, value("h", 25, 0.0), 0, RunDirectory.EMPTY);
+    assertThat(one.apply(zero, value("m", 30, 0.3), 0, RunDirectory.EMPTY)).as("a divisor of 0").isEmpty();
+    one.apply(zero, value("h", 35, 0.01), 0, RunDirectory.EMPTY);
+    assertThat(one.apply(zero, value("m", 40, 0.3), 0, RunDirectory.EMPTY)).as("0.01 / 0.01 = 1 < 6").hasSize(1);
   }
 
   @Test
