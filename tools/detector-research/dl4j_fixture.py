@@ -13,6 +13,7 @@ measured at that step. Header comments carry the run's train_size and batch_size
 import csv, json, math, sys
 
 NAMES = ['epoch_train_accuracy', 'epoch_train_loss', 'epoch_forgetting_rate', 'epoch_learned_rate',
+         'epoch_wrong_learned_rate',
          'epoch_fit_progress', 'epoch_prediction_flip_rate']
 
 def noise_key(r):
