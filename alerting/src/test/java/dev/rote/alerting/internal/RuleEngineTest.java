@@ -442,13 +442,13 @@ class RuleEngineTest {
     engine.apply(state, value("g", 15, 0.10), 0, RunDirectory.EMPTY);
     assertThat(engine.apply(state, value("m", 20, 0.3), 0, RunDirectory.EMPTY)).as("one value of each: no mean yet")
         .isEmpty();
-    // h 0.02, 0.01 (mean 0.015); g 0.10, 0.08 (mean 0.09): 6.0, not below 6; the latest values alone give 8
+    // h 0.02, 0.01 (mean 0.015); g 0.10, 0.083 (mean 0.0915): 6.1, not below 6; the latest values alone give 8.3
     engine.apply(state, value("h", 25, 0.01), 0, RunDirectory.EMPTY);
-    engine.apply(state, value("g", 25, 0.08), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 25, 0.083), 0, RunDirectory.EMPTY);
     assertThat(engine.apply(state, value("m", 30, 0.3), 0, RunDirectory.EMPTY)).isEmpty();
-    // h 0.01, 0.03 (mean 0.02); g 0.08, 0.14 (mean 0.11): 5.5 < 6, though g alone rose
+    // h 0.01, 0.03 (mean 0.02); g 0.083, 0.137 (mean 0.11): 5.5 < 6, though g alone rose
     engine.apply(state, value("h", 35, 0.03), 0, RunDirectory.EMPTY);
-    engine.apply(state, value("g", 35, 0.14), 0, RunDirectory.EMPTY);
+    engine.apply(state, value("g", 35, 0.137), 0, RunDirectory.EMPTY);
     assertThat(engine.apply(state, value("m", 40, 0.3), 0, RunDirectory.EMPTY)).singleElement().satisfies(s -> {
       assertThat(s.getValuesMap().get("g/mean_of_2")).isCloseTo(0.11, within(1e-12));
       assertThat(s.getValuesMap().get("g/over_h/mean_of_2")).isCloseTo(5.5, within(1e-12));
