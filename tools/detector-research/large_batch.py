@@ -15,7 +15,11 @@ proxy *kept* of rebound_for.py), and every run whose outcome differs from the ru
 with --table, the ratio at every stop of memorization_onset and at every trigger of the wrong
 examples' rule.
 
-    python3 large_batch.py [--table] [FILE.json ...]   # default: every docs/matrix-*.json
+    python3 large_batch.py [--table] [--laplace] [FILE.json ...]   # default: every docs/matrix-*.json
+
+--laplace: the runs whose outcome under the shipped rules changes when the standard errors of rates
+recorded at exactly 0 or 1 (0 then) take Laplace's estimate, as the analyzer computes them since
+2026-12-03 (docs/DETECTOR.md, *Rates seen at 0 or 1*).
 """
 import glob, json, math, os, sys
 import numpy as np
@@ -38,8 +42,30 @@ def load(files):
                 if e['name'] == 'epoch_forgetting_rate' and e['epoch'] < len(fo):
                     fo[e['epoch']] = e['value']
             x['fo'] = fo
+            x['train_size'] = int(r['cell_settings'].split(' training examples')[0].replace(',', ''))
+            acc = np.full(len(fo), np.nan)
+            for e in r['epoch_indicators']:
+                if e['name'] == 'epoch_train_accuracy' and e['epoch'] < len(acc):
+                    acc[e['epoch']] = e['value']
+            x['train_acc'] = acc
             xs.append(x)
     return xs
+
+def laplace(x):
+    """x with the standard errors of its rates at 0 or 1 (recorded as 0) replaced by sqrt(q(1-q)/n),
+    q = (pn + 1)/(n + 2), as the analyzer computes them since 2026-12-03. n is not recorded: the flip
+    rate's is the pass's size (every example has a previous presentation from the second pass on), the
+    wrong examples' rate's the previous pass's wrong examples (at least 1)."""
+    y = dict(x)
+    prev_wrong = np.concatenate([[np.nan], np.maximum(1, np.round((1 - x['train_acc'][:-1]) * x['train_size']))])
+    for key, se_key, n in (('pc', 'se', np.full(len(x['pc']), x['train_size'])), ('lh', 'lhse', prev_wrong)):
+        se = x[se_key].copy()
+        for i, p in enumerate(x[key]):
+            if se[i] == 0 and p in (0.0, 1.0) and n[i] > 0:
+                q = (p * n[i] + 1) / (n[i] + 2)
+                se[i] = math.sqrt(q * (1 - q) / n[i])
+        y[se_key] = se
+    return y
 
 def ratio2(x, e):
     """The two-epoch mean of the wrong examples' rate over the two-epoch mean of the forgetting rate."""
@@ -111,6 +137,15 @@ def main():
         print(f"{name:28s} clean {sum(c)}/{len(c)}; symmetric >= 98% {sum(v >= 0.98 for v in s)}/{len(s)} "
               f"(mean {np.mean(s):.3f}); class-pair {sum(v >= 0.98 for v in a)}/{len(a)} (mean {np.mean(a):.3f})")
         print('\n'.join(changed))
+    if '--laplace' in sys.argv:
+        print('\nthe shipped rules, standard errors of rates at 0 or 1 as recorded (0) -> Laplace')
+        for x in xs:
+            a = first(onset(x, 6), wave(x, limit=9))
+            y = laplace(x)
+            b = first(onset(y, 6), wave(y, limit=9))
+            if a != b:
+                print(f"    {x['file']} {x['name']}: stop {'-' if a[0] is None else a[0] + 1} kept {kept(x, *a):.3f}"
+                      f" -> stop {'-' if b[0] is None else b[0] + 1} kept {kept(y, *b):.3f}")
     if '--table' in sys.argv:
         print('\nmemorization_onset stops (rules before): two-epoch ratio at the stop')
         for x in xs:

@@ -129,13 +129,22 @@ class EpochIndicatorsTopologyTest {
         .orElseThrow(() -> new AssertionError("no " + name + " for pass " + pass + " in " + xs));
   }
 
+  /**
+   * The binomial standard error as documented, written out here: sqrt(p(1-p)/n), with Laplace's
+   * (pn + 1)/(n + 2) for p at 0 or 1 (e.g. a pass with every example right: sqrt((11/12)(1/12)/10)).
+   */
+  static double binomialSe(double p, double n) {
+    double q = p == 0 || p == 1 ? (p * n + 1) / (n + 2) : p;
+    return Math.sqrt(q * (1 - q) / n);
+  }
+
   static void assertPass(List<Indicator> xs, int pass, long lastStep) {
     Expected e = Expected.of(pass);
     Indicator acc = find(xs, IndicatorNames.EPOCH_TRAIN_ACCURACY, pass);
     assertThat(acc.getStep()).isEqualTo(lastStep);
     assertThat(acc.getValue()).isCloseTo(e.accuracy(), within(1e-12));
     assertThat(acc.getSampleSize()).isEqualTo(N);
-    assertThat(acc.getStandardError()).isCloseTo(Math.sqrt(e.accuracy() * (1 - e.accuracy()) / N), within(1e-12));
+    assertThat(acc.getStandardError()).isCloseTo(binomialSe(e.accuracy(), N), within(1e-12));
     Indicator loss = find(xs, IndicatorNames.EPOCH_TRAIN_LOSS, pass);
     assertThat(loss.getValue()).isCloseTo(e.meanLoss(), within(1e-6));
     assertThat(loss.getStandardError()).isCloseTo(e.lossSe(), within(1e-6));
@@ -147,7 +156,7 @@ class EpochIndicatorsTopologyTest {
     assertThat(flips.getStep()).isEqualTo(lastStep);
     assertThat(flips.getValue()).isCloseTo(e.flipRate(), within(1e-12));
     assertThat(flips.getSampleSize()).isEqualTo(N);
-    assertThat(flips.getStandardError()).isCloseTo(Math.sqrt(e.flipRate() * (1 - e.flipRate()) / N), within(1e-12));
+    assertThat(flips.getStandardError()).isCloseTo(binomialSe(e.flipRate(), N), within(1e-12));
     assertThat(find(xs, IndicatorNames.EPOCH_FORGETTING_RATE, pass).getValue()).isCloseTo(e.forgettingRate(),
         within(1e-12));
     assertThat(find(xs, IndicatorNames.EPOCH_LEARNED_RATE, pass).getValue()).isCloseTo(e.learnedRate(), within(1e-12));
@@ -159,7 +168,7 @@ class EpochIndicatorsTopologyTest {
       assertThat(wrongLearned.getValue()).isCloseTo(e.wrongLearnedRate(), within(1e-12));
       assertThat(wrongLearned.getSampleSize()).isEqualTo(e.previousWrong());
       assertThat(wrongLearned.getStandardError()).isCloseTo(
-          Math.sqrt(e.wrongLearnedRate() * (1 - e.wrongLearnedRate()) / e.previousWrong()), within(1e-12));
+          binomialSe(e.wrongLearnedRate(), e.previousWrong()), within(1e-12));
     }
   }
 
@@ -238,8 +247,8 @@ class EpochIndicatorsTopologyTest {
         Indicator fit = find(xs, IndicatorNames.EPOCH_FIT_PROGRESS, pass);
         assertThat(fit.getValue()).isCloseTo((a - b) / (3 * (1 - b)), within(1e-12));
         // d/da = 1 / (3 (1 - b)), d/db = (a - 1) / (3 (1 - b)^2), binomial variances over 10.
-        double seA = Math.sqrt(a * (1 - a) / N);
-        double seB = Math.sqrt(b * (1 - b) / N);
+        double seA = binomialSe(a, N);
+        double seB = binomialSe(b, N);
         double expected = Math.hypot(seA / (3 * (1 - b)), (a - 1) * seB / (3 * (1 - b) * (1 - b)));
         assertThat(fit.getStandardError()).isCloseTo(expected, within(1e-12));
       }

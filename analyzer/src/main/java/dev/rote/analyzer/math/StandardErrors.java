@@ -9,12 +9,19 @@ public final class StandardErrors {
 
   private StandardErrors() {}
 
-  /** Of a rate {@code p} over {@code n} independent trials: sqrt(p(1-p)/n) (0 at p = 0 or 1). */
+  /**
+   * Of a rate {@code p} over {@code n} independent trials: sqrt(p(1-p)/n); at p = 0 or 1, where that
+   * is 0, sqrt(q(1-q)/n) with Laplace's q = (pn + 1)/(n + 2). A rate seen at 0 or 1 (none of a handful
+   * of examples learned, or every one) is not known exactly: with a standard error of 0, any later
+   * change would count as infinitely many standard errors. Every rate strictly between 0 and 1 keeps
+   * the usual value.
+   */
   public static double binomial(double p, long n) {
     if (n < 1 || !(p >= 0 && p <= 1)) {
       return Double.NaN;
     }
-    return Math.sqrt(p * (1 - p) / n);
+    double q = p == 0 || p == 1 ? (p * n + 1) / (n + 2) : p;
+    return Math.sqrt(q * (1 - q) / n);
   }
 
   /**
