@@ -15,7 +15,10 @@ proxy *kept* of rebound_for.py), and every run whose outcome differs from the ru
 with --table, the ratio at every stop of memorization_onset and at every trigger of the wrong
 examples' rule.
 
-    python3 large_batch.py [--table] [--laplace] [FILE.json ...]   # default: every docs/matrix-*.json
+    python3 large_batch.py [--table] [--laplace] [--span] [FILE.json ...]   # default: every docs/matrix-*.json
+
+--span: the runs whose outcome changes when the arming ratio of wrong_examples_memorized is read over
+the three epochs around the minimum instead of at the minimum alone (arming_ratio.span: 3, 2026-12-03).
 
 --laplace: the runs whose outcome under the shipped rules changes when the standard errors of rates
 recorded at exactly 0 or 1 (0 then) take Laplace's estimate, as the analyzer computes them since
@@ -85,10 +88,11 @@ def onset(x, ratio_below=None):
     y['lh'] = np.where(ok, x['lh'], 1.0)
     return rebound_for.rule(y, rebound_for=2, lh_below=0.18)
 
-def wave(x, threshold=0.12, ratio=6.0, limit=None):
+def wave(x, threshold=0.12, ratio=6.0, limit=None, span=1):
     """wrong_examples_memorized: min 0.5 se, rebound 4 se at two epoch ends in a row, patience 2 epochs,
     from the third epoch; armed by a best below `threshold` (while its ratio is below `limit`, if set) or a
-    best over the forgetting rate at its epoch below `ratio`."""
+    best over the forgetting rate at its epoch below `ratio`; span 3: the ratio of the sums over the epoch
+    before the best, the best's and the one after (arming_ratio.span, 2026-12-03)."""
     lh, se = x['lh'], x['lhse']
     best = None; above = 0
     for e in range(len(lh)):
@@ -102,7 +106,12 @@ def wave(x, threshold=0.12, ratio=6.0, limit=None):
             best = (v, se[e], e); above = 0; continue
         above = above + 1 if v - best[0] > 4 * sd else 0
         b = best[2]
-        r = best[0] / x['fo'][b] if x['fo'][b] > 0 else np.nan
+        if span == 3:
+            w, f = x['lh'][max(0, b - 1):b + 2], x['fo'][max(0, b - 1):b + 2]
+            ok = ~np.isnan(w) & ~np.isnan(f) & (f > 0)
+            r = w[ok].sum() / f[ok].sum() if ok.any() else np.nan
+        else:
+            r = best[0] / x['fo'][b] if x['fo'][b] > 0 else np.nan
         armed = (not np.isnan(r) and r < ratio) or (best[0] < threshold and (limit is None or (not np.isnan(r) and r < limit)))
         if e - b >= 2 and above >= 2 and armed:
             return e, b
@@ -137,6 +146,22 @@ def main():
         print(f"{name:28s} clean {sum(c)}/{len(c)}; symmetric >= 98% {sum(v >= 0.98 for v in s)}/{len(s)} "
               f"(mean {np.mean(s):.3f}); class-pair {sum(v >= 0.98 for v in a)}/{len(a)} (mean {np.mean(a):.3f})")
         print('\n'.join(changed))
+    if '--span' in sys.argv:
+        print('\nthe shipped rules (standard errors at 0 or 1 from Laplace) with the arming ratio at the best alone'
+              ' -> over the three epochs around it (arming_ratio.span: 3)')
+        out = {'clean': [], 'sym': [], 'asym': []}
+        for x in xs:
+            y = laplace(x)
+            a = first(onset(y, 6), wave(y, limit=9))
+            b = first(onset(y, 6), wave(y, limit=9, span=3))
+            k = kept(y, *b)
+            out[kind(x)].append(b[0] is None or k >= 0.99 if kind(x) == 'clean' else k)
+            if a != b:
+                print(f"    {x['file']} {x['name']}: stop {'-' if a[0] is None else a[0] + 1} kept {kept(y, *a):.3f}"
+                      f" -> stop {'-' if b[0] is None else b[0] + 1} kept {k:.3f}")
+        c, s_, a_ = out['clean'], out['sym'], out['asym']
+        print(f"  span 3: clean {sum(c)}/{len(c)}; symmetric >= 98% {sum(v >= 0.98 for v in s_)}/{len(s_)} "
+              f"(mean {np.mean(s_):.3f}); class-pair {sum(v >= 0.98 for v in a_)}/{len(a_)} (mean {np.mean(a_):.3f})")
     if '--laplace' in sys.argv:
         print('\nthe shipped rules, standard errors of rates at 0 or 1 as recorded (0) -> Laplace')
         for x in xs:

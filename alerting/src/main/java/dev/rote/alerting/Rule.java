@@ -111,8 +111,12 @@ public record Rule(
    *     than this (a ratio that cannot be taken lets it arm nothing); null: the threshold arms alone.
    *     An absolute threshold on a per-epoch rate reads differently at 10 updates per epoch than at
    *     300; the ratio does not
+   * @param span 1: the best value over the divisor at its step; 3: the sum of the values over the
+   *     sum of the divisors at the evaluation before the best, the best's and the one after (those
+   *     that have both), so that one noisy evaluation of either does not arm the rule alone; the
+   *     ratio is complete one evaluation after the best
    */
-  public record ArmingRatio(String over, double threshold, Double limit) {
+  public record ArmingRatio(String over, double threshold, Double limit, int span) {
     public ArmingRatio {
       requireName(over, "arming_ratio over");
       if (!Double.isFinite(threshold)) {
@@ -121,11 +125,19 @@ public record Rule(
       if (limit != null && !Double.isFinite(limit)) {
         throw new IllegalArgumentException("arming_ratio limit must be finite, was " + limit);
       }
+      if (span != 1 && span != 3) {
+        throw new IllegalArgumentException("arming_ratio span must be 1 or 3, was " + span);
+      }
     }
 
-    /** A ratio that arms alone, without a limit on the threshold. */
+    /** A ratio at the best's step alone. */
+    public ArmingRatio(String over, double threshold, Double limit) {
+      this(over, threshold, limit, 1);
+    }
+
+    /** A ratio at the best's step alone that arms alone, without a limit on the threshold. */
     public ArmingRatio(String over, double threshold) {
-      this(over, threshold, null);
+      this(over, threshold, null, 1);
     }
   }
 
@@ -323,6 +335,9 @@ public record Rule(
       if (armingRatio != null) {
         b.append(armingThreshold != null ? " or " : "").append(mode == Mode.MIN ? "below " : "above ")
             .append(armingRatio.threshold()).append(" times ").append(armingRatio.over()).append(" at its step");
+      }
+      if (armingRatio != null && armingRatio.span() == 3) {
+        b.append(" (ratios of sums over the evaluation before it, its own and the one after)");
       }
     }
     if (stoppingThreshold != null) {

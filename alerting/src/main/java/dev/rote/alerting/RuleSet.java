@@ -44,6 +44,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       over: epoch_forgetting_rate  #     better than the threshold (default none)
  *       threshold: 6
  *       limit: 9                     #     and the threshold arms only while the ratio is below this
+ *       span: 3                      #     1: at the best's step; 3: sums over it and its neighbours (default 1)
  *     smoothing: 1                   # moving average of N evaluations (default 1)
  *     baseline: 0.5                  # optional (Keras)
  *     stopping_threshold: 0.01       # optional (Lightning)
@@ -74,7 +75,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
       "patience", "rebound", "smoothing", "baseline", "stopping_threshold", "divergence_threshold", "check_finite",
       "start_from", "start_from_step", "action", "restore_best", "restore_average", "when", "rebound_for",
       "arming_threshold", "arming_ratio");
-  private static final Set<String> ARMING_RATIO_FIELDS = Set.of("over", "threshold", "limit");
+  private static final Set<String> ARMING_RATIO_FIELDS = Set.of("over", "threshold", "limit", "span");
   private static final Set<Span.Unit> ANY_UNIT = EnumSet.allOf(Span.Unit.class);
   private static final Set<Span.Unit> STEPS_OR_EPOCHS = EnumSet.of(Span.Unit.STEPS, Span.Unit.EPOCHS);
   private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below", "smoothing", "over");
@@ -254,7 +255,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
         if (threshold == null) {
           throw error(n, "arming_ratio.threshold", "required");
         }
-        return new Rule.ArmingRatio(over, threshold, number(af, "limit", null, true));
+        return new Rule.ArmingRatio(over, threshold, number(af, "limit", null, true), integer(af, "span", 1, 1));
       } catch (RulesException e) {
         throw e;
       } catch (IllegalArgumentException e) {

@@ -148,7 +148,8 @@ class DefaultRulesOnRecordedEpochIndicatorsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"batch512-clean-s1.csv", "batch512-clean-s2.csv", "batch512-clean-s3.csv",
-      "central-clean-s2.csv", "central-clean-s3.csv", "batch1024-clean-s7.csv", "batch2048-20k-clean-s15.csv"})
+      "central-clean-s2.csv", "central-clean-s3.csv", "batch1024-clean-s7.csv", "batch2048-20k-clean-s15.csv",
+      "batch512-3k-clean-s19.csv"})
   void shouldNeverStopACleanRunBelow99PercentOfItsBest(String fixture) {
     Recording run = Recording.load(fixture);
     assertThat(run.rows()).as("epochs recorded").hasSizeGreaterThan(20);
@@ -317,6 +318,27 @@ class DefaultRulesOnRecordedEpochIndicatorsTest {
       assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).as("restore step %d", s.getRestoreStep())
           .isGreaterThanOrEqualTo(0.98);
     });
+  }
+
+  @Test
+  void shouldNotArmOnOneNoisyEpochAtAHandfulOfUpdatesPerEpoch() {
+    // Held out (docs/heldout-2026-12-03k, seed 19): 3,000 clean examples at batch 512, 6 updates per
+    // epoch. The wrong examples' rate had a minimum of 0.124 at step 42, where that epoch's forgetting
+    // rate made the ratio 5.2 (12.4 and 10.9 one epoch either side). Read at the minimum alone, the
+    // ratio armed wrong_examples_memorized, which stopped the run live after step 168 keeping 94.7%.
+    Recording run = Recording.load("batch512-3k-clean-s19.csv");
+    Rule wave = rule(RuleSet.defaults(), "wrong_examples_memorized");
+    assertThat(wave.armingRatio().span()).isEqualTo(3);
+    Rule atTheMinimum = wave.withArmingRatio(new Rule.ArmingRatio(wave.armingRatio().over(),
+        wave.armingRatio().threshold(), wave.armingRatio().limit(), 1));
+    assertThat(run.replay(new RuleSet(List.of(rule(RuleSet.defaults(), ONSET), atTheMinimum), List.of())))
+        .first().satisfies(s -> {
+          assertThat(s.getStep()).isEqualTo(168);
+          assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).isLessThan(0.95);
+        });
+    assertThat(run.replay(RuleSet.defaults())).allSatisfy(s ->
+        assertThat(run.testAccuracyAt(s.getRestoreStep()) / run.best()).as("restore step %d", s.getRestoreStep())
+            .isGreaterThanOrEqualTo(0.99));
   }
 
   /** A built-in rule as it was before 2026-12-03h: no ratio condition, no limit on the arming threshold. */

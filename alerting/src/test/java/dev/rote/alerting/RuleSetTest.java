@@ -243,7 +243,13 @@ class RuleSetTest {
         + "      limit: 9\n    when:\n      - indicator: epoch_wrong_learned_rate\n"
         + "        over: epoch_forgetting_rate\n        below: 6\n        smoothing: 2\n", "t");
     Rule r = set.rules().get(0);
-    assertThat(r.armingRatio()).isEqualTo(new Rule.ArmingRatio("epoch_forgetting_rate", 6, 9.0));
+    assertThat(r.armingRatio()).isEqualTo(new Rule.ArmingRatio("epoch_forgetting_rate", 6, 9.0, 1));
+    assertThat(RuleSet.parse("rules:\n  - name: a\n    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n"
+        + "      over: epoch_forgetting_rate\n      threshold: 6\n      span: 3\n", "t").rules().get(0).armingRatio()
+        .span()).isEqualTo(3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: epoch_forgetting_rate\n"
+        + "      threshold: 6\n      span: 2\n", "t")).hasMessageContaining("span must be 1 or 3");
     assertThat(r.when()).containsExactly(
         new Rule.Condition("epoch_wrong_learned_rate", null, null, 6.0, 2, "epoch_forgetting_rate"));
     assertThat(set.warnings()).isEmpty();

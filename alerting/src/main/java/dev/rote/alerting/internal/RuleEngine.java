@@ -91,7 +91,7 @@ public final class RuleEngine {
       if (r.armingRatio() != null && r.armingRatio().over().equals(series)) {
         // A divisor that arrives after the best it divides (out of the usual order) still arms the rule.
         RuleState s = state.rules.get(r.name());
-        if (s != null && Double.isNaN(s.bestRatio) && s.bestAt == i.getStep()) {
+        if (s != null && r.armingRatio().span() == 1 && Double.isNaN(s.bestRatio) && s.bestAt == i.getStep()) {
           s.bestRatio = ratio(s.best, i.getValue());
         }
       }
@@ -111,7 +111,9 @@ public final class RuleEngine {
         out.add(error(r, i, problem.message(), nowMs));
         continue;
       }
+      Double over = r.armingRatio() == null ? null : state.valueAt(r.armingRatio().over(), i.getStep());
       if (i.getStep() < startStep(r, s)) {
+        s.previous(i.getValue(), over);
         continue;
       }
       s.evaluations++;
@@ -121,8 +123,13 @@ public final class RuleEngine {
       if (s.firstEvaluated < 0) {
         s.firstEvaluated = i.getStep();
       }
-      Double over = r.armingRatio() == null ? null : state.valueAt(r.armingRatio().over(), i.getStep());
+      if (r.armingRatio() != null && r.armingRatio().span() == 3 && s.ratioOpen) {
+        // the evaluation after the best closes its ratio's window (a new best below opens another)
+        s.addToRatio(i.getValue(), over);
+        s.ratioOpen = false;
+      }
       Trigger trigger = evaluate(r, s, i.getValue(), se, i.getStep(), gap, over);
+      s.previous(i.getValue(), over);
       s.lastEvaluated = i.getStep();
       boolean hold = conditionsHold(r, state);
       // a rebound of several evaluations in a row counts when the conditions held at one of them
@@ -224,7 +231,7 @@ public final class RuleEngine {
         : String.format(Locale.ROOT, "%s = %.6g", m, value);
     if (r.stoppingThreshold() != null && r.mode().better(value, r.stoppingThreshold())) {
       // the value that reached the target is the best so far: the step to keep is this one
-      best(s, value, valueSe, restore, step, over);
+      best(r, s, value, valueSe, restore, step, over);
       return new Trigger(String.format(Locale.ROOT, "%s reached the stopping threshold %s", what,
           r.stoppingThreshold()), false);
     }
@@ -235,7 +242,7 @@ public final class RuleEngine {
     double minDelta = r.minDelta().absolute(s.best, valueSe, bestSe);
     double shifted = r.mode() == Rule.Mode.MIN ? value + minDelta : value - minDelta;
     if (!Double.isNaN(value) && r.mode().better(shifted, s.best)) {
-      best(s, value, valueSe, restore, step, over);
+      best(r, s, value, valueSe, restore, step, over);
       return null;
     }
     s.wait++; // NaN (with check_finite off) counts as no improvement, as in Keras and Lightning
@@ -281,8 +288,22 @@ public final class RuleEngine {
     return over == null || !(over > 0) || !Double.isFinite(over) ? Double.NaN : best / over;
   }
 
-  private static void best(RuleState s, double value, double se, long restore, long step, Double over) {
-    s.bestRatio = ratio(value, over);
+  /**
+   * Makes {@code value} the best. Its arming ratio: the value over the divisor at its step (span 1),
+   * or the sum of the values over the sum of the divisors at the evaluation before, this one and the
+   * one after (span 3; the one after is added when it comes, {@link RuleState#ratioOpen}), those
+   * that have both.
+   */
+  private static void best(Rule r, RuleState s, double value, double se, long restore, long step, Double over) {
+    if (r.armingRatio() != null && r.armingRatio().span() == 3) {
+      s.ratioNum = 0;
+      s.ratioDen = 0;
+      s.addToRatio(s.previousValue, s.previousOver);
+      s.addToRatio(value, over);
+      s.ratioOpen = true;
+    } else {
+      s.bestRatio = ratio(value, over);
+    }
     s.best = value;
     s.bestSe = se;
     s.bestStep = restore;

@@ -10,6 +10,14 @@ final class RuleState {
   long bestStep = -1;
   /** The best value over the arming ratio's indicator at the best's step; NaN when unknown or none. */
   double bestRatio = Double.NaN;
+  /** With an arming ratio over 3 evaluations: the sums of the values and of the divisors around the best. */
+  double ratioNum = Double.NaN;
+  double ratioDen = Double.NaN;
+  /** With an arming ratio over 3 evaluations: the evaluation after the best is still to be added. */
+  boolean ratioOpen;
+  /** The monitored value and the arming ratio's divisor at the previous value (evaluated or before the start). */
+  double previousValue = Double.NaN;
+  double previousOver = Double.NaN;
   /** Step of the evaluation that set the best value; patience in steps counts from it. */
   long bestAt = -1;
   int wait;
@@ -35,6 +43,24 @@ final class RuleState {
 
   RuleState(double best) {
     this.best = best;
+  }
+
+  /** Remembers the latest value and divisor, for the window of a best that comes next. */
+  void previous(double value, Double over) {
+    previousValue = value;
+    previousOver = over == null ? Double.NaN : over;
+  }
+
+  /**
+   * Adds one evaluation to the best's ratio window, when its value is finite and its divisor
+   * positive and finite (a missing one leaves the evaluation out); updates {@link #bestRatio}.
+   */
+  void addToRatio(double value, Double over) {
+    if (over != null && Double.isFinite(value) && over > 0 && Double.isFinite(over)) {
+      ratioNum += value;
+      ratioDen += over;
+    }
+    bestRatio = ratioDen > 0 ? ratioNum / ratioDen : Double.NaN;
   }
 
   /** Adds a value to the window of the last {@code size} values; returns whether the window is full. */

@@ -23,13 +23,15 @@ public final class RunAlerts {
    * Version 2 adds units, smoothing and errors to each rule's state, version 3 the recent values of
    * smoothed conditions, version 4 each rule's count of evaluations in a row off its best (and
    * whether its conditions held at one of them), version 5 each rule's best over its arming
-   * ratio's divisor. Versions 1 to 4 still read: without recent values a smoothed condition waits
-   * for its window to fill again; without the count a rebound asked of several evaluations in a row
-   * counts from the next; without the ratio a rule armed by one waits for its next best. An older
-   * build cannot read version 5 (a rollback starts the alerting state over from its changelog's
+   * ratio's divisor, version 6 the sums of a ratio over 3 evaluations around the best and the
+   * previous value and divisor. Versions 1 to 5 still read: without recent values a smoothed
+   * condition waits for its window to fill again; without the count a rebound asked of several
+   * evaluations in a row counts from the next; without the ratio a rule armed by one waits for its
+   * next best (a ratio over 3 evaluations keeps version 5's single-step ratio until then). An older
+   * build cannot read version 6 (a rollback starts the alerting state over from its changelog's
    * start, failing to read it): roll back with a new application id.
    */
-  private static final int VERSION = 5;
+  private static final int VERSION = 6;
 
   final Map<String, RuleState> rules = new TreeMap<>();
   final Map<String, Double> latest = new TreeMap<>();
@@ -127,6 +129,11 @@ public final class RunAlerts {
         out.writeInt(s.above);
         out.writeBoolean(s.heldInStreak);
         out.writeDouble(s.bestRatio);
+        out.writeDouble(s.ratioNum);
+        out.writeDouble(s.ratioDen);
+        out.writeBoolean(s.ratioOpen);
+        out.writeDouble(s.previousValue);
+        out.writeDouble(s.previousOver);
         out.writeInt(s.windowValues.length);
         for (int i = 0; i < s.windowValues.length; i++) {
           out.writeDouble(s.windowValues[i]);
@@ -184,6 +191,13 @@ public final class RunAlerts {
           }
           if (version >= 5) {
             s.bestRatio = in.readDouble();
+          }
+          if (version >= 6) {
+            s.ratioNum = in.readDouble();
+            s.ratioDen = in.readDouble();
+            s.ratioOpen = in.readBoolean();
+            s.previousValue = in.readDouble();
+            s.previousOver = in.readDouble();
           }
           int w = in.readInt();
           s.windowValues = new double[w];

@@ -561,6 +561,56 @@ class RuleEngineTest {
   }
 
   @Test
+  void shouldReadASpanThreeArmingRatioOverTheEvaluationsAroundTheBest() {
+    Rule r = new Rule("w", "m", null, Rule.Mode.MIN, 0, 2, 0.05, null, null, null, true, 0, Rule.Action.STOP, true,
+        List.of()).withArmingRatio(new Rule.ArmingRatio("d", 6, null, 3));
+    double[] rebound = {0.40, 0.30, 0.35, 0.40, 0.41};
+    // best 0.30 at step 20; divisors 0.1, 0.075, 0.06 around it: (0.40 + 0.30 + 0.35) / (0.1 + 0.075 + 0.06)
+    // = 1.05 / 0.235 = 4.468 < 6: armed, fires at step 40
+    assertThat(feedWithDivisor(r, new double[] {0.1, 0.075, 0.06, 0.06, 0.06}, rebound)).singleElement()
+        .satisfies(s -> {
+          assertThat(s.getStep()).isEqualTo(40);
+          assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(1.05 / 0.235, within(1e-12));
+        });
+    // one large divisor at the best alone (0.075 / ... ratio 4 at its step) among small neighbours:
+    // (0.40 + 0.30 + 0.35) / (0.02 + 0.075 + 0.02) = 9.13, not armed; span 1 would arm it (ratio 4)
+    assertThat(feedWithDivisor(r, new double[] {0.02, 0.075, 0.02, 0.02, 0.02}, rebound)).isEmpty();
+    assertThat(feedWithDivisor(r.withArmingRatio(new Rule.ArmingRatio("d", 6)),
+        new double[] {0.02, 0.075, 0.02, 0.02, 0.02}, rebound)).hasSize(1);
+    // a missing divisor leaves its evaluation out: (0.30 + 0.35) / (0.075 + 0.06) = 4.81
+    assertThat(feedWithDivisor(r, new double[] {Double.NaN, 0.075, 0.06, 0.06, 0.06}, rebound)).singleElement()
+        .satisfies(s -> assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(0.65 / 0.135, within(1e-12)));
+    // a new best at step 30 starts its own window: 0.30, 0.20, 0.45 over 0.075, 0.02, 0.1 = 4.87
+    assertThat(feedWithDivisor(r, new double[] {0.1, 0.075, 0.02, 0.1, 0.1, 0.1}, 0.40, 0.30, 0.20, 0.45, 0.46, 0.47))
+        .singleElement().satisfies(s -> {
+          assertThat(s.getRestoreStep()).isEqualTo(30);
+          assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(0.95 / 0.195, within(1e-12));
+        });
+    assertThat(r.describe()).contains("(ratios of sums over the evaluation before it, its own and the one after)");
+    // the window's sums go through the serde: a copy taken between the best and the one after completes it
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    double[] d = {0.1, 0.075, 0.06, 0.06, 0.06};
+    for (int k = 0; k < 2; k++) {
+      engine.apply(state, value("d", 10L * (k + 1), d[k]), 0, RunDirectory.EMPTY);
+      engine.apply(state, value("m", 10L * (k + 1), rebound[k]), 0, RunDirectory.EMPTY);
+    }
+    assertThat(state.rules.get("w").ratioOpen).isTrue();
+    RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
+    assertThat(copy.rules.get("w").ratioOpen).isTrue();
+    assertThat(copy.rules.get("w").previousValue).isEqualTo(0.30);
+    List<StopSignal> out = new ArrayList<>();
+    for (int k = 2; k < rebound.length; k++) {
+      out.addAll(engine.apply(copy, value("d", 10L * (k + 1), d[k]), 0, RunDirectory.EMPTY));
+      out.addAll(engine.apply(copy, value("m", 10L * (k + 1), rebound[k]), 0, RunDirectory.EMPTY));
+    }
+    assertThat(out).singleElement().satisfies(s ->
+        assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(1.05 / 0.235, within(1e-12)));
+    assertThatThrownBy(() -> new Rule.ArmingRatio("d", 6, null, 2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("span must be 1 or 3");
+  }
+
+  @Test
   void shouldMatchLayerAndSkipPerClassValues() {
     Rule r = new Rule("l", "m", 1, Rule.Mode.MIN, 0, 0, 0.0, null, null, null, true, 0, Rule.Action.STOP, true, List.of());
     RuleEngine engine = new RuleEngine(new RuleSet(List.of(r), List.of()), new EvaluationListener() {});
