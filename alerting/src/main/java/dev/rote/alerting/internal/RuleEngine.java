@@ -46,6 +46,10 @@ public final class RuleEngine {
       if (r.armingRatio() != null) {
         // The divisor is read at the step of the monitored value, which arrives after it at an epoch end.
         smoothed.merge(r.armingRatio().over(), 2, Math::max);
+        if (r.armingRatio().span() == 3) {
+          // a new best's ratio window opens with the value before it
+          smoothed.merge(r.series(), 2, Math::max);
+        }
       }
     }
   }
@@ -111,9 +115,7 @@ public final class RuleEngine {
         out.add(error(r, i, problem.message(), nowMs));
         continue;
       }
-      Double over = r.armingRatio() == null ? null : state.valueAt(r.armingRatio().over(), i.getStep());
       if (i.getStep() < startStep(r, s)) {
-        s.previous(i.getValue(), over);
         continue;
       }
       s.evaluations++;
@@ -125,11 +127,10 @@ public final class RuleEngine {
       }
       if (r.armingRatio() != null && r.armingRatio().span() == 3 && s.ratioOpen) {
         // the evaluation after the best closes its ratio's window (a new best below opens another)
-        s.addToRatio(i.getValue(), over);
+        s.addToRatio(i.getValue(), state.valueAt(r.armingRatio().over(), i.getStep()));
         s.ratioOpen = false;
       }
-      Trigger trigger = evaluate(r, s, i.getValue(), se, i.getStep(), gap, over);
-      s.previous(i.getValue(), over);
+      Trigger trigger = evaluate(r, s, i.getValue(), se, i.getStep(), gap, state);
       s.lastEvaluated = i.getStep();
       boolean hold = conditionsHold(r, state);
       // a rebound of several evaluations in a row counts when the conditions held at one of them
@@ -216,7 +217,7 @@ public final class RuleEngine {
   private record Trigger(String reason, boolean patience) {}
 
   /** Updates the rule's state with a value; returns why it fires, or null. */
-  private static Trigger evaluate(Rule r, RuleState s, double v, double se, long step, long gap, Double over) {
+  private static Trigger evaluate(Rule r, RuleState s, double v, double se, long step, long gap, RunAlerts state) {
     String m = r.series();
     if ((Double.isNaN(v) || Double.isInfinite(v)) && r.checkFinite()) {
       return new Trigger(m + " = " + v + " is not finite", false);
@@ -231,7 +232,7 @@ public final class RuleEngine {
         : String.format(Locale.ROOT, "%s = %.6g", m, value);
     if (r.stoppingThreshold() != null && r.mode().better(value, r.stoppingThreshold())) {
       // the value that reached the target is the best so far: the step to keep is this one
-      best(r, s, value, valueSe, restore, step, over);
+      best(r, s, value, valueSe, restore, step, state);
       return new Trigger(String.format(Locale.ROOT, "%s reached the stopping threshold %s", what,
           r.stoppingThreshold()), false);
     }
@@ -242,7 +243,7 @@ public final class RuleEngine {
     double minDelta = r.minDelta().absolute(s.best, valueSe, bestSe);
     double shifted = r.mode() == Rule.Mode.MIN ? value + minDelta : value - minDelta;
     if (!Double.isNaN(value) && r.mode().better(shifted, s.best)) {
-      best(r, s, value, valueSe, restore, step, over);
+      best(r, s, value, valueSe, restore, step, state);
       return null;
     }
     s.wait++; // NaN (with check_finite off) counts as no improvement, as in Keras and Lightning
@@ -290,19 +291,25 @@ public final class RuleEngine {
 
   /**
    * Makes {@code value} the best. Its arming ratio: the value over the divisor at its step (span 1),
-   * or the sum of the values over the sum of the divisors at the evaluation before, this one and the
-   * one after (span 3; the one after is added when it comes, {@link RuleState#ratioOpen}), those
-   * that have both.
+   * or the sum of the values over the sum of the divisors at the value before (from the run's recent
+   * values), this one and the one after (span 3; the one after is added when it comes, {@link
+   * RuleState#ratioOpen}), those that have both.
    */
-  private static void best(Rule r, RuleState s, double value, double se, long restore, long step, Double over) {
-    if (r.armingRatio() != null && r.armingRatio().span() == 3) {
-      s.ratioNum = 0;
-      s.ratioDen = 0;
-      s.addToRatio(s.previousValue, s.previousOver);
-      s.addToRatio(value, over);
-      s.ratioOpen = true;
-    } else {
-      s.bestRatio = ratio(value, over);
+  private static void best(Rule r, RuleState s, double value, double se, long restore, long step, RunAlerts state) {
+    if (r.armingRatio() != null) {
+      String over = r.armingRatio().over();
+      if (r.armingRatio().span() == 3) {
+        s.ratioNum = 0;
+        s.ratioDen = 0;
+        long before = state.stepBefore(r.series(), step);
+        if (before >= 0) {
+          s.addToRatio(state.valueAt(r.series(), before), state.valueAt(over, before));
+        }
+        s.addToRatio(value, state.valueAt(over, step));
+        s.ratioOpen = true;
+      } else {
+        s.bestRatio = ratio(value, state.valueAt(over, step));
+      }
     }
     s.best = value;
     s.bestSe = se;

@@ -15,9 +15,6 @@ final class RuleState {
   double ratioDen = Double.NaN;
   /** With an arming ratio over 3 evaluations: the evaluation after the best is still to be added. */
   boolean ratioOpen;
-  /** The monitored value and the arming ratio's divisor at the previous value (evaluated or before the start). */
-  double previousValue = Double.NaN;
-  double previousOver = Double.NaN;
   /** Step of the evaluation that set the best value; patience in steps counts from it. */
   long bestAt = -1;
   int wait;
@@ -45,18 +42,12 @@ final class RuleState {
     this.best = best;
   }
 
-  /** Remembers the latest value and divisor, for the window of a best that comes next. */
-  void previous(double value, Double over) {
-    previousValue = value;
-    previousOver = over == null ? Double.NaN : over;
-  }
-
   /**
    * Adds one evaluation to the best's ratio window, when its value is finite and its divisor
    * positive and finite (a missing one leaves the evaluation out); updates {@link #bestRatio}.
    */
-  void addToRatio(double value, Double over) {
-    if (over != null && Double.isFinite(value) && over > 0 && Double.isFinite(over)) {
+  void addToRatio(Double value, Double over) {
+    if (value != null && over != null && Double.isFinite(value) && over > 0 && Double.isFinite(over)) {
       ratioNum += value;
       ratioDen += over;
     }

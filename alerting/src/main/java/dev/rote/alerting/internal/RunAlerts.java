@@ -23,8 +23,8 @@ public final class RunAlerts {
    * Version 2 adds units, smoothing and errors to each rule's state, version 3 the recent values of
    * smoothed conditions, version 4 each rule's count of evaluations in a row off its best (and
    * whether its conditions held at one of them), version 5 each rule's best over its arming
-   * ratio's divisor, version 6 the sums of a ratio over 3 evaluations around the best and the
-   * previous value and divisor. Versions 1 to 5 still read: without recent values a smoothed
+   * ratio's divisor, version 6 the sums of a ratio over 3 evaluations around the best (the value
+   * before the best comes from the recent values). Versions 1 to 5 still read: without recent values a smoothed
    * condition waits for its window to fill again; without the count a rebound asked of several
    * evaluations in a row counts from the next; without the ratio a rule armed by one waits for its
    * next best (a ratio over 3 evaluations keeps version 5's single-step ratio until then). An older
@@ -64,6 +64,19 @@ public final class RunAlerts {
     steps[n - 1] = step;
     values[n - 1] = value;
     recent.put(series, new Recent(steps, values));
+  }
+
+  /** The latest step before {@code step} among the series' recent values, or -1. */
+  long stepBefore(String series, long step) {
+    Recent r = recent.get(series);
+    if (r != null) {
+      for (int k = r.steps().length - 1; k >= 0; k--) {
+        if (r.steps()[k] < step) {
+          return r.steps()[k];
+        }
+      }
+    }
+    return -1;
   }
 
   /** The series' value at {@code step} among its recent values, or null. */
@@ -132,8 +145,6 @@ public final class RunAlerts {
         out.writeDouble(s.ratioNum);
         out.writeDouble(s.ratioDen);
         out.writeBoolean(s.ratioOpen);
-        out.writeDouble(s.previousValue);
-        out.writeDouble(s.previousOver);
         out.writeInt(s.windowValues.length);
         for (int i = 0; i < s.windowValues.length; i++) {
           out.writeDouble(s.windowValues[i]);
@@ -196,8 +207,6 @@ public final class RunAlerts {
             s.ratioNum = in.readDouble();
             s.ratioDen = in.readDouble();
             s.ratioOpen = in.readBoolean();
-            s.previousValue = in.readDouble();
-            s.previousOver = in.readDouble();
           }
           int w = in.readInt();
           s.windowValues = new double[w];

@@ -598,7 +598,7 @@ class RuleEngineTest {
     assertThat(state.rules.get("w").ratioOpen).isTrue();
     RunAlerts copy = RunAlerts.serde().deserializer().deserialize("t", RunAlerts.serde().serializer().serialize("t", state));
     assertThat(copy.rules.get("w").ratioOpen).isTrue();
-    assertThat(copy.rules.get("w").previousValue).isEqualTo(0.30);
+    assertThat(copy.valueAt("m", 20)).as("the monitored series' recent values, which open a window, go through the serde").isEqualTo(0.30);
     List<StopSignal> out = new ArrayList<>();
     for (int k = 2; k < rebound.length; k++) {
       out.addAll(engine.apply(copy, value("d", 10L * (k + 1), d[k]), 0, RunDirectory.EMPTY));
