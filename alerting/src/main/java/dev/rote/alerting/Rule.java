@@ -34,8 +34,13 @@ import java.util.Objects;
  * @param rebound Rote's addition: a patience trigger fires only once the value is worse than the
  *     best by more than this (0 keeps Keras' behaviour). It tells a turning point (the value has
  *     come back up from its minimum) from a plateau (it merely stopped improving)
- * @param smoothing Rote's addition: evaluate the moving average of the last N values (1 = the
- *     values themselves); its standard error is sqrt(Σ se²) / N
+ * @param smoothing Rote's addition: evaluate the moving average of the last N values ({@code N
+ *     evaluations}; 1 = the values themselves) or of the values within the last N training steps ({@code
+ *     N steps}: the latest value and those less than N steps before it; a decision waits until the
+ *     values seen reach N steps back, counted from the value before the window's oldest, or step 0);
+ *     its standard error is sqrt(Σ se²) / n over its n values, its restore step the middle one's. A
+ *     window in steps holds as many per-epoch values as N steps span: one at N updates per epoch or
+ *     more, ten at 6
  * @param baseline the best value to start from: the run must improve on it (Keras), or null
  * @param stoppingThreshold fire as soon as a value is better than this (Lightning), or null
  * @param divergenceThreshold fire as soon as a value is worse than this (Lightning), or null
@@ -56,8 +61,8 @@ import java.util.Objects;
  *     better than this (below it in {@link Mode#MIN}, above it in {@link Mode#MAX}); null for none.
  *     A rebound from a minimum that never got that low is not the turning point the rule looks for
  * @param armingRatio Rote's addition: a patience trigger also fires once the best value, divided by
- *     another indicator's value at the same step, is better than a threshold; null for none. Needs
- *     {@code smoothing} 1.
+ *     another indicator's value at the same step, is better than a threshold; null for none. With
+ *     {@code smoothing}, the sum of the window's values over the sum of the divisors at their steps.
  *     With {@code armingThreshold} too, either arms the rule (the threshold only while the ratio is
  *     better than the ratio's {@code limit}, when it has one). A ratio of two rates that rise and fall
  *     together with the optimizer's churn (e.g. the wrong examples learned over the right ones
@@ -71,7 +76,7 @@ public record Rule(
     Delta minDelta,
     Span patience,
     Delta rebound,
-    int smoothing,
+    Span smoothing,
     Double baseline,
     Double stoppingThreshold,
     Double divergenceThreshold,
@@ -223,8 +228,13 @@ public record Rule(
     Objects.requireNonNull(patience, "patience");
     Objects.requireNonNull(rebound, "rebound");
     Objects.requireNonNull(startFrom, "start_from");
-    if (smoothing < 1) {
-      throw new IllegalArgumentException("smoothing must be >= 1, was " + smoothing);
+    Objects.requireNonNull(smoothing, "smoothing");
+    if (smoothing.unit() == Span.Unit.EPOCHS || smoothing.amount() < 1) {
+      throw new IllegalArgumentException("smoothing must be N evaluations or N steps with N >= 1, was " + smoothing);
+    }
+    if (smoothing.unit() == Span.Unit.STEPS && smoothing.amount() > MAX_SMOOTHING_STEPS) {
+      throw new IllegalArgumentException("smoothing in steps must be at most " + MAX_SMOOTHING_STEPS + " steps, was "
+          + smoothing);
     }
     if (startFrom.unit() == Span.Unit.EVALUATIONS) {
       throw new IllegalArgumentException("start_from must be in steps or epochs, was " + startFrom);
@@ -245,10 +255,25 @@ public record Rule(
     if (armingRatio != null && armingRatio.limit() != null && armingThreshold == null) {
       throw new IllegalArgumentException("arming_ratio limit " + armingRatio.limit() + " needs an arming_threshold");
     }
-    if (armingRatio != null && smoothing > 1) {
-      // The ratio divides the best value by the divisor at one step; a moving average spans several.
-      throw new IllegalArgumentException("arming_ratio needs smoothing 1, was " + smoothing);
-    }
+  }
+
+  /**
+   * The largest {@code smoothing} in steps: the window keeps at most one value per step, and the
+   * run's state carries it.
+   */
+  public static final int MAX_SMOOTHING_STEPS = 256;
+
+  /** Whether the rule reads a moving average rather than each value alone. */
+  public boolean smoothed() {
+    return !(smoothing.unit() == Span.Unit.EVALUATIONS && smoothing.amount() == 1);
+  }
+
+  /**
+   * The most values the moving average can hold: N evaluations, or N steps (at most one value per
+   * step).
+   */
+  public int smoothingCapacity() {
+    return (int) smoothing.amount();
   }
 
   /** The largest {@code rebound_for} a rule may ask for. */
@@ -258,8 +283,9 @@ public record Rule(
   public Rule(String name, String monitor, Integer layer, Mode mode, Delta minDelta, Span patience, Delta rebound,
       int smoothing, Double baseline, Double stoppingThreshold, Double divergenceThreshold, boolean checkFinite,
       Span startFrom, Action action, boolean restoreBest, Span restoreAverage, List<Condition> when) {
-    this(name, monitor, layer, mode, minDelta, patience, rebound, smoothing, baseline, stoppingThreshold,
-        divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, 1, null, null);
+    this(name, monitor, layer, mode, minDelta, patience, rebound, Span.evaluations(smoothing), baseline,
+        stoppingThreshold, divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverage, when, 1,
+        null, null);
   }
 
   /**
@@ -310,8 +336,8 @@ public record Rule(
   public String describe() {
     StringBuilder b = new StringBuilder(name).append(": ").append(action.name().toLowerCase(Locale.ROOT))
         .append(" when ").append(series()).append(" (").append(mode.name().toLowerCase(Locale.ROOT));
-    if (smoothing > 1) {
-      b.append(", mean of ").append(smoothing).append(" evaluations");
+    if (smoothed()) {
+      b.append(smoothing.unit() == Span.Unit.STEPS ? ", mean over " : ", mean of ").append(smoothing);
     }
     b.append(") has not improved by more than ").append(minDelta).append(" for ").append(patience);
     if (rebound.amount() > 0) {
@@ -391,7 +417,12 @@ public record Rule(
 
   /** This rule on the moving average of {@code n} evaluations, recommending a restore window. */
   public Rule withSmoothing(int n, Span restoreAverageValue) {
-    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, n, baseline, stoppingThreshold,
+    return withSmoothing(Span.evaluations(n), restoreAverageValue);
+  }
+
+  /** This rule on a moving average ({@code N evaluations} or {@code N steps}), recommending a restore window. */
+  public Rule withSmoothing(Span value, Span restoreAverageValue) {
+    return new Rule(name, monitor, layer, mode, minDelta, patience, rebound, value, baseline, stoppingThreshold,
         divergenceThreshold, checkFinite, startFrom, action, restoreBest, restoreAverageValue, when,
         reboundFor, armingThreshold, armingRatio);
   }

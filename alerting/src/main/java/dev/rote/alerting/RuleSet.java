@@ -45,7 +45,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       threshold: 6
  *       limit: 9                     #     and the threshold arms only while the ratio is below this
  *       span: 3                      #     1: at the best's step; 3: sums over it and its neighbours (default 1)
- *     smoothing: 1                   # moving average of N evaluations (default 1)
+ *     smoothing: 1                   # moving average: 3 (evaluations) | 60 steps (the values within them) (default 1)
  *     baseline: 0.5                  # optional (Keras)
  *     stopping_threshold: 0.01       # optional (Lightning)
  *     divergence_threshold: 0.9      # optional (Lightning)
@@ -78,6 +78,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
   private static final Set<String> ARMING_RATIO_FIELDS = Set.of("over", "threshold", "limit", "span");
   private static final Set<Span.Unit> ANY_UNIT = EnumSet.allOf(Span.Unit.class);
   private static final Set<Span.Unit> STEPS_OR_EPOCHS = EnumSet.of(Span.Unit.STEPS, Span.Unit.EPOCHS);
+  private static final Set<Span.Unit> EVALUATIONS_OR_STEPS = EnumSet.of(Span.Unit.EVALUATIONS, Span.Unit.STEPS);
   private static final Set<String> CONDITION_FIELDS = Set.of("indicator", "layer", "above", "below", "smoothing", "over");
   /** Indicators with no value that has neither a layer nor a class label. */
   private static final Set<String> PER_CLASS_OR_LAYER =
@@ -228,7 +229,7 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
       try {
         return new Rule(name, monitor, integer(f, "layer", null, 0), mode, delta(f, "min_delta"),
             span(f, "patience", Span.evaluations(3), Span.Unit.EVALUATIONS, ANY_UNIT), delta(f, "rebound"),
-            integer(f, "smoothing", 1, 1), number(f, "baseline", null, false),
+            smoothing(f), number(f, "baseline", null, false),
             number(f, "stopping_threshold", null, false), number(f, "divergence_threshold", null, false),
             bool(f, "check_finite", true), startFrom, action, bool(f, "restore_best", true),
             span(f, "restore_average", null, Span.Unit.EVALUATIONS, ANY_UNIT), when, integer(f, "rebound_for", 1, 1),
@@ -261,6 +262,18 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
       } catch (IllegalArgumentException e) {
         throw error(n, "arming_ratio", e.getMessage());
       }
+    }
+
+    /** A rule's {@code smoothing}: N evaluations (bare) or N steps, at least 1, steps at most {@link Rule#MAX_SMOOTHING_STEPS}. */
+    Span smoothing(Map<String, Node> f) {
+      Span s = span(f, "smoothing", Span.evaluations(1), Span.Unit.EVALUATIONS, EVALUATIONS_OR_STEPS);
+      if (s.amount() < 1) {
+        throw error(f.get("smoothing"), "smoothing", "must be at least 1, was " + s);
+      }
+      if (s.unit() == Span.Unit.STEPS && s.amount() > Rule.MAX_SMOOTHING_STEPS) {
+        throw error(f.get("smoothing"), "smoothing", "must be at most " + Rule.MAX_SMOOTHING_STEPS + " steps, was " + s);
+      }
+      return s;
     }
 
     Span span(Map<String, Node> f, String key, Span fallback, Span.Unit bare, Set<Span.Unit> allowed) {

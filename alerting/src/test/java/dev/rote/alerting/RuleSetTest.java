@@ -177,12 +177,13 @@ class RuleSetTest {
             rebound: 0.01
             start_from: 100
             restore_average: 2
+            smoothing: 60 steps
           - name: evaluations
             monitor: train_loss
             patience: 24 evaluations
         """, "t.yaml");
     Rule wave = set.rules().get(0);
-    assertThat(wave.smoothing()).isEqualTo(3);
+    assertThat(wave.smoothing()).isEqualTo(Span.evaluations(3));
     assertThat(wave.patience()).isEqualTo(Span.epochs(2));
     assertThat(wave.minDelta()).isEqualTo(Delta.se(1));
     assertThat(wave.rebound()).isEqualTo(Delta.se(4.5));
@@ -197,6 +198,8 @@ class RuleSetTest {
     assertThat(steps.startFrom()).isEqualTo(Span.steps(100));
     assertThat(steps.restoreAverage()).isEqualTo(Span.evaluations(2));
     assertThat(steps.needsEpochLength()).isFalse();
+    assertThat(steps.smoothing()).isEqualTo(Span.steps(60));
+    assertThat(set.rules().get(2).smoothed()).isFalse();
     assertThat(set.rules().get(2).patience()).isEqualTo(Span.evaluations(24));
     assertThat(wave.describe()).isEqualTo("wave: stop when epoch_prediction_flip_rate (min, mean of 3 evaluations) "
         + "has not improved by more than 1 se for 2 epochs and is more than 4.5 se off its best, after 2 epochs, "
@@ -218,7 +221,12 @@ class RuleSetTest {
     assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    patience: 2.5 steps\n",
         "t.yaml")).hasMessage("t.yaml line 4: patience: steps must be a whole number, was 2.5");
     assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    smoothing: 0\n", "t.yaml"))
-        .hasMessage("t.yaml line 4: smoothing: must be an integer >= 1, was 0");
+        .hasMessage("t.yaml line 4: smoothing: must be at least 1, was 0 evaluations");
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    smoothing: 2 epochs\n",
+        "t.yaml")).hasMessage("t.yaml line 4: smoothing: must be N (evaluations), N evaluations or N steps with "
+            + "N >= 0, was '2 epochs'");
+    assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    smoothing: 300 steps\n",
+        "t.yaml")).hasMessage("t.yaml line 4: smoothing: must be at most 256 steps, was 300 steps");
     assertThatThrownBy(() -> RuleSet.parse(
         "rules:\n  - name: a\n    monitor: m\n    start_from: 2 epochs\n    start_from_step: 5\n", "t.yaml"))
         .hasMessage("t.yaml line 5: start_from_step: give start_from or start_from_step, not both");
@@ -287,9 +295,11 @@ class RuleSetTest {
         + "      threshold: -1\n", "t")).hasMessageContaining(">= 0");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
         + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n", "t")).hasMessageContaining("arming_ratio");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
-        + "    monitor: epoch_wrong_learned_rate\n    smoothing: 2\n    arming_ratio:\n"
-        + "      over: epoch_forgetting_rate\n      threshold: 6\n", "t")).hasMessageContaining("smoothing 1");
+    // a smoothed rule reads its ratio over its window
+    assertThat(RuleSet.parse("rules:\n  - name: a\n"
+        + "    monitor: epoch_wrong_learned_rate\n    smoothing: 60 steps\n    arming_ratio:\n"
+        + "      over: epoch_forgetting_rate\n      threshold: 6\n", "t").rules().get(0).smoothing())
+        .isEqualTo(Span.steps(60));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n"
         + "    monitor: epoch_wrong_learned_rate\n    arming_ratio:\n      over: x\n      threshold: 6\n"
         + "      below: 3\n", "t")).hasMessageContaining("unknown field");

@@ -43,12 +43,18 @@ public final class RuleEngine {
           }
         }
       }
+      int window = r.smoothingCapacity();
+      if (r.smoothing().unit() == Span.Unit.STEPS) {
+        // whether the window reaches N steps back is counted from the value before its oldest
+        smoothed.merge(r.series(), window + 1, Math::max);
+      }
       if (r.armingRatio() != null) {
-        // The divisor is read at the step of the monitored value, which arrives after it at an epoch end.
-        smoothed.merge(r.armingRatio().over(), 2, Math::max);
+        // The divisor is read at the steps of the monitored values (of the best's window, and the one
+        // before it with span 3), which arrive after it at an epoch end.
+        smoothed.merge(r.armingRatio().over(), window + 2, Math::max);
         if (r.armingRatio().span() == 3) {
-          // a new best's ratio window opens with the value before it
-          smoothed.merge(r.series(), 2, Math::max);
+          // a new best's ratio window opens with the value before its own window
+          smoothed.merge(r.series(), window + 1, Math::max);
         }
       }
     }
@@ -95,7 +101,8 @@ public final class RuleEngine {
       if (r.armingRatio() != null && r.armingRatio().over().equals(series)) {
         // A divisor that arrives after the best it divides (out of the usual order) still arms the rule.
         RuleState s = state.rules.get(r.name());
-        if (s != null && r.armingRatio().span() == 1 && Double.isNaN(s.bestRatio) && s.bestAt == i.getStep()) {
+        if (s != null && r.armingRatio().span() == 1 && !r.smoothed() && Double.isNaN(s.bestRatio)
+            && s.bestAt == i.getStep()) {
           s.bestRatio = ratio(s.best, i.getValue());
         }
       }
@@ -222,14 +229,16 @@ public final class RuleEngine {
     if ((Double.isNaN(v) || Double.isInfinite(v)) && r.checkFinite()) {
       return new Trigger(m + " = " + v + " is not finite", false);
     }
-    if (!s.push(v, se, step, r.smoothing())) {
-      return null; // the moving average needs `smoothing` values
+    if (!push(r, s, v, se, step, state)) {
+      return null; // the moving average needs `smoothing` values, or values reaching `smoothing` steps back
     }
     double value = s.mean();
     double valueSe = s.meanSe();
     long restore = s.middleStep();
-    String what = r.smoothing() > 1 ? String.format(Locale.ROOT, "%s (mean of %d) = %.6g", m, r.smoothing(), value)
-        : String.format(Locale.ROOT, "%s = %.6g", m, value);
+    String what = !r.smoothed() ? String.format(Locale.ROOT, "%s = %.6g", m, value)
+        : r.smoothing().unit() == Span.Unit.STEPS ? String.format(Locale.ROOT, "%s (mean of %d over %s) = %.6g", m,
+            s.windowValues.length, r.smoothing(), value)
+        : String.format(Locale.ROOT, "%s (mean of %d) = %.6g", m, s.windowValues.length, value);
     if (r.stoppingThreshold() != null && r.mode().better(value, r.stoppingThreshold())) {
       // the value that reached the target is the best so far: the step to keep is this one
       best(r, s, value, valueSe, restore, step, state);
@@ -270,6 +279,22 @@ public final class RuleEngine {
         amount(r.minDelta().toString(), r.minDelta().kind(), minDelta), waited(r, s, since), best, reboundText), true);
   }
 
+  /**
+   * Adds a value to the rule's moving average; returns whether it is complete: {@code N evaluations}
+   * once N values arrived, {@code N steps} once the window reaches N steps back from the value, counted
+   * from the series' value before the window's oldest (step 0 when there is none), so that a series
+   * published every K steps averages ceil(N / K) values.
+   */
+  private static boolean push(Rule r, RuleState s, double v, double se, long step, RunAlerts state) {
+    if (r.smoothing().unit() == Span.Unit.EVALUATIONS) {
+      return s.push(v, se, step, r.smoothingCapacity());
+    }
+    long steps = (long) r.smoothing().amount();
+    s.pushWithin(v, se, step, steps);
+    long before = state.stepBefore(r.series(), s.oldestStep());
+    return step - Math.max(0, before) >= steps;
+  }
+
   /** Whether a rule with an arming threshold or ratio has had a best that passes either; true without both. */
   private static boolean armed(Rule r, RuleState s) {
     if (r.armingThreshold() == null && r.armingRatio() == null) {
@@ -293,22 +318,28 @@ public final class RuleEngine {
    * Makes {@code value} the best. Its arming ratio: the value over the divisor at its step (span 1),
    * or the sum of the values over the sum of the divisors at the value before (from the run's recent
    * values), this one and the one after (span 3; the one after is added when it comes, {@link
-   * RuleState#ratioOpen}), those that have both.
+   * RuleState#ratioOpen}), those that have both. A smoothed rule's ratio sums the values of its
+   * window (each over the divisor at its step), with span 3 also the value before the window and the
+   * one after it.
    */
   private static void best(Rule r, RuleState s, double value, double se, long restore, long step, RunAlerts state) {
     if (r.armingRatio() != null) {
       String over = r.armingRatio().over();
-      if (r.armingRatio().span() == 3) {
+      if (r.armingRatio().span() == 1 && !r.smoothed()) {
+        s.bestRatio = ratio(value, state.valueAt(over, step));
+      } else {
         s.ratioNum = 0;
         s.ratioDen = 0;
-        long before = state.stepBefore(r.series(), step);
-        if (before >= 0) {
-          s.addToRatio(state.valueAt(r.series(), before), state.valueAt(over, before));
+        if (r.armingRatio().span() == 3) {
+          long before = state.stepBefore(r.series(), s.oldestStep());
+          if (before >= 0) {
+            s.addToRatio(state.valueAt(r.series(), before), state.valueAt(over, before));
+          }
         }
-        s.addToRatio(value, state.valueAt(over, step));
-        s.ratioOpen = true;
-      } else {
-        s.bestRatio = ratio(value, state.valueAt(over, step));
+        for (int k = 0; k < s.windowValues.length; k++) {
+          s.addToRatio(s.windowValues[k], state.valueAt(over, s.windowSteps[k]));
+        }
+        s.ratioOpen = r.armingRatio().span() == 3;
       }
     }
     s.best = value;
@@ -394,7 +425,7 @@ public final class RuleEngine {
     if (i.hasStandardError()) {
       b.putValues("standard_error", i.getStandardError());
     }
-    if (r.smoothing() > 1 && s.windowValues.length == r.smoothing()) {
+    if (r.smoothed() && s.windowValues.length > 0) {
       b.putValues(r.series() + "/mean", s.mean());
     }
     if (s.stepsPerEpoch > 0) {

@@ -73,6 +73,35 @@ final class RuleState {
     return windowValues.length == size;
   }
 
+  /**
+   * Adds a value to the window of the values less than {@code steps} steps before it (at least
+   * itself), dropping older ones.
+   */
+  void pushWithin(double value, double se, long step, long steps) {
+    int drop = 0;
+    while (drop < windowSteps.length && step - windowSteps[drop] >= steps) {
+      drop++;
+    }
+    int n = windowValues.length - drop + 1;
+    double[] values = new double[n];
+    double[] ses = new double[n];
+    long[] stepsKept = new long[n];
+    System.arraycopy(windowValues, drop, values, 0, n - 1);
+    System.arraycopy(windowSes, drop, ses, 0, n - 1);
+    System.arraycopy(windowSteps, drop, stepsKept, 0, n - 1);
+    values[n - 1] = value;
+    ses[n - 1] = se;
+    stepsKept[n - 1] = step;
+    windowValues = values;
+    windowSes = ses;
+    windowSteps = stepsKept;
+  }
+
+  /** Step of the window's oldest value; -1 when empty. */
+  long oldestStep() {
+    return windowSteps.length == 0 ? -1 : windowSteps[0];
+  }
+
   /** The mean of the window. */
   double mean() {
     double sum = 0;

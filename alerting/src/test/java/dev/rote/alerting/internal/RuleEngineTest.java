@@ -637,6 +637,87 @@ class RuleEngineTest {
         .satisfies(s -> assertThat(s.getRestoreStep()).isEqualTo(10));
   }
 
+  /** Feeds {@code values} at steps {@code every}, 2 {@code every}, ...; returns the signals. */
+  private static List<StopSignal> feedEvery(Rule rule, long every, double... values) {
+    RuleEngine engine = new RuleEngine(new RuleSet(List.of(rule), List.of()), new EvaluationListener() {});
+    RunAlerts state = new RunAlerts();
+    List<StopSignal> out = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      out.addAll(engine.apply(state, value(rule.monitor(), every * (i + 1), values[i]), 5000, RunDirectory.EMPTY));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldAverageTheValuesWithinTheLastNStepsWithSmoothingInSteps() {
+    Rule r = Rule.of("s", "m").withPatience(1).withSmoothing(Span.steps(30), null);
+    double[] values = {0.9, 0.6, 0.3, 0.6, 0.9, 0.9};
+    // every 10 steps, 30 steps hold 3 values: the first mean at step 30 (0.6, reaching back to step 0),
+    // 0.5 at step 40 (the best: values of steps 20, 30, 40), 0.6 at 50 -> fires, restoring the middle, 30
+    assertThat(feedEvery(r, 10, values)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(50);
+      assertThat(s.getRestoreStep()).isEqualTo(30);
+      assertThat(s.getValuesMap().get("best")).isCloseTo(0.5, within(1e-12));
+      assertThat(s.getValuesMap().get("m/mean")).isCloseTo(0.6, within(1e-12));
+      assertThat(s.getReason()).contains("m (mean of 3 over 30 steps) = 0.6");
+    });
+    // the same as the mean of 3 evaluations at that cadence
+    assertThat(feedEvery(r.withSmoothing(3, null), 10, values)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(50);
+      assertThat(s.getRestoreStep()).isEqualTo(30);
+    });
+    // every 40 steps, 30 steps hold the latest value alone: the rule reads as unsmoothed
+    double[] epochs = {0.5, 0.3, 0.35, 0.2, 0.4};
+    List<StopSignal> smoothed = feedEvery(r, 40, epochs);
+    List<StopSignal> plain = feedEvery(Rule.of("s", "m").withPatience(1), 40, epochs);
+    assertThat(smoothed).hasSize(1);
+    assertThat(smoothed.get(0).getStep()).isEqualTo(plain.get(0).getStep()).isEqualTo(120);
+    assertThat(smoothed.get(0).getRestoreStep()).isEqualTo(plain.get(0).getRestoreStep()).isEqualTo(80);
+    // every 15 steps, 30 steps hold 2 values (a value 30 steps back is outside): means 0.75, 0.45, 0.45
+    // (not better), 0.75 -> fires at step 60 with the best window (15, 30) restored at its earlier middle
+    assertThat(feedEvery(r, 15, values)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(60);
+      assertThat(s.getRestoreStep()).isEqualTo(30);
+    });
+    assertThat(r.describe()).contains("(min, mean over 30 steps)");
+  }
+
+  @Test
+  void shouldCountTheStepsOfASmoothingWindowFromTheValueBeforeItEvenBeforeStartFrom() {
+    // values at steps 10 and 20 come before start_from (25): not averaged, but the window of the
+    // evaluated values reaches back to step 20, so it covers 30 steps at step 50 (3 values), not 60
+    Rule r = Rule.of("s", "m").withPatience(1).withSmoothing(Span.steps(30), null).withStartFrom(Span.steps(25));
+    assertThat(feedEvery(r, 10, 0.0, 0.0, 0.9, 0.6, 0.3, 0.6, 0.9)).singleElement().satisfies(s -> {
+      // means 0.6 at 50 and 0.5 at 60 (the best), 0.6 at 70 -> fires, restoring the middle of (40, 50, 60)
+      assertThat(s.getStep()).isEqualTo(70);
+      assertThat(s.getRestoreStep()).isEqualTo(50);
+      assertThat(s.getValuesMap().get("best")).isCloseTo(0.5, within(1e-12));
+    });
+  }
+
+  @Test
+  void shouldReadTheArmingRatioOfASmoothedRuleOverItsWindowAndWithSpanThreeItsNeighbours() {
+    Rule base = Rule.of("w", "m").withPatience(2).withDeltas(Delta.ZERO, Delta.absolute(0.05))
+        .withSmoothing(Span.steps(20), null).withArmingThreshold(0.01);
+    double[] m = {0.5, 0.4, 0.2, 0.2, 0.4, 0.5, 0.6};
+    double[] d = {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1};
+    // means of 2: 0.45, 0.3, 0.2 (the best, window steps 30 and 40), 0.3, 0.45 -> a rebound at step 60.
+    // span 1: (0.2 + 0.2) / (0.1 + 0.1) = 2; span 3 adds the value before the window (step 20: 0.4) and
+    // the one after (step 50: 0.4): 1.2 / 0.4 = 3
+    Rule span1 = base.withArmingRatio(new Rule.ArmingRatio("d", 2.5));
+    assertThat(feedWithDivisor(span1, d, m)).singleElement().satisfies(s -> {
+      assertThat(s.getStep()).isEqualTo(60);
+      assertThat(s.getRestoreStep()).isEqualTo(30);
+      assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(2.0, within(1e-12));
+    });
+    assertThat(feedWithDivisor(base.withArmingRatio(new Rule.ArmingRatio("d", 2.5, null, 3)), d, m)).isEmpty();
+    assertThat(feedWithDivisor(base.withArmingRatio(new Rule.ArmingRatio("d", 3.5, null, 3)), d, m)).singleElement()
+        .satisfies(s -> assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(3.0, within(1e-12)));
+    // a divisor missing at one of the window's steps leaves that step out of both sums: 0.2 / 0.1
+    assertThat(feedWithDivisor(span1, new double[] {0.1, 0.1, Double.NaN, 0.1, 0.1, 0.1, 0.1}, m)).singleElement()
+        .satisfies(s -> assertThat(s.getValuesMap().get("best_over_d")).isCloseTo(2.0, within(1e-12)));
+  }
+
   @Test
   void shouldRoundTripSmoothingUnitsAndErrorsThroughTheSerde() {
     Rule smooth = Rule.of("s", "m").withPatience(Span.epochs(1)).withDeltas(Delta.se(1), Delta.ZERO)
