@@ -88,12 +88,24 @@ def onset(x, ratio_below=None):
     y['lh'] = np.where(ok, x['lh'], 1.0)
     return rebound_for.rule(y, rebound_for=2, lh_below=0.18)
 
-def wave(x, threshold=0.12, ratio=6.0, limit=None, span=1):
+def smooth(a, se, w, start=2):
+    """Moving mean of the last w values from index `start` on (NaN until w arrived), se sqrt(sum se^2)/w:
+    the alerting service's `smoothing` window over per-epoch values (few_updates.py)."""
+    m, s = np.full(len(a), np.nan), np.full(len(a), np.nan)
+    for e in range(start + w - 1, len(a)):
+        seg, ss = a[e - w + 1:e + 1], se[e - w + 1:e + 1]
+        if not (np.isnan(seg).any() or np.isnan(ss).any()):
+            m[e], s[e] = seg.mean(), math.sqrt((ss ** 2).sum()) / w
+    return m, s
+
+def wave(x, threshold=0.12, ratio=6.0, limit=None, span=1, w=1):
     """wrong_examples_memorized: min 0.5 se, rebound 4 se at two epoch ends in a row, patience 2 epochs,
     from the third epoch; armed by a best below `threshold` (while its ratio is below `limit`, if set) or a
     best over the forgetting rate at its epoch below `ratio`; span 3: the ratio of the sums over the epoch
-    before the best, the best's and the one after (arming_ratio.span, 2026-12-03)."""
-    lh, se = x['lh'], x['lhse']
+    before the best, the best's and the one after (arming_ratio.span, 2026-12-03). w > 1: the rate read as
+    the mean of w epochs (smoothing over steps, few_updates.py), the ratio summed over the best window
+    (and with span 3 the epoch before it and the one after), the restore epoch the window's middle."""
+    lh, se = smooth(x['lh'], x['lhse'], w)
     best = None; above = 0
     for e in range(len(lh)):
         v = lh[e]
@@ -106,15 +118,13 @@ def wave(x, threshold=0.12, ratio=6.0, limit=None, span=1):
             best = (v, se[e], e); above = 0; continue
         above = above + 1 if v - best[0] > 4 * sd else 0
         b = best[2]
-        if span == 3:
-            w, f = x['lh'][max(0, b - 1):b + 2], x['fo'][max(0, b - 1):b + 2]
-            ok = ~np.isnan(w) & ~np.isnan(f) & (f > 0)
-            r = w[ok].sum() / f[ok].sum() if ok.any() else np.nan
-        else:
-            r = best[0] / x['fo'][b] if x['fo'][b] > 0 else np.nan
+        ext = 1 if span == 3 else 0
+        a, f = x['lh'][max(0, b - w + 1 - ext):b + 1 + ext], x['fo'][max(0, b - w + 1 - ext):b + 1 + ext]
+        ok = ~np.isnan(a) & ~np.isnan(f) & (f > 0)
+        r = a[ok].sum() / f[ok].sum() if ok.any() else np.nan
         armed = (not np.isnan(r) and r < ratio) or (best[0] < threshold and (limit is None or (not np.isnan(r) and r < limit)))
         if e - b >= 2 and above >= 2 and armed:
-            return e, b
+            return e, b - w + 1 + (w - 1) // 2
     return None, None
 
 def first(a, b):
