@@ -236,6 +236,8 @@ public final class RuleEngine {
     double valueSe = s.meanSe();
     long restore = s.middleStep();
     String what = !r.smoothed() ? String.format(Locale.ROOT, "%s = %.6g", m, value)
+        : r.smoothing().unit() == Span.Unit.STEPS && s.windowValues.length == 1
+            ? String.format(Locale.ROOT, "%s (the only value within %s) = %.6g", m, r.smoothing(), value)
         : r.smoothing().unit() == Span.Unit.STEPS ? String.format(Locale.ROOT, "%s (mean of %d over %s) = %.6g", m,
             s.windowValues.length, r.smoothing(), value)
         : String.format(Locale.ROOT, "%s (mean of %d) = %.6g", m, s.windowValues.length, value);

@@ -673,6 +673,7 @@ class RuleEngineTest {
     assertThat(smoothed).hasSize(1);
     assertThat(smoothed.get(0).getStep()).isEqualTo(plain.get(0).getStep()).isEqualTo(120);
     assertThat(smoothed.get(0).getRestoreStep()).isEqualTo(plain.get(0).getRestoreStep()).isEqualTo(80);
+    assertThat(smoothed.get(0).getReason()).startsWith("m (the only value within 30 steps) = 0.35");
     // every 15 steps, 30 steps hold 2 values (a value 30 steps back is outside): means 0.75, 0.45, 0.45
     // (not better), 0.75 -> fires at step 60 with the best window (15, 30) restored at its earlier middle
     assertThat(feedEvery(r, 15, values)).singleElement().satisfies(s -> {
