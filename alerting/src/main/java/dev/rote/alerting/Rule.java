@@ -229,12 +229,10 @@ public record Rule(
     Objects.requireNonNull(rebound, "rebound");
     Objects.requireNonNull(startFrom, "start_from");
     Objects.requireNonNull(smoothing, "smoothing");
-    if (smoothing.unit() == Span.Unit.EPOCHS || smoothing.amount() < 1) {
-      throw new IllegalArgumentException("smoothing must be N evaluations or N steps with N >= 1, was " + smoothing);
-    }
-    if (smoothing.unit() == Span.Unit.STEPS && smoothing.amount() > MAX_SMOOTHING_STEPS) {
-      throw new IllegalArgumentException("smoothing in steps must be at most " + MAX_SMOOTHING_STEPS + " steps, was "
-          + smoothing);
+    try {
+      checkSmoothing(smoothing);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("smoothing " + e.getMessage(), e);
     }
     if (startFrom.unit() == Span.Unit.EVALUATIONS) {
       throw new IllegalArgumentException("start_from must be in steps or epochs, was " + startFrom);
@@ -262,6 +260,21 @@ public record Rule(
    * run's state carries it.
    */
   public static final int MAX_SMOOTHING_STEPS = 256;
+
+  /**
+   * Checks a {@code smoothing}: N evaluations or N steps, N at least 1, steps at most {@link
+   * #MAX_SMOOTHING_STEPS}.
+   *
+   * @throws IllegalArgumentException saying what it must be
+   */
+  public static void checkSmoothing(Span smoothing) {
+    if (smoothing.unit() == Span.Unit.EPOCHS || smoothing.amount() < 1) {
+      throw new IllegalArgumentException("must be N evaluations or N steps with N >= 1, was " + smoothing);
+    }
+    if (smoothing.unit() == Span.Unit.STEPS && smoothing.amount() > MAX_SMOOTHING_STEPS) {
+      throw new IllegalArgumentException("must be at most " + MAX_SMOOTHING_STEPS + " steps, was " + smoothing);
+    }
+  }
 
   /** Whether the rule reads a moving average rather than each value alone. */
   public boolean smoothed() {

@@ -267,11 +267,10 @@ public record RuleSet(List<Rule> rules, List<String> warnings) {
     /** A rule's {@code smoothing}: N evaluations (bare) or N steps, at least 1, steps at most {@link Rule#MAX_SMOOTHING_STEPS}. */
     Span smoothing(Map<String, Node> f) {
       Span s = span(f, "smoothing", Span.evaluations(1), Span.Unit.EVALUATIONS, EVALUATIONS_OR_STEPS);
-      if (s.amount() < 1) {
-        throw error(f.get("smoothing"), "smoothing", "must be at least 1, was " + s);
-      }
-      if (s.unit() == Span.Unit.STEPS && s.amount() > Rule.MAX_SMOOTHING_STEPS) {
-        throw error(f.get("smoothing"), "smoothing", "must be at most " + Rule.MAX_SMOOTHING_STEPS + " steps, was " + s);
+      try {
+        Rule.checkSmoothing(s);
+      } catch (IllegalArgumentException e) {
+        throw error(f.get("smoothing"), "smoothing", e.getMessage());
       }
       return s;
     }

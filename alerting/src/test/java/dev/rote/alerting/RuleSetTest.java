@@ -221,7 +221,7 @@ class RuleSetTest {
     assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    patience: 2.5 steps\n",
         "t.yaml")).hasMessage("t.yaml line 4: patience: steps must be a whole number, was 2.5");
     assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    smoothing: 0\n", "t.yaml"))
-        .hasMessage("t.yaml line 4: smoothing: must be at least 1, was 0 evaluations");
+        .hasMessage("t.yaml line 4: smoothing: must be N evaluations or N steps with N >= 1, was 0 evaluations");
     assertThatThrownBy(() -> RuleSet.parse("rules:\n  - name: a\n    monitor: m\n    smoothing: 2 epochs\n",
         "t.yaml")).hasMessage("t.yaml line 4: smoothing: must be N (evaluations), N evaluations or N steps with "
             + "N >= 0, was '2 epochs'");

@@ -317,32 +317,27 @@ public final class RuleEngine {
   }
 
   /**
-   * Makes {@code value} the best. Its arming ratio: the value over the divisor at its step (span 1),
-   * or the sum of the values over the sum of the divisors at the value before (from the run's recent
-   * values), this one and the one after (span 3; the one after is added when it comes, {@link
-   * RuleState#ratioOpen}), those that have both. A smoothed rule's ratio sums the values of its
-   * window (each over the divisor at its step), with span 3 also the value before the window and the
-   * one after it.
+   * Makes {@code value} the best. Its arming ratio: the sum of the values of its window (the value
+   * alone without smoothing) over the sum of the divisors at their steps, with span 3 also the value
+   * before the window (from the run's recent values) and the one after it (added when it comes,
+   * {@link RuleState#ratioOpen}); only the evaluations that have both count.
    */
   private static void best(Rule r, RuleState s, double value, double se, long restore, long step, RunAlerts state) {
     if (r.armingRatio() != null) {
       String over = r.armingRatio().over();
-      if (r.armingRatio().span() == 1 && !r.smoothed()) {
-        s.bestRatio = ratio(value, state.valueAt(over, step));
-      } else {
-        s.ratioNum = 0;
-        s.ratioDen = 0;
-        if (r.armingRatio().span() == 3) {
-          long before = state.stepBefore(r.series(), s.oldestStep());
-          if (before >= 0) {
-            s.addToRatio(state.valueAt(r.series(), before), state.valueAt(over, before));
-          }
+      s.ratioNum = 0;
+      s.ratioDen = 0;
+      s.bestRatio = Double.NaN;
+      if (r.armingRatio().span() == 3) {
+        long before = state.stepBefore(r.series(), s.oldestStep());
+        if (before >= 0) {
+          s.addToRatio(state.valueAt(r.series(), before), state.valueAt(over, before));
         }
-        for (int k = 0; k < s.windowValues.length; k++) {
-          s.addToRatio(s.windowValues[k], state.valueAt(over, s.windowSteps[k]));
-        }
-        s.ratioOpen = r.armingRatio().span() == 3;
       }
+      for (int k = 0; k < s.windowValues.length; k++) {
+        s.addToRatio(s.windowValues[k], state.valueAt(over, s.windowSteps[k]));
+      }
+      s.ratioOpen = r.armingRatio().span() == 3;
     }
     s.best = value;
     s.bestSe = se;

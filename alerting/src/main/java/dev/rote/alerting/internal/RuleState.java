@@ -56,20 +56,7 @@ final class RuleState {
 
   /** Adds a value to the window of the last {@code size} values; returns whether the window is full. */
   boolean push(double value, double se, long step, int size) {
-    int n = windowValues.length;
-    if (n < size) {
-      windowValues = java.util.Arrays.copyOf(windowValues, n + 1);
-      windowSes = java.util.Arrays.copyOf(windowSes, n + 1);
-      windowSteps = java.util.Arrays.copyOf(windowSteps, n + 1);
-    } else {
-      System.arraycopy(windowValues, 1, windowValues, 0, n - 1);
-      System.arraycopy(windowSes, 1, windowSes, 0, n - 1);
-      System.arraycopy(windowSteps, 1, windowSteps, 0, n - 1);
-    }
-    int last = windowValues.length - 1;
-    windowValues[last] = value;
-    windowSes[last] = se;
-    windowSteps[last] = step;
+    append(value, se, step, Math.max(0, windowValues.length + 1 - size));
     return windowValues.length == size;
   }
 
@@ -82,19 +69,24 @@ final class RuleState {
     while (drop < windowSteps.length && step - windowSteps[drop] >= steps) {
       drop++;
     }
+    append(value, se, step, drop);
+  }
+
+  /** Appends a value to the window after dropping its {@code drop} oldest values. */
+  private void append(double value, double se, long step, int drop) {
     int n = windowValues.length - drop + 1;
     double[] values = new double[n];
     double[] ses = new double[n];
-    long[] stepsKept = new long[n];
+    long[] steps = new long[n];
     System.arraycopy(windowValues, drop, values, 0, n - 1);
     System.arraycopy(windowSes, drop, ses, 0, n - 1);
-    System.arraycopy(windowSteps, drop, stepsKept, 0, n - 1);
+    System.arraycopy(windowSteps, drop, steps, 0, n - 1);
     values[n - 1] = value;
     ses[n - 1] = se;
-    stepsKept[n - 1] = step;
+    steps[n - 1] = step;
     windowValues = values;
     windowSes = ses;
-    windowSteps = stepsKept;
+    windowSteps = steps;
   }
 
   /** Step of the window's oldest value; -1 when empty. */
